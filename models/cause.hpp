@@ -1,0 +1,19 @@
+// Causes a household's latest shock can have; the code is stored in HouseholdStore::last_cause
+// and returns to poverty are attributed to it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace povsim {
+
+enum class Cause : std::uint8_t { none = 0, illness = 1, disaster = 2, job_loss = 3, subsidy_withdrawal = 4 };
+
+inline std::vector<std::string> cause_names() {
+  return {"none", "illness", "disaster", "job_loss", "subsidy_withdrawal"};
+}
+
+inline constexpr std::uint8_t code(Cause c) { return static_cast<std::uint8_t>(c); }
+
+}  // namespace povsim

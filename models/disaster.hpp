@@ -1,0 +1,53 @@
+// Natural disaster shock, drawn per county per month so that neighbours are hit together. A hit
+// county's exposed households lose a share of operating income for some months and part of their
+// savings. Frequency differs by region type.
+#pragma once
+
+#include <vector>
+
+#include "sim/model.hpp"
+#include "sim/params.hpp"
+
+namespace povsim {
+
+class DisasterShock final : public Model {
+ public:
+  static constexpr std::uint32_t kStreamId = 11;
+  struct Params {
+    bool enabled = true;
+    // Probability that a county suffers a damaging disaster in a year. Judgement: the brief gives
+    // 138 M person-times affected in 2020 and frequent disasters in fragile zones.
+    PerRegion annual_probability{0.25, 0.30, 0.30, 0.15};
+    double household_exposure = 0.7;  // share of a hit county's households that are damaged
+    double severity_min = 0.2;        // share of operating income lost while recovering
+    double severity_max = 0.6;
+    int recovery_months = 9;          // months the loss lasts, the hit month included
+    // Share of positive savings destroyed, per unit of severity. Judgement.
+    double savings_loss_per_severity = 0.5;
+    template <class V>
+    void visit(V& v) {
+      v.flag("enabled", enabled);
+      v.per_region("annual_probability", annual_probability, kProbability);
+      v.number("household_exposure", household_exposure, kProbability);
+      v.number("severity_min", severity_min, kShare);
+      v.number("severity_max", severity_max, kShare);
+      v.integer("recovery_months", recovery_months, 1, 120);
+      v.number("savings_loss_per_severity", savings_loss_per_severity, kShare);
+    }
+    std::string check() const {
+      return severity_min > severity_max ? "severity_min: expected at most severity_max" : "";
+    }
+  };
+  explicit DisasterShock(const Params& params) : params_(params) {}
+  void begin_month(const MonthContext& ctx) override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+
+  // This month's severity per county (0: no disaster); exposed for tests.
+  const std::vector<float>& county_severity() const { return severity_; }
+
+ private:
+  Params params_;
+  std::vector<float> severity_;
+};
+
+}  // namespace povsim

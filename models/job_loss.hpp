@@ -1,0 +1,40 @@
+// Job loss shock for wage earners: a monthly hazard (higher for migrants) times a macro-downturn
+// multiplier the scenario can schedule; the unemployed find work again at a monthly hazard.
+#pragma once
+
+#include "sim/model.hpp"
+#include "sim/params.hpp"
+
+namespace povsim {
+
+class JobLossShock final : public Model {
+ public:
+  static constexpr std::uint32_t kStreamId = 12;
+  struct Params {
+    bool enabled = true;
+    double monthly_hazard_migrant = 0.02;  // judgement
+    double monthly_hazard_local = 0.012;   // judgement
+    double monthly_reemployment = 0.25;    // mean spell about 4 months; judgement
+    // Multiplies the hazards from each date on; e.g. {2021-01: 1, 2022-02: 3, 2022-05: 1} for a
+    // spring-2020-like downturn (brief: out-migration fell to 40 % of normal in February 2020).
+    StepSchedule downturn_multiplier{{{YearMonth::of(2021, 1), 1.0}}, 1.0};
+    template <class V>
+    void visit(V& v) {
+      v.flag("enabled", enabled);
+      v.number("monthly_hazard_migrant", monthly_hazard_migrant, kProbability);
+      v.number("monthly_hazard_local", monthly_hazard_local, kProbability);
+      v.number("monthly_reemployment", monthly_reemployment, kProbability);
+      v.schedule("downturn_multiplier", downturn_multiplier, Bounds{0, 1000, "multiplier"});
+    }
+  };
+  explicit JobLossShock(const Params& params) : params_(params) {}
+  void begin_month(const MonthContext& ctx) override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+
+ private:
+  Params params_;
+  float hazard_migrant_ = 0;  // this month's hazards
+  float hazard_local_ = 0;
+};
+
+}  // namespace povsim

@@ -1,0 +1,41 @@
+// Phased industry support: an operating-income subsidy for households in supported industries,
+// withdrawn on a schedule that differs by how much the industry still depends on support. A step
+// down makes the recipients' latest shock "subsidy_withdrawal".
+#pragma once
+
+#include <array>
+
+#include "sim/model.hpp"
+#include "sim/params.hpp"
+
+namespace povsim {
+
+class PhasedIndustrySupport final : public Model {
+ public:
+  static constexpr std::uint32_t kStreamId = 21;  // reserved; the model draws nothing
+  struct Params {
+    bool enabled = true;
+    // Support level relative to 2020, by dependence class. Default: stable through the 2021-2025
+    // transition period (brief), then industries that no longer need support lose it first.
+    StepSchedule low{{{YearMonth::of(2026, 1), 0.0}}, 1.0};
+    StepSchedule medium{{{YearMonth::of(2026, 1), 0.5}, {YearMonth::of(2028, 1), 0.0}}, 1.0};
+    StepSchedule high{{{YearMonth::of(2026, 1), 0.8}, {YearMonth::of(2028, 1), 0.5}}, 1.0};
+    template <class V>
+    void visit(V& v) {
+      v.flag("enabled", enabled);
+      v.schedule("low_dependence", low, Bounds{0, 10, "level relative to 2020"});
+      v.schedule("medium_dependence", medium, Bounds{0, 10, "level relative to 2020"});
+      v.schedule("high_dependence", high, Bounds{0, 10, "level relative to 2020"});
+    }
+  };
+  explicit PhasedIndustrySupport(const Params& params) : params_(params) {}
+  void begin_month(const MonthContext& ctx) override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+
+ private:
+  Params params_;
+  std::array<float, 4> level_{};         // by Dependence; none stays 0
+  std::array<bool, 4> stepped_down_{};  // level fell this month
+};
+
+}  // namespace povsim

@@ -1,0 +1,44 @@
+// The model diagram. Each month every household passes through these models in this order:
+//
+//   processes  demography (January: ageing, deaths, retirement)
+//      |
+//   shocks     illness -> disaster -> job loss -> subsidy withdrawal
+//      |
+//   earnings   income process (wages, farm and business income, transfers, savings)
+//      |
+//   policies   rural pension -> phased industry support
+//      |
+//   (December) the engine's annual poverty assessment
+//
+// Adding a model is one line here plus its own file pair.
+#include "models/cause.hpp"
+#include "models/demography.hpp"
+#include "models/disaster.hpp"
+#include "models/illness.hpp"
+#include "models/income_process.hpp"
+#include "models/job_loss.hpp"
+#include "models/phased_industry_support.hpp"
+#include "models/rural_pension.hpp"
+#include "models/subsidy_withdrawal.hpp"
+#include "models/synthetic_population.hpp"
+#include "sim/registry.hpp"
+
+namespace povsim {
+
+ModelRegistry make_default_registry() {
+  ModelRegistry r;
+  r.set_population<SyntheticPopulation>("population");
+  r.set_causes(cause_names());
+
+  r.add<Demography>("processes.demography");
+  r.add<IllnessShock>("shocks.illness");
+  r.add<DisasterShock>("shocks.disaster");
+  r.add<JobLossShock>("shocks.job_loss");
+  r.add<SubsidyWithdrawal>("shocks.subsidy_withdrawal");
+  r.add<IncomeProcess>("processes.income");
+  r.add<RuralPension>("policies.rural_pension");
+  r.add<PhasedIndustrySupport>("policies.phased_industry_support");
+  return r;
+}
+
+}  // namespace povsim

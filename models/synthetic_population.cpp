@@ -1,0 +1,197 @@
+#include "models/synthetic_population.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <boost/random/lognormal_distribution.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
+#include <cmath>
+#include <numeric>
+
+namespace povsim {
+
+namespace {
+
+// Draws per household come from three disjoint steps so that the size draw never shifts the rest.
+constexpr std::uint32_t kSizeStep = kSetupStep;
+constexpr std::uint32_t kDetailStep = kSetupStep + 1;
+constexpr std::uint32_t kCountyStep = kSetupStep + 2;
+
+template <class Weights>
+int pick(const Weights& weights, double u) {
+  const double total = std::accumulate(std::begin(weights), std::end(weights), 0.0);
+  double acc = 0;
+  int i = 0;
+  for (double w : weights) {
+    acc += w / total;
+    if (u < acc) return i;
+    ++i;
+  }
+  return i - 1;
+}
+
+double sum(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
+
+}  // namespace
+
+std::string SyntheticPopulation::Params::check() const {
+  if (sum(household_size_weights) <= 0) return "household_size_weights: expected at least one positive weight";
+  if (household_size_weights.size() > 20) return "household_size_weights: at most 20 sizes (1 to 20 persons)";
+  double cs = 0;
+  for (double s : county_share) cs += s;
+  if (cs <= 0) return "county_share: expected at least one positive weight";
+  if (child_share + elderly_share > 1) return "child_share + elderly_share: expected at most 1";
+  if (migrant_share + local_wage_share > 1) return "migrant_share + local_wage_share: expected at most 1";
+  if (income.fragile_min >= income.fragile_max) return "income.fragile_min: expected less than income.fragile_max";
+  if (income.programme_split.size() != kProgrammes)
+    return "income.programme_split: expected 3 shares (public_welfare_post, ecological_compensation, dibao)";
+  if (std::abs(sum(income.programme_split) - 1.0) > 1e-9) return "income.programme_split: expected shares summing to 1";
+  for (int r = 0; r < kRegionTypes; ++r) {
+    if (income.wage_share + income.transfer_share[r] + income.property_share > 1)
+      return "income: wage_share + transfer_share." + std::string(kRegionTypeNames[r]) +
+             " + property_share: expected at most 1";
+  }
+  if (income.relocated_wage_share + income.relocated_transfer_share + income.property_share > 1)
+    return "income: relocated_wage_share + relocated_transfer_share + property_share: expected at most 1";
+  if (industry.dependence_weights.size() != 3) return "industry.dependence_weights: expected 3 weights (low, medium, high)";
+  if (sum(industry.dependence_weights) <= 0) return "industry.dependence_weights: expected a positive weight";
+  return {};
+}
+
+double SyntheticPopulation::persons_per_household() const {
+  const auto& w = params_.household_size_weights;
+  double mean = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) mean += (i + 1) * w[i];
+  return mean / sum(w);
+}
+
+void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng) const {
+  const Params& p = params_;
+  const std::size_t n = p.households;
+  const std::uint32_t counties = static_cast<std::uint32_t>(std::min<std::uint64_t>(p.counties, n));
+
+  hh.counties.resize(counties);
+  for (std::uint32_t c = 0; c < counties; ++c) {
+    Stream s = rng.stream(kStreamId, c, kCountyStep);
+    hh.counties[c].region = static_cast<RegionType>(pick(p.county_share, s.uniform()));
+  }
+
+  // Pass 1: household sizes, then offsets into the person arrays.
+  std::vector<std::uint8_t> sizes(n);
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t h) {
+    Stream s = rng.stream(kStreamId, static_cast<std::uint32_t>(h), kSizeStep);
+    sizes[h] = static_cast<std::uint8_t>(pick(p.household_size_weights, s.uniform()) + 1);
+  });
+  std::size_t persons = 0;
+  for (auto sz : sizes) persons += sz;
+  hh.resize(n, persons);
+  std::uint32_t offset = 0;
+  for (std::size_t h = 0; h < n; ++h) {
+    hh.first_person[h] = offset;
+    hh.persons[h] = sizes[h];
+    offset += sizes[h];
+  }
+  sizes = {};
+
+  // Pass 2: everything else, each household from its own stream.
+  const auto& inc = p.income;
+  const double mu = std::log(inc.median_per_capita);
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t h) {
+    namespace pf = person_flag;
+    Stream s = rng.stream(kStreamId, static_cast<std::uint32_t>(h), kDetailStep);
+    const std::uint32_t county = static_cast<std::uint32_t>((h * counties) / n);  // counties are contiguous
+    const RegionType region = hh.counties[county].region;
+    const int r = static_cast<int>(region);
+    hh.county[h] = county;
+    hh.region[h] = region;
+    const bool relocated = s.uniform() < p.relocated_share[r];
+    hh.flags[h] = household_flag::lifted | (relocated ? household_flag::relocated : 0);
+
+    // Members: the head is 30-70; others are children, elderly or working-age adults.
+    int earners = 0;
+    const std::uint32_t first = hh.first_person[h];
+    const int size = hh.persons[h];
+    for (int i = 0; i < size; ++i) {
+      const std::uint32_t q = first + i;
+      int age;
+      const double u = s.uniform();
+      if (i == 0)
+        age = boost::random::uniform_int_distribution<int>(30, 70)(s);
+      else if (u < p.child_share)
+        age = boost::random::uniform_int_distribution<int>(0, 15)(s);
+      else if (u < p.child_share + p.elderly_share)
+        age = boost::random::uniform_int_distribution<int>(60, 85)(s);
+      else
+        age = boost::random::uniform_int_distribution<int>(16, 59)(s);
+      hh.age[q] = static_cast<std::uint8_t>(age);
+      hh.person_flags[q] = pf::alive | (s.uniform() < 0.5 ? pf::female : 0);
+
+      const double age_factor = age >= 60 ? 1.8 : (age < 16 ? 0.1 : 0.8);  // chronic illness rises with age
+      const double uh = s.uniform();
+      Health health = Health::healthy;
+      if (uh < p.disabled_share)
+        health = Health::disabled;
+      else if (uh < p.disabled_share + p.chronic_share[r] * age_factor)
+        health = Health::chronic;
+      hh.health[q] = health;
+
+      Work work;
+      const double uw = s.uniform();
+      const double local_share = relocated ? std::min(1.0 - p.migrant_share, 2 * p.local_wage_share) : p.local_wage_share;
+      if (age < 16)
+        work = Work::child;
+      else if (age < 23 && uw < 0.5)
+        work = Work::student;
+      else if (health == Health::disabled)
+        work = Work::not_working;
+      else if (age >= 65)
+        work = uw < 0.5 ? Work::not_working : Work::farming;
+      else if (uw < p.migrant_share)
+        work = Work::migrant;
+      else if (uw < p.migrant_share + local_share)
+        work = Work::local_wage;
+      else
+        work = Work::farming;
+      hh.work[q] = work;
+      earners += is_wage_earner(work);
+    }
+
+    // Normal-year income (excluding pension), split into sources.
+    double per_capita;
+    if (s.uniform() < inc.fragile_share) {
+      per_capita = boost::random::uniform_real_distribution<double>(inc.fragile_min, inc.fragile_max)(s);
+    } else {
+      boost::random::lognormal_distribution<double> dist(mu, inc.log_sd);
+      per_capita = dist(s);
+      for (int tries = 0; per_capita < inc.fragile_max && tries < 64; ++tries) per_capita = dist(s);
+      per_capita = std::max(per_capita, inc.fragile_max);
+    }
+    const double total = per_capita * size;  // yuan/year
+    const double transfer_share = relocated ? inc.relocated_transfer_share : inc.transfer_share[r];
+    const double wage_share = earners == 0 ? 0.0 : (relocated ? inc.relocated_wage_share : inc.wage_share);
+    const double wage_total = total * wage_share;
+    const double operating_total = total * (1.0 - wage_share - transfer_share - inc.property_share);
+    for (int i = 0; i < size; ++i) {
+      const std::uint32_t q = first + i;
+      hh.wage[q] = is_wage_earner(hh.work[q]) ? static_cast<float>(wage_total / earners / 12.0) : 0.0f;
+    }
+    double operating_month = operating_total / 12.0;
+    Dependence dependence = Dependence::none;
+    float subsidy = 0;
+    if (s.uniform() < p.industry.participation) {
+      dependence = static_cast<Dependence>(1 + pick(p.industry.dependence_weights, s.uniform()));
+      subsidy = static_cast<float>(operating_month * p.industry.subsidy_share);
+      operating_month -= subsidy;
+    }
+    hh.dependence[h] = dependence;
+    hh.industry_subsidy[h] = subsidy;
+    hh.operating_base[h] = static_cast<float>(operating_month);
+    hh.property_income[h] = static_cast<float>(total * inc.property_share / 12.0);
+    for (int k = 0; k < kProgrammes; ++k)
+      hh.transfer[k][h] = static_cast<float>(total * transfer_share * inc.programme_split[k] / 12.0);
+    hh.income_factor[h] = 1.0f;
+    hh.savings[h] = static_cast<float>(total / 12.0 * inc.savings_months);
+  });
+}
+
+}  // namespace povsim

@@ -1,0 +1,258 @@
+#include "sim/cli/cli.hpp"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <stdexcept>
+
+#include "sim/hdf5_output.hpp"
+#include "sim/memory.hpp"
+#include "sim/registry.hpp"
+#include "sim/scenario.hpp"
+#include "sim/simulation.hpp"
+#include "sim/version.hpp"
+
+namespace povsim {
+
+namespace {
+
+constexpr const char* kMainHelp = R"(povsim - agent-based simulation of return to poverty among households lifted out of
+poverty in rural China, month by month, under policy scenarios.
+
+Usage:
+  povsim run SCENARIO.yaml [--out OUT.h5] [options]   simulate and write results to HDF5
+  povsim validate SCENARIO.yaml [...]                 check scenario files without running
+  povsim --version                                    print the version
+  povsim --help | povsim run --help                   this help | options of `run`
+
+Scenario files are YAML; scenarios/baseline.yaml documents every key. Results are
+described in docs/output.md, the model in docs/model.md.
+
+Exit status: 0 success, 1 run-time failure (I/O, memory), 2 bad usage or invalid input.
+)";
+
+constexpr const char* kRunHelp = R"(Usage: povsim run SCENARIO.yaml [options]
+
+Simulates the scenario on its population and writes results atomically to HDF5, then prints
+the return-to-poverty rate by year and region type.
+
+Options:
+  --out FILE          output HDF5 file (default: SCENARIO's name with .h5, in the current
+                      directory); written via a temporary file, so a failed run leaves none
+  --households N      number of households (overrides population.households)
+  --seed S            random seed, 0 to 2^64-1 (overrides seed)
+  --threads T         worker threads (default: all cores); results do not depend on T
+  --set PATH=VALUE    override any scalar in the scenario, e.g.
+                      --set shocks.illness.reimbursement_rate=0.7 (repeatable)
+  --quiet             print no summary table
+  --no-progress       no progress bar (it is shown only when stderr is a terminal)
+  -h, --help          this help
+)";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <class T>
+T parse_number_arg(const std::string& flag, const std::string& text, T min) {
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min)
+    throw UsageError(flag + ": expected a whole number >= " + std::to_string(min) + ", got '" + text + "'");
+  return value;
+}
+
+struct RunArgs {
+  std::string scenario;
+  std::string out;
+  std::vector<std::string> overrides;
+  int threads = 0;
+  bool quiet = false;
+  bool progress = true;
+  bool help = false;
+};
+
+RunArgs parse_run_args(const std::vector<std::string>& args) {
+  RunArgs r;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw UsageError(a + ": expected a value after it");
+      return args[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      r.help = true;
+    } else if (a == "--out") {
+      r.out = value();
+    } else if (a == "--households") {
+      r.overrides.push_back("population.households=" +
+                            std::to_string(parse_number_arg<std::uint64_t>(a, value(), 1)));
+    } else if (a == "--seed") {
+      r.overrides.push_back("seed=" + std::to_string(parse_number_arg<std::uint64_t>(a, value(), 0)));
+    } else if (a == "--threads") {
+      r.threads = parse_number_arg<int>(a, value(), 1);
+    } else if (a == "--set") {
+      r.overrides.push_back(value());
+    } else if (a == "--quiet") {
+      r.quiet = true;
+    } else if (a == "--no-progress") {
+      r.progress = false;
+    } else if (!a.empty() && a[0] == '-') {
+      throw UsageError("unknown option '" + a + "' (see povsim run --help)");
+    } else if (r.scenario.empty()) {
+      r.scenario = a;
+    } else {
+      throw UsageError("unexpected argument '" + a + "': only one scenario file per run");
+    }
+  }
+  if (!r.help && r.scenario.empty()) throw UsageError("missing the scenario file (see povsim run --help)");
+  if (r.out.empty() && !r.scenario.empty()) {
+    std::string stem = r.scenario.substr(r.scenario.find_last_of('/') + 1);
+    stem = stem.substr(0, stem.rfind('.'));
+    r.out = stem + ".h5";
+  }
+  return r;
+}
+
+std::string gib(std::size_t bytes) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(2) << double(bytes) / (1u << 30) << " GiB";
+  return s.str();
+}
+
+std::string pct(double share) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(2) << 100.0 * share;
+  return s.str();
+}
+
+void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc) {
+  out << "povsim " << kVersion << ": " << sc.source << ", " << res.households << " households, seed "
+      << sc.run.seed << ", " << res.tallies.size() << " replicate(s), " << std::fixed << std::setprecision(1)
+      << res.seconds << " s\n";
+  out << "Return-to-poverty rate, % of lifted households above the line the year before"
+      << (res.tallies.size() > 1 ? " (replicate 0)" : "") << "\n";
+  out << std::left << std::setw(6) << "year" << std::right << std::setw(11) << "line" << std::setw(9) << "return"
+      << std::setw(12) << "cumulative" << std::setw(11) << "headcount";
+  for (auto name : kRegionTypeNames) out << std::setw(17) << name;
+  out << "\n";
+  const auto& t = res.tallies.front();
+  for (std::size_t y = 0; y < res.years.size(); ++y) {
+    const LiftedCounts& a = t[y].all;
+    out << std::left << std::setw(6) << res.years[y] << std::right << std::setw(11) << std::setprecision(0)
+        << res.poverty_line[y] << std::setw(9) << pct(rate(a.returned, a.at_risk)) << std::setw(12)
+        << pct(rate(a.ever_returned, a.households)) << std::setw(11) << pct(rate(a.poor, a.households));
+    for (int r = 0; r < kRegionTypes; ++r) {
+      const LiftedCounts& c = t[y].by_region[r];
+      out << std::setw(17) << pct(rate(c.returned, c.at_risk));
+    }
+    out << "\n";
+  }
+  out << "line: poverty line, yuan/person/year; cumulative: % of lifted households returned at least once;\n"
+         "headcount: % of lifted households below the line; region columns: return rate by region type.\n";
+}
+
+class ProgressBar {
+ public:
+  ProgressBar(std::ostream& err, bool enabled) : err_(err), enabled_(enabled), start_(clock::now()) {}
+  void operator()(long done, long total) {
+    if (!enabled_) return;
+    const int width = 40;
+    const int filled = static_cast<int>(width * done / total);
+    const double secs = std::chrono::duration<double>(clock::now() - start_).count();
+    err_ << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << "/" << total
+         << " months, " << std::fixed << std::setprecision(1) << secs << " s" << std::flush;
+    if (done == total) err_ << "\n";
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  std::ostream& err_;
+  bool enabled_;
+  clock::time_point start_;
+};
+
+int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  const RunArgs ra = parse_run_args(args);
+  if (ra.help) {
+    out << kRunHelp;
+    return 0;
+  }
+  const ModelRegistry registry = make_default_registry();
+  Scenario scenario = load_scenario(ra.scenario, ra.overrides, registry);
+
+  const std::size_t households = scenario.population->households();
+  const std::size_t needed = estimate_run_bytes(households, scenario.population->persons_per_household());
+  if (const auto available = available_memory_bytes(); available && needed > *available) {
+    err << "povsim: error: " << households << " households need about " << gib(needed) << " of memory but only "
+        << gib(*available) << " is available; use fewer --households\n";
+    return 1;
+  }
+  Hdf5Output output(ra.out);  // fails now if the destination is not writable
+
+  RunOptions options;
+  options.threads = ra.threads;
+  ProgressBar bar(err, ra.progress && isatty(STDERR_FILENO));
+  options.on_progress = [&](long done, long total) { bar(done, total); };
+  const RunResults results = simulate(scenario, options);
+
+  RunMetadata meta{kVersion, scenario.source, scenario.resolved_yaml, scenario.run.seed, ra.threads};
+  output.commit(results, meta);
+  if (!ra.quiet) print_summary(out, results, scenario);
+  out << "wrote " << output.path() << "\n";
+  return 0;
+}
+
+int command_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.size() < 2) throw UsageError("validate: expected one or more scenario files");
+  const ModelRegistry registry = make_default_registry();
+  int status = 0;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    try {
+      const Scenario s = load_scenario(args[i], {}, registry);
+      out << args[i] << ": ok (" << s.models.size() << " models enabled, " << s.population->households()
+          << " households, " << s.run.horizon.start.str() << " to " << s.run.horizon.end.str() << ")\n";
+    } catch (const ConfigError& e) {
+      err << "povsim: error: " << e.what() << "\n";
+      status = 2;
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  try {
+    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+      (args.empty() ? err : out) << kMainHelp;
+      return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version") {
+      out << "povsim " << kVersion << "\n";
+      return 0;
+    }
+    if (args[0] == "run") return command_run(args, out, err);
+    if (args[0] == "validate") return command_validate(args, out, err);
+    throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
+  } catch (const UsageError& e) {
+    err << "povsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const ConfigError& e) {
+    err << "povsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    err << "povsim: error: out of memory; use fewer --households\n";
+    return 1;
+  } catch (const std::exception& e) {
+    err << "povsim: error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace povsim

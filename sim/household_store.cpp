@@ -1,0 +1,43 @@
+#include "sim/household_store.hpp"
+
+#include <type_traits>
+
+namespace povsim {
+
+namespace {
+template <class V>
+constexpr std::size_t element_size(const V&) {
+  return sizeof(typename std::decay_t<V>::value_type);
+}
+}  // namespace
+
+void HouseholdStore::resize(std::size_t households, std::size_t persons_total) {
+  auto fit = [](std::size_t n) {
+    return [n](auto& v) {
+      v.assign(n, {});
+      v.shrink_to_fit();
+    };
+  };
+  for_each_household_column(fit(households));
+  for_each_person_column(fit(persons_total));
+}
+
+std::size_t HouseholdStore::bytes_per_household() {
+  HouseholdStore empty;
+  std::size_t bytes = 0;
+  empty.for_each_household_column([&](auto& v) { bytes += element_size(v); });
+  return bytes;
+}
+
+std::size_t HouseholdStore::bytes_per_person() {
+  HouseholdStore empty;
+  std::size_t bytes = 0;
+  empty.for_each_person_column([&](auto& v) { bytes += element_size(v); });
+  return bytes;
+}
+
+std::size_t HouseholdStore::bytes_used() const {
+  return size() * bytes_per_household() + person_count() * bytes_per_person() + counties.size() * sizeof(County);
+}
+
+}  // namespace povsim

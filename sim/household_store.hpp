@@ -1,0 +1,119 @@
+// Household and person state, struct-of-arrays. A household's members are the contiguous person
+// range [first_person, first_person + persons). Budget: about 75 bytes per household plus
+// 10 bytes per person (see bytes_per_household()); the issue's ceiling is 300 bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "sim/region.hpp"
+
+namespace povsim {
+
+enum class Health : std::uint8_t { healthy = 0, chronic = 1, disabled = 2 };
+
+// What a person does for a living; wage earners are the ones job loss can hit.
+enum class Work : std::uint8_t {
+  child = 0,       // under working age
+  student = 1,     // in school
+  farming = 2,     // works on the household's own farm or business (operating income)
+  local_wage = 3,  // wage job near home
+  migrant = 4,     // migrant wage job
+  not_working = 5  // retired, disabled or otherwise out of work for good
+};
+
+inline constexpr bool is_wage_earner(Work w) { return w == Work::local_wage || w == Work::migrant; }
+
+namespace person_flag {
+inline constexpr std::uint8_t alive = 1;
+inline constexpr std::uint8_t unemployed = 2;  // a wage earner currently without a job
+inline constexpr std::uint8_t female = 4;
+}  // namespace person_flag
+
+namespace household_flag {
+inline constexpr std::uint8_t lifted = 1;         // registered household that exited poverty by 2020
+inline constexpr std::uint8_t relocated = 2;      // moved to a resettlement site
+inline constexpr std::uint8_t poor = 4;           // below the line at the latest assessment
+inline constexpr std::uint8_t ever_returned = 8;  // lifted and assessed poor at least once since
+inline constexpr std::uint8_t monitored = 16;     // under the early-warning system (later issue)
+inline constexpr std::uint8_t dissolved = 32;     // no living member left
+}  // namespace household_flag
+
+// Industry supported by poverty-alleviation funds, by how much it still depends on support.
+enum class Dependence : std::uint8_t { none = 0, low = 1, medium = 2, high = 3 };
+
+// Transfer programmes a household may receive (pension is paid separately, by age).
+enum class Programme : std::uint8_t { public_welfare_post = 0, ecological_compensation = 1, dibao = 2 };
+inline constexpr int kProgrammes = 3;
+
+struct County {
+  RegionType region;
+};
+
+class HouseholdStore {
+ public:
+  // Allocates `households` households and `persons` persons, zero-initialised.
+  void resize(std::size_t households, std::size_t persons);
+  std::size_t size() const { return county.size(); }
+  std::size_t person_count() const { return age.size(); }
+
+  // Bytes of state per household (excluding members) and per person; used to budget memory
+  // before allocating.
+  static std::size_t bytes_per_household();
+  static std::size_t bytes_per_person();
+  std::size_t bytes_used() const;
+
+  // Every per-household (per-person) column, once: resize() and the byte counts use these lists,
+  // so a new column cannot be forgotten in either.
+  template <class F>
+  void for_each_household_column(F&& f) {
+    f(county), f(region), f(flags), f(last_cause), f(dependence), f(disaster_months_left);
+    f(disaster_loss), f(first_person), f(persons), f(operating_base), f(property_income);
+    f(industry_subsidy), f(income_factor), f(savings);
+    for (auto& t : transfer) f(t);
+    f(acc_wage), f(acc_operating), f(acc_property), f(acc_transfer), f(acc_pension), f(acc_medical);
+  }
+  template <class F>
+  void for_each_person_column(F&& f) {
+    f(age), f(health), f(work), f(person_flags), f(sick_months_left), f(wage);
+  }
+
+  std::vector<County> counties;  // indexed by county id
+
+  // --- households ---------------------------------------------------------------------------
+  std::vector<std::uint32_t> county;
+  std::vector<RegionType> region;  // copy of counties[county].region, for branch-free loops
+  std::vector<std::uint8_t> flags;
+  std::vector<std::uint8_t> last_cause;  // cause code of the latest shock this assessment year
+  std::vector<Dependence> dependence;
+  std::vector<std::uint8_t> disaster_months_left;  // months of damaged operating income left
+  std::vector<float> disaster_loss;                 // share of operating income lost meanwhile
+  std::vector<std::uint32_t> first_person;
+  std::vector<std::uint8_t> persons;
+
+  std::vector<float> operating_base;    // yuan/month, normal-year farm and business income
+  std::vector<float> property_income;   // yuan/month
+  std::vector<float> industry_subsidy;  // yuan/month at full support level
+  std::vector<float> transfer[kProgrammes];  // yuan/month, current amount per programme
+  std::vector<float> income_factor;     // this year's idiosyncratic income multiplier (mean 1)
+  std::vector<float> savings;           // yuan; negative means debt
+
+  // Income accumulated since the last assessment, yuan.
+  std::vector<float> acc_wage;
+  std::vector<float> acc_operating;  // includes industry subsidy
+  std::vector<float> acc_property;
+  std::vector<float> acc_transfer;   // programme transfers
+  std::vector<float> acc_pension;
+  std::vector<float> acc_medical;    // out-of-pocket medical spending, subtracted at assessment
+
+  // --- persons ------------------------------------------------------------------------------
+  std::vector<std::uint8_t> age;  // years
+  std::vector<Health> health;
+  std::vector<Work> work;
+  std::vector<std::uint8_t> person_flags;
+  std::vector<std::uint8_t> sick_months_left;  // months unable to work
+  std::vector<float> wage;                     // yuan/month when employed
+};
+
+}  // namespace povsim

@@ -1,0 +1,83 @@
+// Counter-based random streams: every draw is a pure function of
+// (seed, replicate, model stream id, entity id, step, draw number), computed by Random123's
+// Philox4x32-10. No generator state survives between calls, so results cannot depend on which
+// thread or MPI rank handles a household, and a model's draws never shift when another model is
+// added or removed (common random numbers across scenarios).
+#pragma once
+
+#include <Random123/philox.h>
+
+#include <boost/random/uniform_01.hpp>
+#include <cstdint>
+
+namespace povsim {
+
+// Identifies one model's family of streams within a run.
+struct StreamKey {
+  std::uint64_t seed = 0;
+  std::uint32_t replicate = 0;  // < 65536
+  std::uint32_t model = 0;      // the model's fixed stream id, < 65536
+};
+
+// Step numbers below this are months since the start of the run; models with one-off draws (the
+// population generator) use kSetupStep so they never collide with a month.
+inline constexpr std::uint32_t kSetupStep = 0xFFFFFFF0u;
+
+// Model stream ids are 1..255; a model that needs a second family of streams (say, one per person
+// besides one per household) uses substream(kStreamId, 1), and so on: ids never collide.
+inline constexpr std::uint32_t kMaxModelStreamId = 255;
+constexpr std::uint32_t substream(std::uint32_t model_stream_id, std::uint32_t k) {
+  return model_stream_id + 256u * k;
+}
+
+// A UniformRandomBitGenerator (usable with any Boost.Random distribution) producing the stream
+// of one (entity, step) pair. Cheap to construct: two words of key, four of counter.
+class Stream {
+ public:
+  using result_type = std::uint32_t;
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return 0xFFFFFFFFu; }
+
+  Stream(const StreamKey& key, std::uint32_t entity, std::uint32_t step) {
+    key_ = {{static_cast<std::uint32_t>(key.seed), static_cast<std::uint32_t>(key.seed >> 32)}};
+    ctr_ = {{0u, entity, step, (key.model << 16) | (key.replicate & 0xFFFFu)}};
+  }
+
+  result_type operator()() {
+    if (next_ == 4) refill();
+    return block_[next_++];
+  }
+
+  // Uniform on [0, 1) with 32 bits of resolution, through Boost.Random.
+  double uniform() { return boost::random::uniform_01<double>()(*this); }
+
+ private:
+  void refill() {
+    block_ = philox_(ctr_, key_);
+    ++ctr_[0];
+    next_ = 0;
+  }
+
+  r123::Philox4x32 philox_;
+  r123::Philox4x32::key_type key_;
+  r123::Philox4x32::ctr_type ctr_;
+  r123::Philox4x32::ctr_type block_;
+  int next_ = 4;
+};
+
+// Hands out streams for one replicate; models receive it through their step context.
+class StreamFactory {
+ public:
+  StreamFactory(std::uint64_t seed, std::uint32_t replicate) : seed_(seed), replicate_(replicate) {}
+  Stream stream(std::uint32_t model, std::uint32_t entity, std::uint32_t step) const {
+    return Stream(StreamKey{seed_, replicate_, model}, entity, step);
+  }
+  std::uint64_t seed() const { return seed_; }
+  std::uint32_t replicate() const { return replicate_; }
+
+ private:
+  std::uint64_t seed_;
+  std::uint32_t replicate_;
+};
+
+}  // namespace povsim

@@ -1,0 +1,127 @@
+#include "sim/simulation.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <chrono>
+
+namespace povsim {
+
+YearTally& YearTally::operator+=(const YearTally& o) {
+  all += o.all;
+  for (int r = 0; r < kRegionTypes; ++r) by_region[r] += o.by_region[r];
+  for (int c = 0; c < kMaxCauses; ++c) {
+    returned_by_cause[c] += o.returned_by_cause[c];
+    at_risk_by_cause[c] += o.at_risk_by_cause[c];
+  }
+  persons += o.persons;
+  income_per_capita_sum += o.income_per_capita_sum;
+  return *this;
+}
+
+void assess_households(HouseholdStore& hh, std::uint32_t begin, std::uint32_t end, double line, YearTally& tally) {
+  namespace hf = household_flag;
+  for (std::uint32_t h = begin; h < end; ++h) {
+    int alive = 0;
+    const std::uint32_t first = hh.first_person[h];
+    for (std::uint32_t p = first; p < first + hh.persons[h]; ++p) alive += hh.person_flags[p] & person_flag::alive;
+    std::uint8_t flags = hh.flags[h];
+    if (alive == 0) flags |= hf::dissolved;
+
+    // Per-capita annual net income: all income minus out-of-pocket medical spending.
+    const double net = double(hh.acc_wage[h]) + hh.acc_operating[h] + hh.acc_property[h] + hh.acc_transfer[h] +
+                       hh.acc_pension[h] - hh.acc_medical[h];
+    const double per_capita = alive > 0 ? net / alive : 0.0;
+    const bool poor_now = per_capita < line;
+    const bool counted = (flags & hf::lifted) && !(flags & hf::dissolved);
+    if (counted) {
+      const bool at_risk = !(flags & hf::poor);
+      const bool returned = at_risk && poor_now;
+      if (returned) flags |= hf::ever_returned;
+      LiftedCounts c;
+      c.households = 1;
+      c.at_risk = at_risk;
+      c.returned = returned;
+      c.poor = poor_now;
+      c.ever_returned = (flags & hf::ever_returned) != 0;
+      tally.all += c;
+      tally.by_region[static_cast<int>(hh.region[h])] += c;
+      tally.returned_by_cause[hh.last_cause[h]] += returned;
+      tally.at_risk_by_cause[hh.last_cause[h]] += at_risk;
+      tally.persons += alive;
+      tally.income_per_capita_sum += per_capita;
+    }
+    flags = poor_now ? (flags | hf::poor) : (flags & ~hf::poor);
+    hh.flags[h] = flags;
+    hh.last_cause[h] = 0;
+    hh.acc_wage[h] = hh.acc_operating[h] = hh.acc_property[h] = 0;
+    hh.acc_transfer[h] = hh.acc_pension[h] = hh.acc_medical[h] = 0;
+  }
+}
+
+RunResults simulate(const Scenario& scenario, const RunOptions& options) {
+  const RunSettings& run = scenario.run;
+  RunResults results;
+  results.cause_names = scenario.cause_names;
+  for (int y = run.horizon.start.year(); y <= run.horizon.end.year(); ++y) {
+    results.years.push_back(y);
+    results.poverty_line.push_back(run.poverty_line.line_for(y));
+  }
+  const long total_months = long(run.months()) * run.replicates;
+  long months_done = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+
+  tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
+  HouseholdStore hh;
+  for (std::uint32_t rep = 0; rep < run.replicates; ++rep) {
+    const StreamFactory rng(run.seed, rep);
+    // Every replicate starts from the same population (drawn with replicate 0's streams) and
+    // differs only in the shocks it meets.
+    arena.execute([&] { scenario.population->generate(hh, StreamFactory(run.seed, 0)); });
+    results.households = hh.size();
+    const std::uint32_t n = static_cast<std::uint32_t>(hh.size());
+    const std::uint32_t block = options.block_size;
+    const std::uint32_t blocks = (n + block - 1) / block;
+    std::vector<YearTally> block_tallies(blocks);
+    auto& tallies = results.tallies.emplace_back();
+
+    for (int step = 0; step < run.months(); ++step) {
+      MonthContext ctx;
+      ctx.month = YearMonth{run.horizon.start.index + step};
+      ctx.step = static_cast<std::uint32_t>(step);
+      ctx.first_month = step == 0;
+      ctx.rng = &rng;
+      ctx.counties = &hh.counties;
+      for (const auto& m : scenario.models) m->begin_month(ctx);
+      const bool assess = ctx.month.month() == 12;
+      const double line = run.poverty_line.line_for(ctx.month.year());
+
+      arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks), [&](const tbb::blocked_range<std::uint32_t>& r) {
+          for (std::uint32_t b = r.begin(); b != r.end(); ++b) {
+            const HouseholdRange range{b * block, std::min(n, (b + 1) * block)};
+            for (const auto& m : scenario.models) m->step(ctx, hh, range);
+            if (assess) {
+              block_tallies[b] = YearTally{};
+              assess_households(hh, range.begin, range.end, line, block_tallies[b]);
+            }
+          }
+        });
+      });
+      if (assess) {
+        // Fixed block order: the floating-point income sum is identical for any thread count.
+        YearTally year;
+        for (const auto& t : block_tallies) year += t;
+        tallies.push_back(year);
+      }
+      ++months_done;
+      if (options.on_progress) options.on_progress(months_done, total_months);
+    }
+    if (options.on_replicate_end) options.on_replicate_end(rep, hh);
+  }
+  results.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return results;
+}
+
+}  // namespace povsim
