@@ -7,31 +7,28 @@ namespace povsim {
 
 Demography::Demography(const Params& params) : params_(params) {
   for (int age = 0; age < 256; ++age)
-    death_probability_[age] =
-        static_cast<float>(std::min(1.0, params.gompertz_a * std::exp(params.gompertz_b * age)));
+    death_[age] = Bernoulli(std::min(1.0, params.gompertz_a * std::exp(params.gompertz_b * age)));
 }
 
 void Demography::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   // Ages are as of the start of the horizon, so the first January does not age anyone.
   if (!ctx.is_january() || ctx.first_month) return;
-  for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    Stream s = ctx.stream(kStreamId, h);
-    const std::uint32_t first = hh.first_person[h];
-    for (std::uint32_t q = first; q < first + hh.persons[h]; ++q) {
-      const double u = s.uniform();  // drawn for every member, alive or not, so draws stay aligned
-      if (!(hh.person_flags[q] & person_flag::alive)) continue;
-      const int age = std::min(255, hh.age[q] + 1);
-      hh.age[q] = static_cast<std::uint8_t>(age);
-      if (u < death_probability_[age]) {
-        hh.person_flags[q] &= static_cast<std::uint8_t>(~person_flag::alive);
-        continue;
-      }
-      if (age >= params_.retirement_age && is_wage_earner(hh.work[q])) {
-        hh.work[q] = Work::farming;
-        hh.person_flags[q] &= static_cast<std::uint8_t>(~person_flag::unemployed);
-      }
-      if (age >= params_.working_age && hh.work[q] == Work::child) hh.work[q] = Work::farming;
+  EntityDraws draws = ctx.person_draws(kStreamId);
+  const PersonRange persons = persons_of(hh, range);
+  for (std::uint32_t q = persons.begin; q < persons.end; ++q) {
+    const std::uint32_t raw = draws(q);  // drawn for every person, alive or not: draws never shift
+    if (!(hh.person_flags[q] & person_flag::alive)) continue;
+    const int age = std::min(255, hh.age[q] + 1);
+    hh.age[q] = static_cast<std::uint8_t>(age);
+    if (death_[age](raw)) {
+      hh.person_flags[q] &= static_cast<std::uint8_t>(~person_flag::alive);
+      continue;
     }
+    if (age >= params_.retirement_age && is_wage_earner(hh.work[q])) {
+      hh.work[q] = Work::farming;
+      hh.person_flags[q] &= static_cast<std::uint8_t>(~person_flag::unemployed);
+    }
+    if (age >= params_.working_age && hh.work[q] == Work::child) hh.work[q] = Work::farming;
   }
 }
 

@@ -32,7 +32,7 @@ class Demography final : public Model {
 
  private:
   Params params_;
-  float death_probability_[256];  // by age in years
+  Bernoulli death_[256];  // annual death draw by age in years
 };
 
 }  // namespace povsim

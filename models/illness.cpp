@@ -21,15 +21,15 @@ std::string IllnessShock::Params::check() const {
 }
 
 IllnessShock::IllnessShock(const Params& params) : params_(params) {
-  const double base[3] = {params.annual_probability_child, params.annual_probability_adult,
-                          params.annual_probability_elderly};
-  const double mult[3] = {1.0, params.chronic_multiplier, params.disabled_multiplier};
-  for (int a = 0; a < 3; ++a)
-    for (int hl = 0; hl < 3; ++hl) monthly_p_[a][hl] = static_cast<float>(monthly_probability(std::min(1.0, base[a] * mult[hl])));
+  for (int age = 0; age < 256; ++age)
+    for (int hl = 0; hl < 3; ++hl) episode_[age][hl] = Bernoulli(monthly_probability_for(age, static_cast<Health>(hl)));
 }
 
 double IllnessShock::monthly_probability_for(int age, Health health) const {
-  return monthly_p_[age_band(age)][static_cast<int>(health)];
+  const double base[3] = {params_.annual_probability_child, params_.annual_probability_adult,
+                          params_.annual_probability_elderly};
+  const double mult[3] = {1.0, params_.chronic_multiplier, params_.disabled_multiplier};
+  return monthly_probability(std::min(1.0, base[age_band(age)] * mult[static_cast<int>(health)]));
 }
 
 void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
@@ -38,31 +38,41 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   boost::random::lognormal_distribution<double> cost(std::log(params_.cost_median), params_.cost_log_sd);
   boost::random::uniform_int_distribution<int> lost_months(std::min(1, params_.max_lost_work_months),
                                                            params_.max_lost_work_months);
+  // Outpatient care of living chronic members, yuan this month.
+  std::uint32_t chronic[kMaxBlockHouseholds];  // living chronic members, by household
+  const std::uint8_t* flags = hh.person_flags.data();
+  const Health* healths = hh.health.data();
+  sum_members(hh, range, [=](std::uint32_t q) {
+    return static_cast<std::uint32_t>((flags[q] & person_flag::alive) & (healths[q] == Health::chronic));
+  }, chronic);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    Stream s = ctx.stream(kStreamId, h);
-    float medical = 0;
-    bool episode = false;
-    const std::uint32_t first = hh.first_person[h];
-    for (std::uint32_t q = first; q < first + hh.persons[h]; ++q) {
-      const float u = static_cast<float>(s.uniform());  // one draw per member slot, alive or not
-      if (!(hh.person_flags[q] & person_flag::alive)) continue;
-      if (hh.sick_months_left[q] > 0) --hh.sick_months_left[q];
-      const Health health = hh.health[q];
-      medical += health == Health::chronic ? outpatient : 0.0f;
-      if (u >= monthly_p_[age_band(hh.age[q])][static_cast<int>(health)]) continue;
+    const float cost = static_cast<float>(chronic[h - range.begin]) * outpatient;
+    hh.acc_medical[h] += cost;
+    hh.savings[h] -= cost;
+  }
 
-      // Episode details come from the person's own stream, so that one member's episode never
-      // shifts another member's draws.
-      Stream detail = ctx.stream(substream(kStreamId, 1), q);
-      medical += static_cast<float>(cost(detail)) * (1.0f - reimbursed_share);
-      hh.sick_months_left[q] = static_cast<std::uint8_t>(lost_months(detail));
-      if (health == Health::healthy && detail.uniform() < params_.chronic_onset_probability)
-        hh.health[q] = Health::chronic;
-      episode = true;
-    }
-    hh.acc_medical[h] += medical;
-    hh.savings[h] -= medical;
-    if (episode) hh.last_cause[h] = code(Cause::illness);
+  EntityDraws draws = ctx.person_draws(kStreamId);
+  const PersonRange persons = persons_of(hh, range);
+  std::uint8_t* sick = hh.sick_months_left.data();
+  const std::uint8_t* ages = hh.age.data();
+  for (std::uint32_t q = persons.begin; q < persons.end; ++q) {
+    const std::uint32_t raw = draws(q);  // drawn for every person, alive or not: draws never shift
+    sick[q] -= sick[q] > 0;
+    const Health health = healths[q];
+    const bool episode = (flags[q] & person_flag::alive) & episode_[ages[q]][static_cast<int>(health)](raw);
+    if (!episode) continue;
+    const std::uint32_t h = hh.household_of[q];
+
+    // Episode details come from the person's own stream, so that one member's episode never
+    // shifts another member's draws.
+    Stream detail = ctx.stream(substream(kStreamId, 1), q);
+    const float oop = static_cast<float>(cost(detail)) * (1.0f - reimbursed_share);  // yuan
+    hh.acc_medical[h] += oop;
+    hh.savings[h] -= oop;
+    hh.sick_months_left[q] = static_cast<std::uint8_t>(lost_months(detail));
+    if (health == Health::healthy && detail.uniform() < params_.chronic_onset_probability)
+      hh.health[q] = Health::chronic;
+    hh.last_cause[h] = code(Cause::illness);
   }
 }
 

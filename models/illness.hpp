@@ -54,7 +54,7 @@ class IllnessShock final : public Model {
 
  private:
   Params params_;
-  float monthly_p_[3][3];  // [age band][health]
+  Bernoulli episode_[256][3];  // monthly episode draw by [age in years][health]
 };
 
 }  // namespace povsim

@@ -8,33 +8,27 @@ namespace povsim {
 
 void JobLossShock::begin_month(const MonthContext& ctx) {
   const double m = params_.downturn_multiplier.at(ctx.month);
-  hazard_migrant_ = static_cast<float>(std::min(1.0, params_.monthly_hazard_migrant * m));
-  hazard_local_ = static_cast<float>(std::min(1.0, params_.monthly_hazard_local * m));
+  transition_[0][0] = Bernoulli(std::min(1.0, params_.monthly_hazard_local * m));
+  transition_[0][1] = Bernoulli(std::min(1.0, params_.monthly_hazard_migrant * m));
+  transition_[1][0] = transition_[1][1] = Bernoulli(params_.monthly_reemployment);
 }
 
 void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   namespace pf = person_flag;
-  const float reemploy = static_cast<float>(params_.monthly_reemployment);
-  for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    const std::uint32_t first = hh.first_person[h];
-    const std::uint32_t last = first + hh.persons[h];
-    bool any_earner = false;
-    for (std::uint32_t q = first; q < last; ++q) any_earner |= is_wage_earner(hh.work[q]);
-    if (!any_earner) continue;
-    Stream s = ctx.stream(kStreamId, h);
-    bool lost = false;
-    for (std::uint32_t q = first; q < last; ++q) {
-      const float u = static_cast<float>(s.uniform());  // one draw per member slot keeps draws aligned
-      const std::uint8_t f = hh.person_flags[q];
-      if (!(f & pf::alive) || !is_wage_earner(hh.work[q])) continue;
-      if (f & pf::unemployed) {
-        if (u < reemploy) hh.person_flags[q] = f & static_cast<std::uint8_t>(~pf::unemployed);
-      } else if (u < (hh.work[q] == Work::migrant ? hazard_migrant_ : hazard_local_)) {
-        hh.person_flags[q] = f | pf::unemployed;
-        lost = true;
-      }
-    }
-    if (lost) hh.last_cause[h] = code(Cause::job_loss);
+  EntityDraws draws = ctx.person_draws(kStreamId);
+  const PersonRange persons = persons_of(hh, range);
+  std::uint8_t* flags = hh.person_flags.data();
+  const Work* works = hh.work.data();
+  for (std::uint32_t q = persons.begin; q < persons.end; ++q) {
+    const std::uint32_t raw = draws(q);  // drawn for every person: draws never shift
+    const std::uint8_t f = flags[q];
+    const Work work = works[q];
+    const bool unemployed = (f & pf::unemployed) != 0;
+    const bool moves = ((f & pf::alive) != 0) & is_wage_earner(work) &
+                       transition_[unemployed][work == Work::migrant](raw);
+    // A move flips the state: the employed lose their job, the unemployed find one.
+    flags[q] = static_cast<std::uint8_t>(f ^ (moves * pf::unemployed));
+    if (moves & !unemployed) hh.last_cause[hh.household_of[q]] = code(Cause::job_loss);
   }
 }
 

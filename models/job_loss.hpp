@@ -33,8 +33,9 @@ class JobLossShock final : public Model {
 
  private:
   Params params_;
-  float hazard_migrant_ = 0;  // this month's hazards
-  float hazard_local_ = 0;
+  // This month's draws, indexed by (unemployed, migrant): job loss for the employed (local, migrant),
+  // re-employment for the unemployed.
+  Bernoulli transition_[2][2];
 };
 
 }  // namespace povsim

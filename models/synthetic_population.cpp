@@ -7,6 +7,7 @@
 #include <boost/random/uniform_real_distribution.hpp>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 namespace povsim {
 
@@ -84,11 +85,13 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
   });
   std::size_t persons = 0;
   for (auto sz : sizes) persons += sz;
+  if (persons > 0xFFFFFFF0u) throw std::runtime_error("too many persons for 32-bit person ids; use fewer households");
   hh.resize(n, persons);
   std::uint32_t offset = 0;
   for (std::size_t h = 0; h < n; ++h) {
     hh.first_person[h] = offset;
     hh.persons[h] = sizes[h];
+    for (std::uint32_t q = offset; q < offset + sizes[h]; ++q) hh.household_of[q] = static_cast<std::uint32_t>(h);
     offset += sizes[h];
   }
   sizes = {};

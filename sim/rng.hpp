@@ -7,7 +7,9 @@
 
 #include <Random123/philox.h>
 
+#include <algorithm>
 #include <boost/random/uniform_01.hpp>
+#include <cmath>
 #include <cstdint>
 
 namespace povsim {
@@ -65,12 +67,58 @@ class Stream {
   int next_ = 4;
 };
 
+// One 32-bit draw per entity for consecutive entities (persons, say), four per Philox call:
+// entity e's draw is lane e % 4 of the block with counter (0, e / 4, step, model|replicate).
+// Each draw is a pure function of the key, the entity and the step, so any loop order or
+// partition of entities gives the same values; the grouping only saves Philox calls.
+class EntityDraws {
+ public:
+  EntityDraws(const StreamKey& key, std::uint32_t step) {
+    key_ = {{static_cast<std::uint32_t>(key.seed), static_cast<std::uint32_t>(key.seed >> 32)}};
+    ctr_ = {{0u, 0u, step, (key.model << 16) | (key.replicate & 0xFFFFu)}};
+  }
+  std::uint32_t operator()(std::uint32_t entity) {
+    const std::uint32_t group = entity >> 2;
+    if (group != group_) {
+      group_ = group;
+      ctr_[1] = group;
+      block_ = philox_(ctr_, key_);
+    }
+    return block_[entity & 3u];
+  }
+
+ private:
+  r123::Philox4x32 philox_;
+  r123::Philox4x32::key_type key_;
+  r123::Philox4x32::ctr_type ctr_;
+  r123::Philox4x32::ctr_type block_;
+  std::uint32_t group_ = 0xFFFFFFFFu;
+};
+
+// A yes/no draw with probability p from one raw 32-bit draw, decided exactly as
+// boost::random::bernoulli_distribution<double>(p) decides it for a generator with range
+// [0, 2^32-1]: true iff p > 0 and raw <= p * (2^32 - 1). Precomputing the bound keeps hot loops
+// free of floating point; tests check the equivalence.
+class Bernoulli {
+ public:
+  Bernoulli() = default;
+  explicit Bernoulli(double p)
+      : limit_(p <= 0 ? -1 : static_cast<std::int64_t>(std::floor(std::min(p, 1.0) * 4294967295.0))) {}
+  bool operator()(std::uint32_t raw) const { return static_cast<std::int64_t>(raw) <= limit_; }
+
+ private:
+  std::int64_t limit_ = -1;
+};
+
 // Hands out streams for one replicate; models receive it through their step context.
 class StreamFactory {
  public:
   StreamFactory(std::uint64_t seed, std::uint32_t replicate) : seed_(seed), replicate_(replicate) {}
   Stream stream(std::uint32_t model, std::uint32_t entity, std::uint32_t step) const {
     return Stream(StreamKey{seed_, replicate_, model}, entity, step);
+  }
+  EntityDraws entity_draws(std::uint32_t model, std::uint32_t step) const {
+    return EntityDraws(StreamKey{seed_, replicate_, model}, step);
   }
   std::uint64_t seed() const { return seed_; }
   std::uint32_t replicate() const { return replicate_; }

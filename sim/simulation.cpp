@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace povsim {
@@ -81,7 +82,7 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
     arena.execute([&] { scenario.population->generate(hh, StreamFactory(run.seed, 0)); });
     results.households = hh.size();
     const std::uint32_t n = static_cast<std::uint32_t>(hh.size());
-    const std::uint32_t block = options.block_size;
+    const std::uint32_t block = std::clamp<std::uint32_t>(options.block_size, 1, kMaxBlockHouseholds);
     const std::uint32_t blocks = (n + block - 1) / block;
     std::vector<YearTally> block_tallies(blocks);
     auto& tallies = results.tallies.emplace_back();
