@@ -13,7 +13,7 @@ class Demography final : public Model {
   struct Params {
     bool enabled = true;
     // Annual death probability = gompertz_a * exp(gompertz_b * age). Judgement: about 0.2 % at 40,
-    // 3 % at 70, 13 % at 85, the shape of rural Chinese life tables.
+    // 3 % at 70, 12 % at 85, the shape of rural Chinese life tables.
     double gompertz_a = 5.5e-5;
     double gompertz_b = 0.09;
     int retirement_age = 65;    // wage earners stop wage work; judgement

@@ -18,10 +18,13 @@ class DisasterShock final : public Model {
     // Probability that a county suffers a damaging disaster in a year. Judgement: the brief gives
     // 138 M person-times affected in 2020 and frequent disasters in fragile zones.
     PerRegion annual_probability{0.25, 0.30, 0.30, 0.15};
-    double household_exposure = 0.7;  // share of a hit county's households that are damaged
-    double severity_min = 0.2;        // share of operating income lost while recovering
+    double household_exposure = 0.7;  // share of a hit county's households damaged. Judgement.
+    // Share of operating income lost while recovering, uniform in [min, max], for recovery_months
+    // (the hit month included). Judgement: on average a hit costs about 30 % of a year's operating
+    // income plus savings, of the order of the brief's ~16 % lower farm-household income.
+    double severity_min = 0.2;
     double severity_max = 0.6;
-    int recovery_months = 9;          // months the loss lasts, the hit month included
+    int recovery_months = 9;
     // Share of positive savings destroyed, per unit of severity. Judgement.
     double savings_loss_per_severity = 0.5;
     template <class V>

@@ -26,7 +26,7 @@ class IllnessShock final : public Model {
     double cost_log_sd = 0.8;
     double reimbursement_rate = 0.55;  // share of cost paid by basic medical insurance. Judgement.
     double chronic_outpatient_cost = 60;  // yuan/month out of pocket per chronic member. Judgement.
-    int max_lost_work_months = 3;         // lost months drawn uniformly in 1..max
+    int max_lost_work_months = 3;         // lost months drawn uniformly in 1..max. Judgement.
     double chronic_onset_probability = 0.15;  // per episode of a healthy member. Judgement.
 
     template <class V>

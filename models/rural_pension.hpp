@@ -12,7 +12,7 @@ class RuralPension final : public Model {
   static constexpr std::uint32_t kStreamId = 20;  // reserved; the model draws nothing
   struct Params {
     bool enabled = true;
-    int eligibility_age = 60;
+    int eligibility_age = 60;  // the rural basic pension is paid from age 60
     // National minimum basic pension, yuan/month per person. Brief: 88 in 2018, 103 -> 123 in 2024,
     // 143 in 2025; the 2021-2022 value (93) is a judgement between 88 and 103.
     StepSchedule monthly_amount{{{YearMonth::of(2021, 1), 93},

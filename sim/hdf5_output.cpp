@@ -167,7 +167,7 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
   std::vector<double> income;
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t y = 0; y < Y; ++y)
-      income.push_back(res.tallies[r][y].all.households ? res.tallies[r][y].income_per_capita_sum /
+      income.push_back(res.tallies[r][y].all.households ? 0.01 * double(res.tallies[r][y].income_per_capita_fen_sum) /
                                                               double(res.tallies[r][y].all.households)
                                                         : 0.0);
   dataset(annual, "mean_income_per_capita", H5T_NATIVE_DOUBLE, {R, Y}, income, "yuan/person/year",

@@ -108,7 +108,9 @@ std::string format_number(double value);  // shortest text that reads back to th
 template <class S>
 S read_params(const ConfigNode* node, const std::string& path, const SourceMark& where) {
   S params;
-  ParamReader reader(node, path, where);
+  if (node && !node->is_map() && !node->is_null())
+    throw ConfigError(node->mark().str() + ": " + path + ": expected a map of keys");
+  ParamReader reader(node && node->is_map() ? node : nullptr, path, where);
   params.visit(reader);
   reader.finish();
   if constexpr (requires { params.check(); }) {

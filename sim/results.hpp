@@ -36,7 +36,9 @@ struct YearTally {
   std::array<std::int64_t, kMaxCauses> returned_by_cause{};  // indexed by cause code
   std::array<std::int64_t, kMaxCauses> at_risk_by_cause{};  // at-risk households whose latest shock had this cause
   std::int64_t persons = 0;        // living members of assessed lifted households
-  double income_per_capita_sum = 0;  // sum over assessed lifted households, yuan/person/year
+  // Sum over assessed lifted households of per-capita net income, in fen (0.01 yuan), as an integer
+  // so that the sum is exact and independent of how households are split across threads or ranks.
+  std::int64_t income_per_capita_fen_sum = 0;
 
   YearTally& operator+=(const YearTally& o);
   friend bool operator==(const YearTally&, const YearTally&) = default;

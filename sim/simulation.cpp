@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace povsim {
 
@@ -17,7 +18,7 @@ YearTally& YearTally::operator+=(const YearTally& o) {
     at_risk_by_cause[c] += o.at_risk_by_cause[c];
   }
   persons += o.persons;
-  income_per_capita_sum += o.income_per_capita_sum;
+  income_per_capita_fen_sum += o.income_per_capita_fen_sum;
   return *this;
 }
 
@@ -51,7 +52,7 @@ void assess_households(HouseholdStore& hh, std::uint32_t begin, std::uint32_t en
       tally.returned_by_cause[hh.last_cause[h]] += returned;
       tally.at_risk_by_cause[hh.last_cause[h]] += at_risk;
       tally.persons += alive;
-      tally.income_per_capita_sum += per_capita;
+      tally.income_per_capita_fen_sum += std::llround(per_capita * 100.0);
     }
     flags = poor_now ? (flags | hf::poor) : (flags & ~hf::poor);
     hh.flags[h] = flags;
@@ -111,7 +112,6 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
         });
       });
       if (assess) {
-        // Fixed block order: the floating-point income sum is identical for any thread count.
         YearTally year;
         for (const auto& t : block_tallies) year += t;
         tallies.push_back(year);

@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""Plot the annual return-to-poverty rate of one or more povsim HDF5 result files.
+
+Left panel: /annual/return_rate by year, one line per file (mean over replicates, with the
+min-max range over replicates shaded when there are several). Right panel:
+/annual/by_region_type/return_rate of the first file, one line per region type.
+The layout of the files is described in docs/output.md.
+
+Usage: /usr/bin/python3 analysis/plot_returns.py OUT.h5 [MORE.h5 ...] --png returns.png
+"""
+
+import argparse
+import os
+import sys
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+
+REQUIRED = ("annual/year", "annual/return_rate", "annual/by_region_type/return_rate")
+
+
+class InputError(Exception):
+    pass
+
+
+def load(path):
+    """Returns (label, years, return_rate [R, Y], region names, region return_rate [R, K, Y])."""
+    if not os.path.isfile(path):
+        raise InputError(f"{path}: no such file")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise InputError(f"{path}: not an HDF5 file ({e})") from None
+    with f:
+        if not str(f.attrs.get("format", "")).startswith("povsim-results"):
+            raise InputError(f"{path}: not a povsim result file (no 'format' attribute 'povsim-results ...')")
+        missing = [name for name in REQUIRED if name not in f]
+        if missing:
+            raise InputError(f"{path}: not a povsim result file (missing {', '.join(missing)})")
+        g = f["annual/by_region_type"]
+        return (os.path.basename(path), f["annual/year"][:], f["annual/return_rate"][:],
+                [str(c) for c in g.attrs["categories"]], g["return_rate"][:])
+
+
+def plot_band(ax, years, rates, label):
+    """One line for the replicate mean of rates [R, Y] (share), in percent; min-max band if R > 1."""
+    pct = 100 * rates
+    (line,) = ax.plot(years, pct.mean(axis=0), marker="o", markersize=3, label=label)
+    if pct.shape[0] > 1:
+        ax.fill_between(years, pct.min(axis=0), pct.max(axis=0), color=line.get_color(), alpha=0.2, lw=0)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Plot the annual return-to-poverty rate of povsim HDF5 result files "
+        "(overall, one line per file; and by region type for the first file).")
+    parser.add_argument("files", nargs="+", metavar="FILE.h5", help="povsim result file(s)")
+    parser.add_argument("--png", required=True, metavar="OUT.png", help="PNG file to write")
+    parser.add_argument("--title", help="figure title (default: none)")
+    args = parser.parse_args(argv)
+
+    try:
+        runs = [load(p) for p in args.files]
+    except InputError as e:
+        print(f"plot_returns: {e}", file=sys.stderr)
+        return 2
+
+    fig, (ax_all, ax_reg) = plt.subplots(1, 2, figsize=(12, 4.8), sharey=True, constrained_layout=True)
+    for label, years, rates, _, _ in runs:
+        nrep = rates.shape[0]
+        plot_band(ax_all, years, rates, f"{label} ({nrep} replicate{'s' if nrep > 1 else ''})")
+    ax_all.set_title("Return rate, all lifted households")
+
+    label, years, _, regions, by_region = runs[0]
+    for k, region in enumerate(regions):
+        plot_band(ax_reg, years, by_region[:, k, :], region.replace("_", " "))
+    ax_reg.set_title(f"Return rate by region type ({label})")
+
+    note = "mean over replicates; shaded: min-max"
+    multi = (any(r[2].shape[0] > 1 for r in runs), runs[0][2].shape[0] > 1)
+    for ax, several in zip((ax_all, ax_reg), multi):
+        ax.set_xlabel("assessment year (December)")
+        ax.set_xticks(sorted({int(y) for run in runs for y in run[1]}))
+        ax.tick_params(axis="x", labelrotation=45)
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="small", title=note if several else None, title_fontsize="small")
+    ax_all.set_ylabel("returned / at-risk lifted households (%)")
+    if args.title:
+        fig.suptitle(args.title)
+
+    try:
+        fig.savefig(args.png, dpi=120)
+    except OSError as e:
+        print(f"plot_returns: cannot write {args.png}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.png}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+#include "models/disaster.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/cause.hpp"
+#include "test_support.hpp"
+
+namespace povsim {
+namespace {
+
+using namespace testing;
+
+// 2,000 counties over 120 months: the share of county-months hit matches the monthly probability
+// within 4 binomial standard errors.
+TEST(DisasterShock, CountyFrequencyMatchesTheAnnualProbability) {
+  DisasterShock::Params p;
+  DisasterShock model(p);
+  HouseholdStore hh = make_store(2000, 1, 40, Health::healthy, Work::farming, 1, RegionType::karst);
+  long hits = 0;
+  for (int m = 0; m < 120; ++m) {
+    Month month(hh, m);
+    model.begin_month(month.ctx);
+    for (float s : model.county_severity()) {
+      hits += s > 0;
+      if (s > 0) {
+        EXPECT_GE(s, p.severity_min);
+        EXPECT_LE(s, p.severity_max);
+      }
+    }
+  }
+  const double n = 2000.0 * 120, expected = monthly_probability(p.annual_probability[int(RegionType::karst)]);
+  EXPECT_NEAR(hits / n, expected, 4 * binomial_sd(expected, n));
+}
+
+// Neighbours are hit together: within a hit county every damaged household has the county's
+// severity, and about household_exposure of them are damaged; other counties are untouched.
+TEST(DisasterShock, HitsWholeCountiesWithOneSeverity) {
+  DisasterShock::Params p;
+  p.annual_probability = {1, 1, 1, 1};  // every county, every month
+  DisasterShock model(p);
+  HouseholdStore hh = make_store(20000, 1, 40, Health::healthy, Work::farming, 10000);
+  for (auto& s : hh.savings) s = 1000;
+  Month month(hh, 0);
+  model.begin_month(month.ctx);
+  step_all(model, month.ctx, hh);
+  long damaged = 0;
+  for (std::size_t h = 0; h < hh.size(); ++h) {
+    if (hh.disaster_months_left[h] == 0) continue;
+    ++damaged;
+    EXPECT_EQ(hh.disaster_loss[h], model.county_severity()[hh.county[h]]);
+    EXPECT_EQ(hh.disaster_months_left[h], p.recovery_months);
+    EXPECT_EQ(hh.last_cause[h], code(Cause::disaster));
+    EXPECT_LT(hh.savings[h], 1000.0f);
+  }
+  EXPECT_NEAR(damaged / 20000.0, p.household_exposure, 4 * binomial_sd(p.household_exposure, 20000));
+}
+
+TEST(DisasterShock, LossLastsRecoveryMonths) {
+  DisasterShock::Params p;
+  p.annual_probability = {1, 1, 1, 1};
+  p.household_exposure = 1;
+  p.recovery_months = 3;
+  DisasterShock model(p);
+  HouseholdStore hh = make_store(1, 1, 40, Health::healthy, Work::farming);
+  Month hit(hh, 0);
+  model.begin_month(hit.ctx);
+  step_all(model, hit.ctx, hh);
+  p.annual_probability = {0, 0, 0, 0};
+  DisasterShock calm(p);
+  for (int m = 1; m <= 3; ++m) {
+    Month month(hh, m);
+    calm.begin_month(month.ctx);
+    step_all(calm, month.ctx, hh);
+    EXPECT_EQ(hh.disaster_months_left[0], 3 - m);
+  }
+}
+
+}  // namespace
+}  // namespace povsim

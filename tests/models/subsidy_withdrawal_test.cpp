@@ -1,0 +1,48 @@
+#include "models/subsidy_withdrawal.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/cause.hpp"
+#include "test_support.hpp"
+
+namespace povsim {
+namespace {
+
+using namespace testing;
+
+TEST(SubsidyWithdrawal, StepsScaleThePaymentsOfThatProgrammeOnly) {
+  SubsidyWithdrawal::Params p;
+  p.levels.public_welfare_post = StepSchedule{{{YearMonth::of(2021, 3), 0.5}, {YearMonth::of(2021, 5), 0.0}}, 1.0};
+  SubsidyWithdrawal model(p);
+  HouseholdStore hh = make_store(2, 1, 40, Health::healthy, Work::farming);
+  hh.transfer[0][0] = 800;  // public-welfare post
+  hh.transfer[1][0] = 300;  // ecological compensation
+  std::vector<float> post;
+  for (int m = 0; m < 6; ++m) {
+    Month month(hh, m);
+    model.begin_month(month.ctx);
+    step_all(model, month.ctx, hh);
+    post.push_back(hh.transfer[0][0]);
+    if (m == 2) {
+      EXPECT_EQ(hh.last_cause[0], code(Cause::subsidy_withdrawal));
+      EXPECT_EQ(hh.last_cause[1], code(Cause::none));  // received nothing, lost nothing
+    }
+  }
+  EXPECT_EQ(post, (std::vector<float>{800, 800, 400, 400, 0, 0}));
+  EXPECT_EQ(hh.transfer[1][0], 300.0f);
+}
+
+TEST(SubsidyWithdrawal, ScheduleDatedBeforeTheStartAppliesInTheFirstMonth) {
+  SubsidyWithdrawal::Params p;
+  p.levels.dibao = StepSchedule{{{YearMonth::of(2020, 6), 0.25}}, 1.0};
+  SubsidyWithdrawal model(p);
+  HouseholdStore hh = make_store(1, 1, 40, Health::healthy, Work::farming);
+  hh.transfer[2][0] = 400;
+  Month month(hh, 0);
+  model.begin_month(month.ctx);
+  step_all(model, month.ctx, hh);
+  EXPECT_EQ(hh.transfer[2][0], 100.0f);
+}
+
+}  // namespace
+}  // namespace povsim

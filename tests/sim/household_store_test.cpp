@@ -1,0 +1,36 @@
+#include "sim/household_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/synthetic_population.hpp"
+#include "sim/memory.hpp"
+
+namespace povsim {
+namespace {
+
+// The budget: at most 300 bytes per household, members included.
+TEST(HouseholdStore, DefaultPopulationFitsTheMemoryBudget) {
+  SyntheticPopulation::Params params;
+  params.households = 20000;
+  SyntheticPopulation pop(params);
+  HouseholdStore hh;
+  pop.generate(hh, StreamFactory(1, 0));
+  const double per_household = double(hh.bytes_used()) / hh.size();
+  EXPECT_LT(per_household, 300.0);
+  EXPECT_GT(per_household, 50.0);  // the count is real, not zero
+  // The pre-allocation estimate covers what is actually used.
+  EXPECT_GE(estimate_run_bytes(hh.size(), pop.persons_per_household()), hh.bytes_used());
+}
+
+TEST(HouseholdStore, ResizeZeroesEveryColumn) {
+  HouseholdStore hh;
+  hh.resize(3, 7);
+  EXPECT_EQ(hh.size(), 3u);
+  EXPECT_EQ(hh.person_count(), 7u);
+  EXPECT_EQ(hh.household_of.size(), 7u);
+  EXPECT_EQ(hh.transfer[kProgrammes - 1].size(), 3u);
+  EXPECT_EQ(hh.bytes_used(), 3 * HouseholdStore::bytes_per_household() + 7 * HouseholdStore::bytes_per_person());
+}
+
+}  // namespace
+}  // namespace povsim

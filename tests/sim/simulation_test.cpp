@@ -1,0 +1,140 @@
+#include "sim/simulation.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim/registry.hpp"
+#include "test_support.hpp"
+
+namespace povsim {
+namespace {
+
+using testing::TempDir;
+
+// Everything a run leaves behind: results and the final state of every household and person.
+struct Outcome {
+  std::vector<std::vector<YearTally>> tallies;
+  std::vector<std::uint8_t> flags, person_flags, sick, last_cause, disaster_months;
+  std::vector<Health> health;
+  std::vector<float> savings, wage;
+};
+
+Outcome run(const std::string& file, std::vector<std::string> overrides, int threads, std::uint32_t block = 4096) {
+  const Scenario s = load_scenario(file, overrides, make_default_registry());
+  RunOptions options;
+  options.threads = threads;
+  options.block_size = block;
+  Outcome o;
+  options.on_replicate_end = [&](std::uint32_t, const HouseholdStore& hh) {
+    o.flags = hh.flags, o.person_flags = hh.person_flags, o.sick = hh.sick_months_left, o.health = hh.health;
+    o.last_cause = hh.last_cause, o.disaster_months = hh.disaster_months_left, o.savings = hh.savings, o.wage = hh.wage;
+  };
+  o.tallies = simulate(s, options).tallies;
+  return o;
+}
+
+std::string baseline() { return std::string(POVSIM_SOURCE_DIR) + "/scenarios/baseline.yaml"; }
+
+TEST(Determinism, BitIdenticalForOneTwoAndEightThreads) {
+  const std::vector<std::string> small = {"population.households=30000", "horizon.end=2024-12"};
+  const Outcome one = run(baseline(), small, 1);
+  for (int threads : {2, 8}) {
+    const Outcome other = run(baseline(), small, threads);
+    EXPECT_EQ(one.tallies, other.tallies) << threads << " threads";
+    EXPECT_EQ(one.flags, other.flags);
+    EXPECT_EQ(one.person_flags, other.person_flags);
+    EXPECT_EQ(one.savings, other.savings);  // float state, compared bit for bit
+    EXPECT_EQ(one.wage, other.wage);
+  }
+  // The run is not trivially empty.
+  EXPECT_GT(one.tallies[0].back().all.ever_returned, 0);
+}
+
+TEST(Determinism, IndependentOfBlockSize) {
+  const std::vector<std::string> small = {"population.households=20000", "horizon.end=2023-12"};
+  const Outcome a = run(baseline(), small, 2, 4096);
+  const Outcome b = run(baseline(), small, 2, 777);
+  EXPECT_EQ(a.tallies, b.tallies);
+  EXPECT_EQ(a.savings, b.savings);
+}
+
+TEST(Determinism, SeedChangesResults) {
+  const std::vector<std::string> small = {"population.households=20000", "horizon.end=2022-12"};
+  auto a = small, b = small;
+  a.push_back("seed=1");
+  b.push_back("seed=2");
+  EXPECT_NE(run(baseline(), a, 2).tallies, run(baseline(), b, 2).tallies);
+}
+
+// Common random numbers: switching a policy off must not move any shock. Every state a shock
+// writes (health, employment, sickness, disasters) ends identical; incomes, and so results, differ.
+TEST(CommonRandomNumbers, RemovingPoliciesLeavesShockDrawsUnchanged) {
+  const std::vector<std::string> small = {"population.households=20000", "horizon.end=2025-12"};
+  auto without = small;
+  without.push_back("policies.rural_pension.enabled=false");
+  without.push_back("policies.phased_industry_support.enabled=false");
+  const Outcome with_policies = run(baseline(), small, 2);
+  const Outcome no_policies = run(baseline(), without, 2);
+  EXPECT_EQ(with_policies.person_flags, no_policies.person_flags);  // alive, unemployed
+  EXPECT_EQ(with_policies.health, no_policies.health);
+  EXPECT_EQ(with_policies.sick, no_policies.sick);
+  EXPECT_EQ(with_policies.disaster_months, no_policies.disaster_months);
+  EXPECT_NE(with_policies.tallies, no_policies.tallies);
+  // Without pension and industry support more households return.
+  EXPECT_GT(no_policies.tallies[0].back().all.ever_returned, with_policies.tallies[0].back().all.ever_returned);
+}
+
+TEST(CommonRandomNumbers, DisablingOneShockLeavesTheOthersUnchanged) {
+  const std::vector<std::string> small = {"population.households=20000", "horizon.end=2023-12"};
+  auto without = small;
+  without.push_back("shocks.illness.enabled=false");
+  const Outcome a = run(baseline(), small, 2), b = run(baseline(), without, 2);
+  EXPECT_EQ(a.person_flags, b.person_flags);  // job loss and deaths unchanged
+  EXPECT_EQ(a.disaster_months, b.disaster_months);
+  EXPECT_NE(a.sick, b.sick);
+}
+
+TEST(Replicates, DifferFromEachOtherButStartFromOnePopulation) {
+  const Outcome o = run(baseline(), {"population.households=10000", "horizon.end=2022-12", "replicates=2"}, 2);
+  ASSERT_EQ(o.tallies.size(), 2u);
+  EXPECT_EQ(o.tallies[0][0].all.households, o.tallies[1][0].all.households);
+  EXPECT_NE(o.tallies[0], o.tallies[1]);
+}
+
+// The assessment by hand: two lifted households of two persons, line 5,000 yuan/person/year.
+TEST(Assessment, ClassifiesAgainstTheLineAndCountsReturns) {
+  HouseholdStore hh = testing::make_store(3, 2, 40, Health::healthy, Work::farming);
+  hh.acc_operating[0] = 12000;  // 6,000 per person: above
+  hh.acc_operating[1] = 12000;
+  hh.acc_medical[1] = 3000;     // 4,500 per person after medical spending: returned
+  hh.last_cause[1] = 1;
+  hh.acc_operating[2] = 2000;   // poor already last year: poor, but not a new return
+  hh.flags[2] |= household_flag::poor;
+  YearTally t;
+  assess_households(hh, 0, 3, 5000.0, t);
+  EXPECT_EQ(t.all.households, 3);
+  EXPECT_EQ(t.all.at_risk, 2);
+  EXPECT_EQ(t.all.returned, 1);
+  EXPECT_EQ(t.all.poor, 2);
+  EXPECT_EQ(t.all.ever_returned, 1);
+  EXPECT_EQ(t.returned_by_cause[1], 1);
+  EXPECT_EQ(t.persons, 6);
+  EXPECT_EQ(t.income_per_capita_fen_sum, (6000 + 4500 + 1000) * 100);
+  EXPECT_TRUE(hh.flags[1] & household_flag::ever_returned);
+  EXPECT_EQ(hh.acc_operating[0], 0.0f);  // accumulators reset for the next year
+  EXPECT_EQ(hh.last_cause[1], 0);
+}
+
+TEST(Assessment, DeadMembersDoNotCountAndEmptyHouseholdsDissolve) {
+  HouseholdStore hh = testing::make_store(2, 2, 70, Health::healthy, Work::farming);
+  hh.acc_operating[0] = 9000;
+  hh.person_flags[1] = 0;  // one of two members died: 9,000 per person
+  hh.person_flags[2] = hh.person_flags[3] = 0;
+  YearTally t;
+  assess_households(hh, 0, 2, 5000.0, t);
+  EXPECT_EQ(t.all.households, 1);
+  EXPECT_EQ(t.all.poor, 0);
+  EXPECT_TRUE(hh.flags[1] & household_flag::dissolved);
+}
+
+}  // namespace
+}  // namespace povsim

@@ -1,0 +1,79 @@
+// Helpers shared by the tests: small hand-built household stores and a month context.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+#include "sim/household_store.hpp"
+#include "sim/model.hpp"
+
+namespace povsim::testing {
+
+// `households` identical households of `members` persons of the given age, health and work, in
+// counties of `per_county` households, all of region type `region`.
+inline HouseholdStore make_store(std::uint32_t households, std::uint32_t members, int age, Health health, Work work,
+                                 std::uint32_t per_county = 100, RegionType region = RegionType::other) {
+  HouseholdStore hh;
+  hh.resize(households, std::size_t{households} * members);
+  hh.counties.assign((households + per_county - 1) / per_county, County{region});
+  for (std::uint32_t h = 0; h < households; ++h) {
+    hh.county[h] = h / per_county;
+    hh.region[h] = region;
+    hh.flags[h] = household_flag::lifted;
+    hh.first_person[h] = h * members;
+    hh.persons[h] = static_cast<std::uint8_t>(members);
+    hh.income_factor[h] = 1.0f;
+    for (std::uint32_t q = h * members; q < (h + 1) * members; ++q) {
+      hh.household_of[q] = h;
+      hh.age[q] = static_cast<std::uint8_t>(age);
+      hh.health[q] = health;
+      hh.work[q] = work;
+      hh.person_flags[q] = person_flag::alive;
+    }
+  }
+  return hh;
+}
+
+// A context for calendar month `month` of a run starting 2021-01.
+struct Month {
+  StreamFactory rng{12345, 0};
+  MonthContext ctx;
+  Month(const HouseholdStore& hh, int step, std::uint64_t seed = 12345) : rng(seed, 0) {
+    ctx.month = YearMonth{YearMonth::of(2021, 1).index + step};
+    ctx.step = static_cast<std::uint32_t>(step);
+    ctx.first_month = step == 0;
+    ctx.rng = &rng;
+    ctx.counties = &hh.counties;
+  }
+};
+
+inline HouseholdRange all(const HouseholdStore& hh) { return {0, static_cast<std::uint32_t>(hh.size())}; }
+
+// Runs model.step over the store in blocks of at most kMaxBlockHouseholds.
+inline void step_all(const Model& model, const MonthContext& ctx, HouseholdStore& hh) {
+  for (std::uint32_t b = 0; b < hh.size(); b += kMaxBlockHouseholds)
+    model.step(ctx, hh, {b, std::min<std::uint32_t>(static_cast<std::uint32_t>(hh.size()), b + kMaxBlockHouseholds)});
+}
+
+// A fresh temporary directory, removed on destruction.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/povsim_test_XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string file(const std::string& name, const std::string& content = "") const {
+    const auto p = path / name;
+    if (!content.empty()) std::ofstream(p) << content;
+    return p.string();
+  }
+};
+
+// Standard error of a binomial proportion, for stating tolerances.
+inline double binomial_sd(double p, double n) { return std::sqrt(p * (1 - p) / n); }
+
+}  // namespace povsim::testing
