@@ -9,10 +9,7 @@ void PhasedIndustrySupport::begin_month(const MonthContext& ctx) {
   for (int d = 1; d <= 3; ++d) {
     const double now = schedules[d - 1]->at(ctx.month);
     level_[d] = static_cast<float>(now);
-    // Support starts at its 2020 level, so the first month compares with that.
-    const double before =
-        ctx.first_month ? schedules[d - 1]->initial.value_or(1.0) : schedules[d - 1]->at(YearMonth{ctx.month.index - 1});
-    stepped_down_[d] = now < before;
+    stepped_down_[d] = now < schedules[d - 1]->before(ctx.month, ctx.first_month);
   }
 }
 

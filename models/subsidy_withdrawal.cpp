@@ -23,8 +23,7 @@ void SubsidyWithdrawal::begin_month(const MonthContext& ctx) {
   const auto schedules = params_.levels.all();
   any_change_ = false;
   for (int p = 0; p < kProgrammes; ++p) {
-    // Household amounts start at their 2020 level, so the first month compares with that.
-    const double before = ctx.first_month ? schedules[p]->initial.value_or(1.0) : schedules[p]->at(YearMonth{ctx.month.index - 1});
+    const double before = schedules[p]->before(ctx.month, ctx.first_month);
     const double now = schedules[p]->at(ctx.month);
     ratio_[p] = before > 0 ? static_cast<float>(now / before) : 1.0f;
     any_change_ |= ratio_[p] != 1.0f;

@@ -1,6 +1,7 @@
 // Months and piecewise-constant schedules (a policy level, a pension amount, a macro multiplier).
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,11 @@ struct StepSchedule {
       v = s.value;
     }
     return v;
+  }
+  // The value in force the month before `m`. At the start of a run that is the value before any
+  // date, since state starts at its pre-horizon (2020) level whatever dates precede the horizon.
+  double before(YearMonth m, bool run_start) const {
+    return run_start ? at(YearMonth{std::numeric_limits<int>::min() / 2}) : at(YearMonth{m.index - 1});
   }
   friend bool operator==(const StepSchedule&, const StepSchedule&) = default;
 };

@@ -173,6 +173,9 @@ TEST(StepSchedule, HoldsEachValueUntilTheNext) {
   EXPECT_EQ(s.at(YearMonth::of(2022, 1)), 10.0);
   EXPECT_EQ(s.at(YearMonth::of(2024, 5)), 10.0);
   EXPECT_EQ(s.at(YearMonth::of(2030, 1)), 20.0);
+  EXPECT_EQ(s.before(YearMonth::of(2022, 1), false), 1.0);
+  EXPECT_EQ(s.before(YearMonth::of(2022, 2), false), 10.0);
+  EXPECT_EQ(s.before(YearMonth::of(2024, 6), true), 1.0);  // run start: the pre-horizon value
   s.initial.reset();
   EXPECT_EQ(s.at(YearMonth::of(2021, 1)), 10.0);
 }
