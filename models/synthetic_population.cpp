@@ -91,7 +91,6 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
   for (std::size_t h = 0; h < n; ++h) {
     hh.first_person[h] = offset;
     hh.persons[h] = sizes[h];
-    for (std::uint32_t q = offset; q < offset + sizes[h]; ++q) hh.household_of[q] = static_cast<std::uint32_t>(h);
     offset += sizes[h];
   }
   sizes = {};

@@ -22,6 +22,12 @@ void HouseholdStore::resize(std::size_t households, std::size_t persons_total) {
   for_each_person_column(fit(persons_total));
 }
 
+void HouseholdStore::link_persons() {
+  for (std::size_t h = 0; h < size(); ++h)
+    for (std::uint32_t q = first_person[h]; q < first_person[h] + persons[h]; ++q)
+      household_of[q] = static_cast<std::uint32_t>(h);
+}
+
 std::size_t HouseholdStore::bytes_per_household() {
   HouseholdStore empty;
   std::size_t bytes = 0;

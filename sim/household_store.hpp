@@ -59,6 +59,10 @@ class HouseholdStore {
   std::size_t size() const { return county.size(); }
   std::size_t person_count() const { return age.size(); }
 
+  // Derives household_of from first_person and persons. The engine calls it after a population is
+  // built, so population sources only lay out households and members.
+  void link_persons();
+
   // Bytes of state per household (excluding members) and per person; used to budget memory
   // before allocating.
   static std::size_t bytes_per_household();

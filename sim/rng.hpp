@@ -32,6 +32,15 @@ constexpr std::uint32_t substream(std::uint32_t model_stream_id, std::uint32_t k
   return model_stream_id + 256u * k;
 }
 
+// The Philox key and counter of a stream: key = seed; counter = (draw block, entity, step,
+// model << 16 | replicate). Stream and EntityDraws both use this one layout.
+inline r123::Philox4x32::key_type philox_key(const StreamKey& key) {
+  return {{static_cast<std::uint32_t>(key.seed), static_cast<std::uint32_t>(key.seed >> 32)}};
+}
+inline r123::Philox4x32::ctr_type philox_counter(const StreamKey& key, std::uint32_t entity, std::uint32_t step) {
+  return {{0u, entity, step, (key.model << 16) | (key.replicate & 0xFFFFu)}};
+}
+
 // A UniformRandomBitGenerator (usable with any Boost.Random distribution) producing the stream
 // of one (entity, step) pair. Cheap to construct: two words of key, four of counter.
 class Stream {
@@ -40,10 +49,8 @@ class Stream {
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return 0xFFFFFFFFu; }
 
-  Stream(const StreamKey& key, std::uint32_t entity, std::uint32_t step) {
-    key_ = {{static_cast<std::uint32_t>(key.seed), static_cast<std::uint32_t>(key.seed >> 32)}};
-    ctr_ = {{0u, entity, step, (key.model << 16) | (key.replicate & 0xFFFFu)}};
-  }
+  Stream(const StreamKey& key, std::uint32_t entity, std::uint32_t step)
+      : key_(philox_key(key)), ctr_(philox_counter(key, entity, step)) {}
 
   result_type operator()() {
     if (next_ == 4) refill();
@@ -68,15 +75,12 @@ class Stream {
 };
 
 // One 32-bit draw per entity for consecutive entities (persons, say), four per Philox call:
-// entity e's draw is lane e % 4 of the block with counter (0, e / 4, step, model|replicate).
+// entity e's draw is lane e % 4 of the block with counter philox_counter(key, e / 4, step).
 // Each draw is a pure function of the key, the entity and the step, so any loop order or
 // partition of entities gives the same values; the grouping only saves Philox calls.
 class EntityDraws {
  public:
-  EntityDraws(const StreamKey& key, std::uint32_t step) {
-    key_ = {{static_cast<std::uint32_t>(key.seed), static_cast<std::uint32_t>(key.seed >> 32)}};
-    ctr_ = {{0u, 0u, step, (key.model << 16) | (key.replicate & 0xFFFFu)}};
-  }
+  EntityDraws(const StreamKey& key, std::uint32_t step) : key_(philox_key(key)), ctr_(philox_counter(key, 0, step)) {}
   std::uint32_t operator()(std::uint32_t entity) {
     const std::uint32_t group = entity >> 2;
     if (group != group_) {

@@ -27,13 +27,13 @@ inline HouseholdStore make_store(std::uint32_t households, std::uint32_t members
     hh.persons[h] = static_cast<std::uint8_t>(members);
     hh.income_factor[h] = 1.0f;
     for (std::uint32_t q = h * members; q < (h + 1) * members; ++q) {
-      hh.household_of[q] = h;
       hh.age[q] = static_cast<std::uint8_t>(age);
       hh.health[q] = health;
       hh.work[q] = work;
       hh.person_flags[q] = person_flag::alive;
     }
   }
+  hh.link_persons();
   return hh;
 }
 

@@ -22,6 +22,15 @@ TEST(HouseholdStore, DefaultPopulationFitsTheMemoryBudget) {
   EXPECT_GE(estimate_run_bytes(hh.size(), pop.persons_per_household()), hh.bytes_used());
 }
 
+TEST(HouseholdStore, LinkPersonsMapsEveryMemberToItsHousehold) {
+  HouseholdStore hh;
+  hh.resize(3, 6);
+  hh.first_person = {0, 1, 4};
+  hh.persons = {1, 3, 2};
+  hh.link_persons();
+  EXPECT_EQ(hh.household_of, (std::vector<std::uint32_t>{0, 1, 1, 1, 2, 2}));
+}
+
 TEST(HouseholdStore, ResizeZeroesEveryColumn) {
   HouseholdStore hh;
   hh.resize(3, 7);
