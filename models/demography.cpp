@@ -13,23 +13,21 @@ Demography::Demography(const Params& params) : params_(params) {
 void Demography::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   // Ages are as of the start of the horizon, so the first January does not age anyone.
   if (!ctx.is_january() || ctx.first_month) return;
-  EntityDraws draws = ctx.person_draws(kStreamId);
-  const PersonRange persons = persons_of(hh, range);
-  for (std::uint32_t q = persons.begin; q < persons.end; ++q) {
-    const std::uint32_t raw = draws(q);  // drawn for every person, alive or not: draws never shift
-    if (!(hh.person_flags[q] & person_flag::alive)) continue;
+  // One draw per person, alive or not, so that draws never shift.
+  for_each_person_draw(ctx, kStreamId, persons_of(hh, range), [&](std::uint32_t q, std::uint32_t raw) {
+    if (!(hh.person_flags[q] & person_flag::alive)) return;
     const int age = std::min(255, hh.age[q] + 1);
     hh.age[q] = static_cast<std::uint8_t>(age);
     if (death_[age](raw)) {
       hh.person_flags[q] &= static_cast<std::uint8_t>(~person_flag::alive);
-      continue;
+      return;
     }
     if (age >= params_.retirement_age && is_wage_earner(hh.work[q])) {
       hh.work[q] = Work::farming;
       hh.person_flags[q] &= static_cast<std::uint8_t>(~person_flag::unemployed);
     }
     if (age >= params_.working_age && hh.work[q] == Work::child) hh.work[q] = Work::farming;
-  }
+  });
 }
 
 }  // namespace povsim

@@ -51,16 +51,14 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     hh.savings[h] -= cost;
   }
 
-  EntityDraws draws = ctx.person_draws(kStreamId);
-  const PersonRange persons = persons_of(hh, range);
   std::uint8_t* sick = hh.sick_months_left.data();
   const std::uint8_t* ages = hh.age.data();
-  for (std::uint32_t q = persons.begin; q < persons.end; ++q) {
-    const std::uint32_t raw = draws(q);  // drawn for every person, alive or not: draws never shift
+  // One draw per person, alive or not, so that draws never shift.
+  for_each_person_draw(ctx, kStreamId, persons_of(hh, range), [&](std::uint32_t q, std::uint32_t raw) {
     sick[q] -= sick[q] > 0;
     const Health health = healths[q];
     const bool episode = (flags[q] & person_flag::alive) & episode_[ages[q]][static_cast<int>(health)](raw);
-    if (!episode) continue;
+    if (!episode) return;
     const std::uint32_t h = hh.household_of[q];
 
     // Episode details come from the person's own stream, so that one member's episode never
@@ -69,11 +67,11 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     const float oop = static_cast<float>(cost(detail)) * (1.0f - reimbursed_share);  // yuan
     hh.acc_medical[h] += oop;
     hh.savings[h] -= oop;
-    hh.sick_months_left[q] = static_cast<std::uint8_t>(lost_months(detail));
+    sick[q] = static_cast<std::uint8_t>(lost_months(detail));
     if (health == Health::healthy && detail.uniform() < params_.chronic_onset_probability)
       hh.health[q] = Health::chronic;
     hh.last_cause[h] = code(Cause::illness);
-  }
+  });
 }
 
 }  // namespace povsim

@@ -15,12 +15,10 @@ void JobLossShock::begin_month(const MonthContext& ctx) {
 
 void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   namespace pf = person_flag;
-  EntityDraws draws = ctx.person_draws(kStreamId);
-  const PersonRange persons = persons_of(hh, range);
   std::uint8_t* flags = hh.person_flags.data();
   const Work* works = hh.work.data();
-  for (std::uint32_t q = persons.begin; q < persons.end; ++q) {
-    const std::uint32_t raw = draws(q);  // drawn for every person: draws never shift
+  // One draw per person, earner or not, so that draws never shift.
+  for_each_person_draw(ctx, kStreamId, persons_of(hh, range), [&](std::uint32_t q, std::uint32_t raw) {
     const std::uint8_t f = flags[q];
     const Work work = works[q];
     const bool unemployed = (f & pf::unemployed) != 0;
@@ -29,7 +27,7 @@ void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     // A move flips the state: the employed lose their job, the unemployed find one.
     flags[q] = static_cast<std::uint8_t>(f ^ (moves * pf::unemployed));
     if (moves & !unemployed) hh.last_cause[hh.household_of[q]] = code(Cause::job_loss);
-  }
+  });
 }
 
 }  // namespace povsim

@@ -19,7 +19,8 @@ void HouseholdStore::resize(std::size_t households, std::size_t persons_total) {
     };
   };
   for_each_household_column(fit(households));
-  for_each_person_column(fit(persons_total));
+  for_each_person_column(fit(persons_total + kMemberWindow));
+  person_count_ = persons_total;
 }
 
 void HouseholdStore::link_persons() {

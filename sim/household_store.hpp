@@ -48,6 +48,10 @@ enum class Dependence : std::uint8_t { none = 0, low = 1, medium = 2, high = 3 }
 enum class Programme : std::uint8_t { public_welfare_post = 0, ecological_compensation = 1, dibao = 2 };
 inline constexpr int kProgrammes = 3;
 
+// Person columns carry this many zeroed elements past the last person, so that a fixed-width window
+// over a household's members (see sum_members) never reads outside the arrays.
+inline constexpr std::uint32_t kMemberWindow = 8;
+
 struct County {
   RegionType region;
 };
@@ -57,7 +61,7 @@ class HouseholdStore {
   // Allocates `households` households and `persons` persons, zero-initialised.
   void resize(std::size_t households, std::size_t persons);
   std::size_t size() const { return county.size(); }
-  std::size_t person_count() const { return age.size(); }
+  std::size_t person_count() const { return person_count_; }
 
   // Derives household_of from first_person and persons. The engine calls it after a population is
   // built, so population sources only lay out households and members.
@@ -120,6 +124,9 @@ class HouseholdStore {
   std::vector<std::uint8_t> person_flags;
   std::vector<std::uint8_t> sick_months_left;  // months unable to work
   std::vector<float> wage;                     // yuan/month when employed
+
+ private:
+  std::size_t person_count_ = 0;
 };
 
 }  // namespace povsim

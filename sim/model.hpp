@@ -1,6 +1,7 @@
 // The one small interface every domain model (income process, shock, policy) implements.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
@@ -49,28 +50,38 @@ inline PersonRange persons_of(const HouseholdStore& hh, HouseholdRange r) {
 // can live on the stack.
 inline constexpr std::uint32_t kMaxBlockHouseholds = 4096;
 
-// sums[i] = sum of value(q) over the members q of household range.begin + i, for T float (amounts)
-// or std::uint32_t (counts: a shorter dependency chain, so prefer counting and multiplying after).
-// `value` should be branch-free (a 0/1 predicate times an amount, not `cond ? x : 0`) and read
-// through raw pointers: hot loops then run without mispredictions.
+// sums[i] = sum of value(q) over the members q of household range.begin + i.
 //
-// Why not `out[household_of[q]] += value(q)`: consecutive members share a household, so each add
-// waits for the previous store (store-to-load forwarding, ~8 cycles a person). Here the running
-// sum stays in a register and each person only stores it; the last store of a household wins.
+// Each household is read through a fixed window of kMemberWindow member slots (the person columns
+// are padded so the window never leaves them), with slots past the household's size masked out;
+// the loop has no data-dependent branch and the compiler unrolls and vectorises it. `value` should
+// be branch-free too (a 0/1 predicate times an amount) and read through raw pointers. Members are
+// added in order, so float sums are the same as a plain loop's.
 template <class T, class Value>
 void sum_members(const HouseholdStore& hh, HouseholdRange range, Value value, T* sums) {
-  const PersonRange persons = persons_of(hh, range);
-  const std::uint32_t* household_of = hh.household_of.data();
-  std::uint32_t previous = range.begin;
-  T running = 0;
-  for (std::uint32_t q = persons.begin; q < persons.end; ++q) {
-    const std::uint32_t h = household_of[q];
-    if constexpr (std::is_integral_v<T>)
-      running = (running & (T(0) - T(h == previous))) + value(q);  // branch-free reset
-    else
-      running = static_cast<T>(h == previous) * running + value(q);
-    previous = h;
-    sums[h - range.begin] = running;
+  const std::uint32_t* first = hh.first_person.data();
+  const std::uint8_t* size = hh.persons.data();
+  for (std::uint32_t h = range.begin; h < range.end; ++h) {
+    const std::uint32_t f = first[h];
+    const std::uint32_t n = size[h];
+    T sum = 0;
+    for (std::uint32_t k = 0; k < kMemberWindow; ++k) sum += k < n ? value(f + k) : T(0);
+    for (std::uint32_t k = kMemberWindow; k < n; ++k) sum += value(f + k);  // rare large households
+    sums[h - range.begin] = sum;
+  }
+}
+
+// Calls f(q, raw) for each person q in `persons`, in order, with this month's draw for q from the
+// model's stream `model_stream` (the value ctx.person_draws(model_stream)(q) gives). Draws are
+// computed a chunk at a time, eight Philox blocks per AVX2 step where the CPU has it.
+template <class F>
+void for_each_person_draw(const MonthContext& ctx, std::uint32_t model_stream, PersonRange persons, F&& f) {
+  const EntityDraws draws = ctx.person_draws(model_stream);
+  std::uint32_t raw[EntityDraws::kMaxFill];
+  for (std::uint32_t chunk = persons.begin; chunk < persons.end; chunk += EntityDraws::kMaxFill) {
+    const std::uint32_t n = std::min(EntityDraws::kMaxFill, persons.end - chunk);
+    draws.fill(chunk, n, raw);
+    for (std::uint32_t i = 0; i < n; ++i) f(chunk + i, raw[i]);
   }
 }
 

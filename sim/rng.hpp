@@ -90,6 +90,10 @@ class EntityDraws {
     }
     return block_[entity & 3u];
   }
+  // Writes the draws of entities [first, first + count) to out[0, count): the values operator()
+  // gives, computed in batches (sim/philox_batch.cpp). count <= kMaxFill.
+  static constexpr std::uint32_t kMaxFill = 256;
+  void fill(std::uint32_t first, std::uint32_t count, std::uint32_t* out) const;
 
  private:
   r123::Philox4x32 philox_;
