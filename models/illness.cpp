@@ -59,7 +59,7 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     const Health health = healths[q];
     const bool episode = (flags[q] & person_flag::alive) & episode_[ages[q]][static_cast<int>(health)](raw);
     if (!episode) return;
-    const std::uint32_t h = hh.household_of[q];
+    const std::uint32_t h = household_of(hh, range, q);
 
     // Episode details come from the person's own stream, so that one member's episode never
     // shifts another member's draws.

@@ -26,7 +26,7 @@ void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
                        transition_[unemployed][work == Work::migrant](raw);
     // A move flips the state: the employed lose their job, the unemployed find one.
     flags[q] = static_cast<std::uint8_t>(f ^ (moves * pf::unemployed));
-    if (moves & !unemployed) hh.last_cause[hh.household_of[q]] = code(Cause::job_loss);
+    if (moves & !unemployed) hh.last_cause[household_of(hh, range, q)] = code(Cause::job_loss);
   });
 }
 

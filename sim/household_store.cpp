@@ -23,12 +23,6 @@ void HouseholdStore::resize(std::size_t households, std::size_t persons_total) {
   person_count_ = persons_total;
 }
 
-void HouseholdStore::link_persons() {
-  for (std::size_t h = 0; h < size(); ++h)
-    for (std::uint32_t q = first_person[h]; q < first_person[h] + persons[h]; ++q)
-      household_of[q] = static_cast<std::uint32_t>(h);
-}
-
 std::size_t HouseholdStore::bytes_per_household() {
   HouseholdStore empty;
   std::size_t bytes = 0;

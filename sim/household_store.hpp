@@ -1,6 +1,6 @@
 // Household and person state, struct-of-arrays. A household's members are the contiguous person
-// range [first_person, first_person + persons). Budget: 80 bytes per household plus 14 bytes
-// per person, about 130 bytes for an average household (bytes_per_household(), bytes_per_person();
+// range [first_person, first_person + persons). Budget: 80 bytes per household plus 10 bytes
+// per person, about 120 bytes for an average household (bytes_per_household(), bytes_per_person();
 // a test holds the total under the 300-byte ceiling).
 #pragma once
 
@@ -63,9 +63,6 @@ class HouseholdStore {
   std::size_t size() const { return county.size(); }
   std::size_t person_count() const { return person_count_; }
 
-  // Derives household_of from first_person and persons. The engine calls it after a population is
-  // built, so population sources only lay out households and members.
-  void link_persons();
 
   // Bytes of state per household (excluding members) and per person; used to budget memory
   // before allocating.
@@ -85,7 +82,7 @@ class HouseholdStore {
   }
   template <class F>
   void for_each_person_column(F&& f) {
-    f(household_of), f(age), f(health), f(work), f(person_flags), f(sick_months_left), f(wage);
+    f(age), f(health), f(work), f(person_flags), f(sick_months_left), f(wage);
   }
 
   std::vector<County> counties;  // indexed by county id
@@ -117,7 +114,6 @@ class HouseholdStore {
   std::vector<float> acc_medical;    // out-of-pocket medical spending, subtracted at assessment
 
   // --- persons ------------------------------------------------------------------------------
-  std::vector<std::uint32_t> household_of;  // the person's household: lets hot loops run flat over persons
   std::vector<std::uint8_t> age;  // years
   std::vector<Health> health;
   std::vector<Work> work;

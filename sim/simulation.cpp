@@ -81,7 +81,6 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
     // Every replicate starts from the same population (drawn with replicate 0's streams) and
     // differs only in the shocks it meets.
     arena.execute([&] { scenario.population->generate(hh, StreamFactory(run.seed, 0)); });
-    hh.link_persons();
     results.households = hh.size();
     const std::uint32_t n = static_cast<std::uint32_t>(hh.size());
     const std::uint32_t block = std::clamp<std::uint32_t>(options.block_size, 1, kMaxBlockHouseholds);

@@ -33,7 +33,6 @@ inline HouseholdStore make_store(std::uint32_t households, std::uint32_t members
       hh.person_flags[q] = person_flag::alive;
     }
   }
-  hh.link_persons();
   return hh;
 }
 

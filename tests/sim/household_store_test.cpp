@@ -4,6 +4,7 @@
 
 #include "models/synthetic_population.hpp"
 #include "sim/memory.hpp"
+#include "sim/model.hpp"
 
 namespace povsim {
 namespace {
@@ -22,14 +23,15 @@ TEST(HouseholdStore, DefaultPopulationFitsTheMemoryBudget) {
   EXPECT_GE(estimate_run_bytes(hh.size(), pop.persons_per_household()), hh.bytes_used());
 }
 
-TEST(HouseholdStore, LinkPersonsMapsEveryMemberToItsHousehold) {
+TEST(HouseholdStore, HouseholdOfFindsEachMembersHousehold) {
   HouseholdStore hh;
-  hh.resize(3, 6);
-  hh.first_person = {0, 1, 4};
-  hh.persons = {1, 3, 2};
-  hh.link_persons();
-  EXPECT_EQ(std::vector<std::uint32_t>(hh.household_of.begin(), hh.household_of.begin() + 6),
-            (std::vector<std::uint32_t>{0, 1, 1, 1, 2, 2}));
+  hh.resize(4, 8);
+  hh.first_person = {0, 1, 4, 6};
+  hh.persons = {1, 3, 2, 2};
+  const std::vector<std::uint32_t> expected{0, 1, 1, 1, 2, 2, 3, 3};
+  for (std::uint32_t q = 0; q < 8; ++q) EXPECT_EQ(household_of(hh, {0, 4}, q), expected[q]) << q;
+  EXPECT_EQ(household_of(hh, {2, 4}, 5), 2u);  // within a sub-range too
+  EXPECT_EQ(household_of(hh, {2, 4}, 7), 3u);
 }
 
 TEST(HouseholdStore, ResizeZeroesEveryColumn) {
@@ -37,7 +39,7 @@ TEST(HouseholdStore, ResizeZeroesEveryColumn) {
   hh.resize(3, 7);
   EXPECT_EQ(hh.size(), 3u);
   EXPECT_EQ(hh.person_count(), 7u);
-  EXPECT_EQ(hh.household_of.size(), 7u + kMemberWindow);  // padded for member windows
+  EXPECT_EQ(hh.age.size(), 7u + kMemberWindow);  // padded for member windows
   EXPECT_EQ(hh.transfer[kProgrammes - 1].size(), 3u);
   EXPECT_EQ(hh.bytes_used(), 3 * HouseholdStore::bytes_per_household() + 7 * HouseholdStore::bytes_per_person());
 }
