@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "models/cause.hpp"
+#include "sim/member_window.hpp"
+#include "sim/rare_events.hpp"
 
 namespace povsim {
 
@@ -22,7 +24,12 @@ std::string IllnessShock::Params::check() const {
 
 IllnessShock::IllnessShock(const Params& params) : params_(params) {
   for (int age = 0; age < 256; ++age)
-    for (int hl = 0; hl < 3; ++hl) episode_[age][hl] = Bernoulli(monthly_probability_for(age, static_cast<Health>(hl)));
+    for (int hl = 0; hl < 3; ++hl)
+      max_monthly_probability_ = std::max(max_monthly_probability_, monthly_probability_for(age, static_cast<Health>(hl)));
+  const double rate = RareEvents::candidate_rate(max_monthly_probability_);
+  for (int age = 0; age < 256; ++age)
+    for (int hl = 0; hl < 3; ++hl)
+      acceptance_[age][hl] = RareEvents::acceptance(monthly_probability_for(age, static_cast<Health>(hl)), rate);
 }
 
 double IllnessShock::monthly_probability_for(int age, Health health) const {
@@ -42,8 +49,10 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   std::uint32_t chronic[kMaxBlockHouseholds];  // living chronic members, by household
   const std::uint8_t* flags = hh.person_flags.data();
   const Health* healths = hh.health.data();
-  sum_members(hh, range, [=](std::uint32_t q) {
-    return static_cast<std::uint32_t>((flags[q] & person_flag::alive) & (healths[q] == Health::chronic));
+  count_members(hh, range, [=](std::uint32_t q) {
+    using namespace lanes;
+    return ((load<Bytes>(flags, q) & person_flag::alive) != 0) &
+           (load<Bytes>(healths, q) == static_cast<std::uint8_t>(Health::chronic));
   }, chronic);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     const float cost = static_cast<float>(chronic[h - range.begin]) * outpatient;
@@ -51,14 +60,14 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     hh.savings[h] -= cost;
   }
 
-  std::uint8_t* sick = hh.sick_months_left.data();
+  // Episodes by thinning (sim/rare_events.hpp): candidates at a rate bounding every member's
+  // probability, each accepted with its own probability over that rate.
+  const RareEvents events(ctx, kStreamId, max_monthly_probability_);
   const std::uint8_t* ages = hh.age.data();
-  // One draw per person, alive or not, so that draws never shift.
-  for_each_person_draw(ctx, kStreamId, persons_of(hh, range), [&](std::uint32_t q, std::uint32_t raw) {
-    sick[q] -= sick[q] > 0;
+  const std::uint16_t step = static_cast<std::uint16_t>(ctx.step);
+  events.for_each_candidate(persons_of(hh, range), [&](std::uint32_t q, std::uint32_t raw) {
     const Health health = healths[q];
-    const bool episode = (flags[q] & person_flag::alive) & episode_[ages[q]][static_cast<int>(health)](raw);
-    if (!episode) return;
+    if (!((flags[q] & person_flag::alive) && acceptance_[ages[q]][static_cast<int>(health)](raw))) return;
     const std::uint32_t h = household_of(hh, range, q);
 
     // Episode details come from the person's own stream, so that one member's episode never
@@ -67,7 +76,7 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     const float oop = static_cast<float>(cost(detail)) * (1.0f - reimbursed_share);  // yuan
     hh.acc_medical[h] += oop;
     hh.savings[h] -= oop;
-    sick[q] = static_cast<std::uint8_t>(lost_months(detail));
+    hh.sick_until[q] = static_cast<std::uint16_t>(step + lost_months(detail));
     if (health == Health::healthy && detail.uniform() < params_.chronic_onset_probability)
       hh.health[q] = Health::chronic;
     hh.last_cause[h] = code(Cause::illness);

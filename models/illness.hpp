@@ -54,7 +54,8 @@ class IllnessShock final : public Model {
 
  private:
   Params params_;
-  Bernoulli episode_[256][3];  // monthly episode draw by [age in years][health]
+  double max_monthly_probability_ = 0;  // bounds every member's; sets the candidate rate
+  Bernoulli acceptance_[256][3];  // episode given a candidate, by [age in years][health]
 };
 
 }  // namespace povsim

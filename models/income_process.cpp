@@ -1,9 +1,48 @@
 #include "models/income_process.hpp"
 
+#include "sim/member_window.hpp"
+
 #include <boost/random/normal_distribution.hpp>
+#include <algorithm>
 #include <cmath>
 
 namespace povsim {
+
+namespace {
+// Adds this month's income by source to the household accumulators and its saved share to
+// savings. wage_sum[i]: the wages of household range.begin + i before the income factor.
+void accumulate_month(const float* wage_sum, float saving_rate, HouseholdStore& hh, HouseholdRange range) {
+  const std::uint32_t b = range.begin, n = range.end - range.begin;
+  const float* factor = hh.income_factor.data() + b;
+  const std::uint8_t* damaged_months = hh.disaster_months_left.data() + b;
+  const float* damage_share = hh.disaster_loss.data() + b;
+  const float* operating_base = hh.operating_base.data() + b;
+  const float* property = hh.property_income.data() + b;
+  const float* post = hh.transfer[0].data() + b;
+  const float* eco = hh.transfer[1].data() + b;
+  const float* dibao = hh.transfer[2].data() + b;
+  static_assert(kProgrammes == 3, "add the new programme's column here");
+  float* acc_wage = hh.acc_wage.data() + b;
+  float* acc_operating = hh.acc_operating.data() + b;
+  float* acc_property = hh.acc_property.data() + b;
+  float* acc_transfer = hh.acc_transfer.data() + b;
+  float* savings = hh.savings.data() + b;
+  // The columns are distinct arrays: no iteration's stores feed another's loads, so the loop
+  // vectorises (GCC cannot prove that for so many pointers itself).
+#pragma GCC ivdep
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const float earned = wage_sum[i] * factor[i];
+    const float damage = damage_share[i] * static_cast<float>(std::min<std::int32_t>(damaged_months[i], 1));  // branch-free
+    const float operating = operating_base[i] * factor[i] * (1.0f - damage);
+    const float transfers = post[i] + eco[i] + dibao[i];
+    acc_wage[i] += earned;
+    acc_operating[i] += operating;
+    acc_property[i] += property[i];
+    acc_transfer[i] += transfers;
+    savings[i] += saving_rate * (earned + operating + property[i] + transfers);
+  }
+}
+}  // namespace
 
 void IncomeProcess::new_year(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   const float wage_growth = ctx.first_month ? 1.0f : static_cast<float>(1.0 + params_.wage_growth);
@@ -26,28 +65,18 @@ void IncomeProcess::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdR
   float wages[kMaxBlockHouseholds];
   const std::uint8_t* flags = hh.person_flags.data();
   const Work* work = hh.work.data();
-  const std::uint8_t* sick = hh.sick_months_left.data();
+  const std::uint16_t* sick_until = hh.sick_until.data();
+  const std::uint32_t step = ctx.step;
   const float* wage = hh.wage.data();
+  const auto now = static_cast<std::uint16_t>(step);
   sum_members(hh, range, [=](std::uint32_t q) {
-    const bool earning = ((flags[q] & (person_flag::alive | person_flag::unemployed)) == person_flag::alive) &
-                         is_wage_earner(work[q]) & (sick[q] == 0);
-    return static_cast<float>(earning) * wage[q];
-  }, wages);
-  const float saving_rate = static_cast<float>(params_.saving_rate);
-  for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    const float factor = hh.income_factor[h];
-    const float wage = wages[h - range.begin] * factor;
-    const float damage = hh.disaster_months_left[h] > 0 ? hh.disaster_loss[h] : 0.0f;
-    const float operating = hh.operating_base[h] * factor * (1.0f - damage);
-    float transfers = 0;
-    for (const auto& t : hh.transfer) transfers += t[h];
-    const float property = hh.property_income[h];
-    hh.acc_wage[h] += wage;
-    hh.acc_operating[h] += operating;
-    hh.acc_property[h] += property;
-    hh.acc_transfer[h] += transfers;
-    hh.savings[h] += saving_rate * (wage + operating + property + transfers);
-  }
+    using namespace lanes;
+    const Bytes f = load<Bytes>(flags, q), w = load<Bytes>(work, q);
+    const Mask employed = (f & (person_flag::alive | person_flag::unemployed)) == person_flag::alive;
+    const Mask earner = (w == static_cast<std::uint8_t>(Work::local_wage)) | (w == static_cast<std::uint8_t>(Work::migrant));
+    return employed & earner & narrow(load<Words>(sick_until, q) <= splat<Words>(now));
+  }, wage, wages);
+  accumulate_month(wages, static_cast<float>(params_.saving_rate), hh, range);
 }
 
 }  // namespace povsim

@@ -1,33 +1,74 @@
 #include "models/job_loss.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "models/cause.hpp"
+#include "sim/rare_events.hpp"
 
 namespace povsim {
 
 void JobLossShock::begin_month(const MonthContext& ctx) {
   const double m = params_.downturn_multiplier.at(ctx.month);
-  transition_[0][0] = Bernoulli(std::min(1.0, params_.monthly_hazard_local * m));
-  transition_[0][1] = Bernoulli(std::min(1.0, params_.monthly_hazard_migrant * m));
-  transition_[1][0] = transition_[1][1] = Bernoulli(params_.monthly_reemployment);
+  const double local = std::min(1.0, params_.monthly_hazard_local * m);
+  const double migrant = std::min(1.0, params_.monthly_hazard_migrant * m);
+  max_hazard_ = std::max(local, migrant);
+  const double rate = RareEvents::candidate_rate(max_hazard_);
+  loss_given_candidate_[0] = RareEvents::acceptance(local, rate);
+  loss_given_candidate_[1] = RareEvents::acceptance(migrant, rate);
+  reemployment_ = Bernoulli(params_.monthly_reemployment);
 }
+
+namespace {
+// Appends to `out` the persons in [begin, end) whose flags have the unemployed bit, eight flags per
+// test: the unemployed are a few percent of persons, so most words are skipped whole.
+std::uint32_t find_unemployed(const std::uint8_t* flags, std::uint32_t begin, std::uint32_t end, std::uint32_t* out) {
+  constexpr std::uint64_t kBit = 0x0101010101010101ull * person_flag::unemployed;
+  std::uint32_t n = 0;
+  std::uint32_t q = begin;
+  for (; q + 8 <= end; q += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, flags + q, 8);
+    for (word &= kBit; word != 0; word &= word - 1) out[n++] = q + static_cast<std::uint32_t>(__builtin_ctzll(word)) / 8;
+  }
+  for (; q < end; ++q)
+    if (flags[q] & person_flag::unemployed) out[n++] = q;
+  return n;
+}
+}  // namespace
 
 void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   namespace pf = person_flag;
   std::uint8_t* flags = hh.person_flags.data();
   const Work* works = hh.work.data();
-  // One draw per person, earner or not, so that draws never shift.
-  for_each_person_draw(ctx, kStreamId, persons_of(hh, range), [&](std::uint32_t q, std::uint32_t raw) {
-    const std::uint8_t f = flags[q];
-    const Work work = works[q];
-    const bool unemployed = (f & pf::unemployed) != 0;
-    const bool moves = ((f & pf::alive) != 0) & is_wage_earner(work) &
-                       transition_[unemployed][work == Work::migrant](raw);
-    // A move flips the state: the employed lose their job, the unemployed find one.
-    flags[q] = static_cast<std::uint8_t>(f ^ (moves * pf::unemployed));
-    if (moves & !unemployed) hh.last_cause[household_of(hh, range, q)] = code(Cause::job_loss);
-  });
+  const PersonRange persons = persons_of(hh, range);
+  if (persons.begin == persons.end) return;
+  const RareEvents losses(ctx, kStreamId, max_hazard_);
+  const EntityDraws reemployment_draws = ctx.person_draws(substream(kStreamId, 1));
+  // Chunk by chunk, so the unemployed at the start of the month can be listed on the stack: each
+  // person makes at most one move a month, whatever the order of the two passes.
+  for (std::uint32_t c = persons.begin / RareEvents::kChunk; c <= (persons.end - 1) / RareEvents::kChunk; ++c) {
+    const std::uint32_t lo = std::max(persons.begin, c * RareEvents::kChunk);
+    const std::uint32_t hi = std::min(persons.end, (c + 1) * RareEvents::kChunk);
+    std::uint32_t unemployed[RareEvents::kChunk];
+    const std::uint32_t n_unemployed = find_unemployed(flags, lo, hi, unemployed);
+
+    losses.chunk_candidates(c, persons, [&](std::uint32_t q, std::uint32_t raw) {
+      const std::uint8_t f = flags[q];
+      const Work work = works[q];
+      const bool employed_earner = ((f & (pf::alive | pf::unemployed)) == pf::alive) && is_wage_earner(work);
+      if (!(employed_earner && loss_given_candidate_[work == Work::migrant](raw))) return;
+      flags[q] = static_cast<std::uint8_t>(f | pf::unemployed);
+      hh.last_cause[household_of(hh, range, q)] = code(Cause::job_loss);
+    });
+
+    EntityDraws draws = reemployment_draws;
+    for (std::uint32_t i = 0; i < n_unemployed; ++i) {
+      const std::uint32_t q = unemployed[i];
+      const bool finds_work = (flags[q] & pf::alive) && is_wage_earner(works[q]) && reemployment_(draws(q));
+      if (finds_work) flags[q] = static_cast<std::uint8_t>(flags[q] & ~pf::unemployed);
+    }
+  }
 }
 
 }  // namespace povsim

@@ -33,9 +33,12 @@ class JobLossShock final : public Model {
 
  private:
   Params params_;
-  // This month's draws, indexed by (unemployed, migrant): job loss for the employed (local, migrant),
-  // re-employment for the unemployed.
-  Bernoulli transition_[2][2];
+  // This month's draws. Job loss is a rare event drawn by thinning (sim/rare_events.hpp): the
+  // largest hazard sets the candidate rate, and a candidate loses the job with its own hazard over
+  // that rate, by [migrant]. Re-employment is common, so each unemployed person gets a draw.
+  double max_hazard_ = 0;
+  Bernoulli loss_given_candidate_[2];
+  Bernoulli reemployment_;
 };
 
 }  // namespace povsim

@@ -1,5 +1,7 @@
 #include "models/rural_pension.hpp"
 
+#include "sim/member_window.hpp"
+
 namespace povsim {
 
 void RuralPension::begin_month(const MonthContext& ctx) {
@@ -7,12 +9,13 @@ void RuralPension::begin_month(const MonthContext& ctx) {
 }
 
 void RuralPension::step(const MonthContext&, HouseholdStore& hh, HouseholdRange range) const {
-  const int age = params_.eligibility_age;
+  const auto age = static_cast<std::uint8_t>(params_.eligibility_age);
   std::uint8_t eligible[kMaxBlockHouseholds];  // living members at or above the age, by household
   const std::uint8_t* flags = hh.person_flags.data();
   const std::uint8_t* ages = hh.age.data();
-  sum_members(hh, range, [=](std::uint32_t q) {
-    return static_cast<std::uint8_t>((flags[q] & person_flag::alive) & (ages[q] >= age));
+  count_members(hh, range, [=](std::uint32_t q) {
+    using namespace lanes;
+    return ((load<Bytes>(flags, q) & person_flag::alive) != 0) & (load<Bytes>(ages, q) >= splat<Bytes>(age));
   }, eligible);
   for (std::uint32_t h = range.begin; h < range.end; ++h)
     hh.acc_pension[h] += static_cast<float>(eligible[h - range.begin]) * amount_;

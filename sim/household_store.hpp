@@ -82,7 +82,7 @@ class HouseholdStore {
   }
   template <class F>
   void for_each_person_column(F&& f) {
-    f(age), f(health), f(work), f(person_flags), f(sick_months_left), f(wage);
+    f(age), f(health), f(work), f(person_flags), f(sick_until), f(wage);
   }
 
   std::vector<County> counties;  // indexed by county id
@@ -118,7 +118,10 @@ class HouseholdStore {
   std::vector<Health> health;
   std::vector<Work> work;
   std::vector<std::uint8_t> person_flags;
-  std::vector<std::uint8_t> sick_months_left;  // months unable to work
+  // Step (months since the horizon's start) from which the person can work again after an illness;
+  // off work while the current step is below it. A step, not a countdown, so that months without
+  // an episode touch nothing.
+  std::vector<std::uint16_t> sick_until;
   std::vector<float> wage;                     // yuan/month when employed
 
  private:

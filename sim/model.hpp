@@ -58,27 +58,6 @@ inline std::uint32_t household_of(const HouseholdStore& hh, HouseholdRange range
 // can live on the stack.
 inline constexpr std::uint32_t kMaxBlockHouseholds = 4096;
 
-// sums[i] = sum of value(q) over the members q of household range.begin + i.
-//
-// Each household is read through a fixed window of kMemberWindow member slots (the person columns
-// are padded so the window never leaves them), with slots past the household's size masked out;
-// the loop has no data-dependent branch and the compiler unrolls and vectorises it. `value` should
-// be branch-free too (a 0/1 predicate times an amount) and read through raw pointers. Members are
-// added in order, so float sums are the same as a plain loop's.
-template <class T, class Value>
-void sum_members(const HouseholdStore& hh, HouseholdRange range, Value value, T* sums) {
-  const std::uint32_t* first = hh.first_person.data();
-  const std::uint8_t* size = hh.persons.data();
-  for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    const std::uint32_t f = first[h];
-    const std::uint32_t n = size[h];
-    T sum = 0;
-    for (std::uint32_t k = 0; k < kMemberWindow; ++k) sum += k < n ? value(f + k) : T(0);
-    for (std::uint32_t k = kMemberWindow; k < n; ++k) sum += value(f + k);  // rare large households
-    sums[h - range.begin] = sum;
-  }
-}
-
 // Calls f(q, raw) for each person q in `persons`, in order, with this month's draw for q from the
 // model's stream `model_stream` (the value ctx.person_draws(model_stream)(q) gives). Draws are
 // computed a chunk at a time, eight Philox blocks per AVX2 step where the CPU has it.

@@ -13,7 +13,7 @@ namespace {
 using namespace testing;
 
 // Episode frequency: 100,000 healthy adults for 12 months. With max_lost_work_months = 1 an episode
-// this month shows as sick_months_left == 1. Tolerance: 4 binomial standard errors.
+// this month shows as sick_until == the next step. Tolerance: 4 binomial standard errors.
 TEST(IllnessShock, MonthlyEpisodeRateMatchesTheAnnualProbability) {
   IllnessShock::Params p;
   p.max_lost_work_months = 1;
@@ -24,7 +24,7 @@ TEST(IllnessShock, MonthlyEpisodeRateMatchesTheAnnualProbability) {
   for (int m = 0; m < 12; ++m) {
     Month month(hh, m);
     step_all(model, month.ctx, hh);
-    for (auto s : hh.sick_months_left) episodes += s == 1;
+    for (auto s : hh.sick_until) episodes += s == m + 1;
   }
   const double n = 100000.0 * 12, expected = monthly_probability(p.annual_probability_adult);
   EXPECT_NEAR(episodes / n, expected, 4 * binomial_sd(expected, n));

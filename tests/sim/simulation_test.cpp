@@ -13,7 +13,8 @@ using testing::TempDir;
 // Everything a run leaves behind: results and the final state of every household and person.
 struct Outcome {
   std::vector<std::vector<YearTally>> tallies;
-  std::vector<std::uint8_t> flags, person_flags, sick, last_cause, disaster_months;
+  std::vector<std::uint8_t> flags, person_flags, last_cause, disaster_months;
+  std::vector<std::uint16_t> sick;
   std::vector<Health> health;
   std::vector<float> savings, wage;
 };
@@ -25,7 +26,7 @@ Outcome run(const std::string& file, std::vector<std::string> overrides, int thr
   options.block_size = block;
   Outcome o;
   options.on_replicate_end = [&](std::uint32_t, const HouseholdStore& hh) {
-    o.flags = hh.flags, o.person_flags = hh.person_flags, o.sick = hh.sick_months_left, o.health = hh.health;
+    o.flags = hh.flags, o.person_flags = hh.person_flags, o.sick = hh.sick_until, o.health = hh.health;
     o.last_cause = hh.last_cause, o.disaster_months = hh.disaster_months_left, o.savings = hh.savings, o.wage = hh.wage;
   };
   o.tallies = simulate(s, options).tallies;
