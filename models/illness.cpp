@@ -65,10 +65,11 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   const RareEvents events(ctx, kStreamId, max_monthly_probability_);
   const std::uint8_t* ages = hh.age.data();
   const std::uint16_t step = static_cast<std::uint16_t>(ctx.step);
+  HouseholdCursor household_of(hh, range);  // candidates come in increasing order
   events.for_each_candidate(persons_of(hh, range), [&](std::uint32_t q, std::uint32_t raw) {
     const Health health = healths[q];
     if (!((flags[q] & person_flag::alive) && acceptance_[ages[q]][static_cast<int>(health)](raw))) return;
-    const std::uint32_t h = household_of(hh, range, q);
+    const std::uint32_t h = household_of(q);
 
     // Episode details come from the person's own stream, so that one member's episode never
     // shifts another member's draws.

@@ -45,6 +45,7 @@ void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   if (persons.begin == persons.end) return;
   const RareEvents losses(ctx, kStreamId, max_hazard_);
   const EntityDraws reemployment_draws = ctx.person_draws(substream(kStreamId, 1));
+  HouseholdCursor household_of(hh, range);  // candidates come in increasing order
   // Chunk by chunk, so the unemployed at the start of the month can be listed on the stack: each
   // person makes at most one move a month, whatever the order of the two passes.
   for (std::uint32_t c = persons.begin / RareEvents::kChunk; c <= (persons.end - 1) / RareEvents::kChunk; ++c) {
@@ -59,7 +60,7 @@ void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
       const bool employed_earner = ((f & (pf::alive | pf::unemployed)) == pf::alive) && is_wage_earner(work);
       if (!(employed_earner && loss_given_candidate_[work == Work::migrant](raw))) return;
       flags[q] = static_cast<std::uint8_t>(f | pf::unemployed);
-      hh.last_cause[household_of(hh, range, q)] = code(Cause::job_loss);
+      hh.last_cause[household_of(q)] = code(Cause::job_loss);
     });
 
     EntityDraws draws = reemployment_draws;

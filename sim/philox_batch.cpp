@@ -5,11 +5,11 @@
 namespace povsim {
 
 void philox_blocks_scalar(const r123::Philox4x32::key_type& key, const r123::Philox4x32::ctr_type& counter,
-                          std::uint32_t first_group, std::uint32_t groups, std::uint32_t* out) {
+                          CounterWord vary, std::uint32_t first, std::uint32_t count, std::uint32_t* out) {
   r123::Philox4x32 philox;
   r123::Philox4x32::ctr_type c = counter;
-  for (std::uint32_t i = 0; i < groups; ++i) {
-    c[1] = first_group + i;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    c[static_cast<int>(vary)] = first + i;
     const auto block = philox(c, key);
     for (int j = 0; j < 4; ++j) out[4 * i + j] = block[j];
   }
@@ -29,13 +29,14 @@ __attribute__((target("avx2"))) inline void mulhilo8(__m256i x, __m256i m, __m25
   hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
 }
 
-// Eight counters (word 1 = g .. g+7) through ten Philox rounds; writes 32 words.
+// Eight counters (word `vary` = g .. g+7) through ten Philox rounds; writes 32 words.
 __attribute__((target("avx2"))) void philox8(const r123::Philox4x32::key_type& key,
-                                             const r123::Philox4x32::ctr_type& counter, std::uint32_t g,
-                                             std::uint32_t* out) {
+                                             const r123::Philox4x32::ctr_type& counter, CounterWord vary,
+                                             std::uint32_t g, std::uint32_t* out) {
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kM0)), m1 = _mm256_set1_epi32(static_cast<int>(kM1));
-  __m256i c0 = _mm256_set1_epi32(static_cast<int>(counter[0]));
-  __m256i c1 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(g)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  const __m256i run = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(g)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  __m256i c0 = vary == CounterWord::block ? run : _mm256_set1_epi32(static_cast<int>(counter[0]));
+  __m256i c1 = vary == CounterWord::entity ? run : _mm256_set1_epi32(static_cast<int>(counter[1]));
   __m256i c2 = _mm256_set1_epi32(static_cast<int>(counter[2]));
   __m256i c3 = _mm256_set1_epi32(static_cast<int>(counter[3]));
   std::uint32_t k0 = key[0], k1 = key[1];
@@ -76,17 +77,17 @@ void EntityDraws::fill(std::uint32_t first, std::uint32_t count, std::uint32_t* 
   const std::uint32_t first_group = first >> 2;
   const std::uint32_t groups = ((first + count - 1) >> 2) - first_group + 1;
   std::uint32_t words[4 * (kMaxFill / 4 + 2)];
-  philox_blocks(key_, ctr_, first_group, groups, words);
+  philox_blocks(key_, ctr_, CounterWord::entity, first_group, groups, words);
   const std::uint32_t skip = first & 3u;
   for (std::uint32_t i = 0; i < count; ++i) out[i] = words[skip + i];
 }
 
 void philox_blocks(const r123::Philox4x32::key_type& key, const r123::Philox4x32::ctr_type& counter,
-                   std::uint32_t first_group, std::uint32_t groups, std::uint32_t* out) {
+                   CounterWord vary, std::uint32_t first, std::uint32_t count, std::uint32_t* out) {
   std::uint32_t i = 0;
   if (cpu_has_avx2())
-    for (; i + 8 <= groups; i += 8) philox8(key, counter, first_group + i, out + 4 * i);
-  philox_blocks_scalar(key, counter, first_group + i, groups - i, out + 4 * i);
+    for (; i + 8 <= count; i += 8) philox8(key, counter, vary, first + i, out + 4 * i);
+  philox_blocks_scalar(key, counter, vary, first + i, count - i, out + 4 * i);
 }
 
 }  // namespace povsim

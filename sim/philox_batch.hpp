@@ -10,13 +10,18 @@
 
 namespace povsim {
 
-// out[4*i + j] = word j of Philox4x32-10(counter with word 1 = first_group + i, key), for
-// i in [0, groups). Words 0, 2 and 3 of the counter are taken from `counter`.
+// Which counter word runs through consecutive values: word 1 (the entity) gives one block per
+// consecutive entity (EntityDraws); word 0 (the draw block) gives consecutive blocks of one
+// entity's stream (Stream's sequence).
+enum class CounterWord : int { block = 0, entity = 1 };
+
+// out[4*i + j] = word j of Philox4x32-10(counter with word `vary` = first + i, key), for
+// i in [0, count). The other counter words are taken from `counter`.
 void philox_blocks(const r123::Philox4x32::key_type& key, const r123::Philox4x32::ctr_type& counter,
-                   std::uint32_t first_group, std::uint32_t groups, std::uint32_t* out);
+                   CounterWord vary, std::uint32_t first, std::uint32_t count, std::uint32_t* out);
 
 // The same, always on the scalar path (for tests and for machines without AVX2).
 void philox_blocks_scalar(const r123::Philox4x32::key_type& key, const r123::Philox4x32::ctr_type& counter,
-                          std::uint32_t first_group, std::uint32_t groups, std::uint32_t* out);
+                          CounterWord vary, std::uint32_t first, std::uint32_t count, std::uint32_t* out);
 
 }  // namespace povsim

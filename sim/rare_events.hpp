@@ -1,21 +1,25 @@
-// Rare per-person events by thinning. Drawing one number per person per month for an event that
-// hits a few percent of them spends most of the month's time on draws that decide nothing (perf on
-// 10 M households: illness and job loss were 40 % of the run). Instead, candidate persons are laid
-// down at a fixed rate by geometric gaps, and each candidate is accepted with its own probability
-// divided by that rate. Each person is then hit with exactly its own probability, independently of
-// everyone else, at a cost proportional to the number of candidates.
+// Rare per-person events by thinning. Drawing a 32-bit number per person per month for an event
+// that hits a few percent of them spends most of the month on draws that decide nothing (perf on
+// 10 M households: illness and job loss were 40 % of the run). Instead each person gets k random
+// bits, and is a *candidate* when all k are zero, which happens with probability rate = 2^-k; a
+// candidate then gets a 32-bit acceptance draw and has the event with probability p / rate. So
+// each person has the event with exactly its own probability p <= rate, independently of everyone
+// else, for k bits per person plus 32 bits per candidate.
 //
-// Determinism and common random numbers: the candidates of persons [c * kChunk, (c + 1) * kChunk)
-// come from one stream keyed by (model, chunk c, step), so they depend on person ids only, never on
-// how households are split across threads, blocks or ranks, and never on any household's state.
-// The candidate rate is a power of two (see candidate_rate), so two scenarios whose largest
-// probabilities fall in the same octave share every candidate and every acceptance draw: a person
-// hit in one scenario is hit in the other whenever its probability is not lower there.
+// Stream layout. Persons are grouped in chunks of kChunk consecutive ids; chunk c of a model's
+// stream s in month t is the Philox stream keyed (s, entity c, step t), Stream's layout. Its
+// blocks [0, 64) hold the candidate bits, person c * kChunk + i owning bits [k*i, k*i + k) of the
+// words in order (bit 0 is the least significant); its blocks from 64 on hold the acceptance
+// draws, one word per candidate in order of person id. Everything is a pure function of the
+// person ids, never of household state or of how households are split across threads or ranks.
+//
+// Common random numbers: the rate is a power of two chosen from the largest probability (see
+// candidate_rate), so two scenarios whose largest probabilities get the same rate share every
+// candidate and acceptance draw: a person hit in one is hit in the other whenever its probability
+// there is not lower.
 #pragma once
 
 #include <algorithm>
-#include <boost/random/geometric_distribution.hpp>
-#include <cmath>
 #include <cstdint>
 
 #include "sim/model.hpp"
@@ -25,29 +29,21 @@ namespace povsim {
 
 class RareEvents {
  public:
-  // Persons per candidate stream. Blocks of households rarely end on a chunk boundary, so a block
-  // generates up to two chunks it only partly uses; 1024 keeps that waste small.
-  static constexpr std::uint32_t kChunk = 1024;
-  // The smallest candidate rate: the octaves below it save little and would split scenarios with
-  // small probabilities into many octaves.
-  static constexpr double kMinRate = 1.0 / 16;
+  static constexpr std::uint32_t kChunk = 1024;  // persons per chunk stream
+  static constexpr std::uint32_t kAcceptanceBlock = 64;  // first block of the acceptance draws
 
-  // The smallest power of two, at least kMinRate, that is >= max_probability (capped at 1).
-  static double candidate_rate(double max_probability) {
-    double rate = 1;
-    while (rate / 2 >= std::max(max_probability, kMinRate)) rate /= 2;
-    return rate;
-  }
+  // The candidate rate for events whose probabilities are at most max_probability: the smallest
+  // of 1/16, 1/4, 1/2 and 1 that is at least max_probability. (Lower rates would save little and
+  // split scenarios with small probabilities into more rates.)
+  static double candidate_rate(double max_probability);
 
   // `max_probability` bounds every probability this month's events will be accepted with.
-  RareEvents(const MonthContext& ctx, std::uint32_t model_stream, double max_probability)
-      : ctx_(ctx), model_stream_(model_stream), rate_(candidate_rate(max_probability)) {}
+  RareEvents(const MonthContext& ctx, std::uint32_t model_stream, double max_probability);
 
   double rate() const { return rate_; }
 
-  // The acceptance draw of a candidate whose event probability is p (<= the bound given above):
-  // true with probability p / rate().
-  Bernoulli acceptance(double p) const { return Bernoulli(p / rate_); }
+  // The acceptance draw of a candidate whose event probability is p (<= the bound above): true
+  // with probability p / rate.
   static Bernoulli acceptance(double p, double rate) { return Bernoulli(p / rate); }
 
   // Calls f(q, raw) for each candidate q in `persons`, in increasing order, where raw is the
@@ -59,34 +55,32 @@ class RareEvents {
       chunk_candidates(c, persons, f);
   }
 
-  // The candidates of chunk c that fall in `persons`; for models that must interleave their own
+  // The candidates of chunk c that fall in `persons`; for models that interleave their own
   // per-chunk work with the candidates.
   template <class F>
   void chunk_candidates(std::uint32_t c, PersonRange persons, F&& f) const {
-    Stream s = ctx_.stream(model_stream_, c);
-    const std::uint32_t end = std::min(persons.end, (c + 1) * kChunk);
-    std::uint32_t q = c * kChunk;
-    if (rate_ >= 1) {  // every person is a candidate: no gaps to draw
-      for (; q < end; ++q) {
-        const std::uint32_t raw = s();
-        if (q >= persons.begin) f(q, raw);
-      }
-      return;
-    }
-    const boost::random::geometric_distribution<std::uint32_t, double> gap(rate_);
-    for (;;) {
-      q += gap(s);  // at most about 22 / rate, so no overflow
-      if (q >= end) return;
-      const std::uint32_t raw = s();
-      if (q >= persons.begin) f(q, raw);
-      ++q;
+    Candidates found;
+    const std::uint32_t base = c * kChunk;
+    draw(c, std::min(kChunk, persons.end - base), found);
+    for (std::uint32_t j = 0; j < found.count; ++j) {
+      const std::uint32_t q = base + found.offset[j];
+      if (q >= persons.begin) f(q, found.raw[j]);
     }
   }
 
  private:
+  struct Candidates {
+    std::uint32_t count = 0;
+    std::uint16_t offset[kChunk];  // person id minus the chunk's first, increasing
+    std::uint32_t raw[kChunk + 3];  // acceptance draws (whole Philox blocks are written)
+  };
+  // The candidates among the first `persons` persons of chunk c, with their acceptance draws.
+  void draw(std::uint32_t c, std::uint32_t persons, Candidates& out) const;
+
   const MonthContext& ctx_;
   std::uint32_t model_stream_;
   double rate_;
+  std::uint32_t bits_;  // k: candidate bits per person
 };
 
 }  // namespace povsim

@@ -25,7 +25,9 @@ TEST(Demography, AgesOnceAYearWithGompertzMortality) {
   for (std::size_t q = 0; q < hh.person_count(); ++q) {
     EXPECT_EQ(hh.age[q], 70);
     dead += !(hh.person_flags[q] & person_flag::alive);
-    if (hh.person_flags[q] & person_flag::alive) EXPECT_EQ(hh.work[q], Work::farming);  // retired from wage work
+    if (hh.person_flags[q] & person_flag::alive) {
+      EXPECT_EQ(hh.work[q], Work::farming);  // retired from wage work
+    }
   }
   const double expected = p.gompertz_a * std::exp(p.gompertz_b * 70);
   EXPECT_NEAR(dead / 50000.0, expected, 4 * binomial_sd(expected, 50000));

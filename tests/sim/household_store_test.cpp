@@ -34,6 +34,22 @@ TEST(HouseholdStore, HouseholdOfFindsEachMembersHousehold) {
   EXPECT_EQ(household_of(hh, {2, 4}, 7), 3u);
 }
 
+// The cursor gives household_of's answers for increasing persons, skipping any, and also past an
+// empty household (first_person repeats).
+TEST(HouseholdStore, HouseholdCursorAgreesWithHouseholdOf) {
+  HouseholdStore hh;
+  hh.resize(5, 8);
+  hh.first_person = {0, 1, 4, 4, 6};
+  hh.persons = {1, 3, 0, 2, 2};
+  for (std::uint32_t stride : {1u, 2u, 3u, 7u}) {
+    HouseholdCursor cursor(hh, {0, 5});
+    for (std::uint32_t q = 0; q < 8; q += stride) EXPECT_EQ(cursor(q), household_of(hh, {0, 5}, q)) << q;
+  }
+  HouseholdCursor within(hh, {3, 5});
+  EXPECT_EQ(within(5), 3u);
+  EXPECT_EQ(within(6), 4u);
+}
+
 TEST(HouseholdStore, ResizeZeroesEveryColumn) {
   HouseholdStore hh;
   hh.resize(3, 7);

@@ -78,21 +78,34 @@ namespace povsim {
 namespace {
 
 // The batched (AVX2 where available) Philox gives exactly Random123's blocks, for group counts that
-// exercise both the eight-wide path and the scalar tail.
+// exercise both the eight-wide path and the scalar tail, running either counter word.
 TEST(PhiloxBatch, MatchesRandom123BlockForBlock) {
   const r123::Philox4x32::key_type key = {{0xDEADBEEFu, 0x01234567u}};
-  const r123::Philox4x32::ctr_type counter = {{0u, 0u, 77u, (12u << 16) | 3u}};
+  const r123::Philox4x32::ctr_type counter = {{5u, 9u, 77u, (12u << 16) | 3u}};
   r123::Philox4x32 reference;
-  for (std::uint32_t groups : {1u, 7u, 8u, 9u, 16u, 67u}) {
-    std::vector<std::uint32_t> fast(4 * groups), slow(4 * groups);
-    philox_blocks(key, counter, 1000, groups, fast.data());
-    philox_blocks_scalar(key, counter, 1000, groups, slow.data());
-    EXPECT_EQ(fast, slow) << groups;
-    r123::Philox4x32::ctr_type c = counter;
-    c[1] = 1000 + groups - 1;
-    const auto last = reference(c, key);
-    for (int j = 0; j < 4; ++j) EXPECT_EQ(fast[4 * (groups - 1) + j], last[j]);
+  for (CounterWord vary : {CounterWord::block, CounterWord::entity}) {
+    for (std::uint32_t count : {1u, 7u, 8u, 9u, 16u, 67u}) {
+      std::vector<std::uint32_t> fast(4 * count), slow(4 * count);
+      philox_blocks(key, counter, vary, 1000, count, fast.data());
+      philox_blocks_scalar(key, counter, vary, 1000, count, slow.data());
+      EXPECT_EQ(fast, slow) << count;
+      for (std::uint32_t i : {0u, count - 1}) {
+        r123::Philox4x32::ctr_type c = counter;
+        c[static_cast<int>(vary)] = 1000 + i;
+        const auto block = reference(c, key);
+        for (int j = 0; j < 4; ++j) EXPECT_EQ(fast[4 * i + j], block[j]) << count << " " << i;
+      }
+    }
   }
+}
+
+// Blocks run along word 0 are a Stream's sequence.
+TEST(PhiloxBatch, BlockRunIsTheStreamSequence) {
+  const StreamKey key{11, 2, 10};
+  Stream stream(key, 42, 7);
+  std::vector<std::uint32_t> words(4 * 20);
+  philox_blocks(philox_key(key), philox_counter(key, 42, 7), CounterWord::block, 0, 20, words.data());
+  for (std::uint32_t w : words) ASSERT_EQ(w, stream());
 }
 
 TEST(EntityDraws, FillGivesTheSameValuesAsOneAtATime) {
