@@ -12,11 +12,6 @@
 #include "sim/household_store.hpp"
 #include "sim/model.hpp"
 
-// The lane types are wider than SSE2 registers when AVX is off, and GCC notes that passing them
-// by value has a different ABI with AVX on. They never cross a library boundary (everything here
-// is inline), so the note is noise.
-#pragma GCC diagnostic ignored "-Wpsabi"
-
 namespace povsim::lanes {
 
 static_assert(kMemberWindow == 8, "the lane types below hold one window");
@@ -27,8 +22,6 @@ using Mask = std::int8_t __attribute__((vector_size(8)));
 using Bytes = std::uint8_t __attribute__((vector_size(8)));
 using Words = std::uint16_t __attribute__((vector_size(16)));
 using WordMask = std::int16_t __attribute__((vector_size(16)));  // what comparing Words gives
-using Ints = std::int32_t __attribute__((vector_size(32)));
-using Floats = float __attribute__((vector_size(32)));
 
 // The eight values of `column` from person q on.
 template <class V, class T>
@@ -64,12 +57,25 @@ inline std::uint32_t count(Mask m) {
   return static_cast<std::uint32_t>(((bits & 0x0101010101010101ull) * 0x0101010101010101ull) >> 56);
 }
 
-// Sum of the values in the set lanes, added in a fixed order (so results never depend on the
-// machine or the thread count).
-inline float masked_sum(Floats values, Mask m) {
-  const Ints keep = __builtin_convertvector(m, Ints);
-  const Floats v = reinterpret_cast<Floats>(reinterpret_cast<Ints>(values) & keep);
-  return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
+// Sum of the eight values from `values` in the set lanes, added in a fixed order (so results never
+// depend on the machine or the thread count): ((v0 + v4) + (v2 + v6)) + ((v1 + v5) + (v3 + v7)).
+// Written with 16-byte vectors only: GCC splits wider ones badly on SSE2.
+inline float masked_sum(const float* values, Mask m) {
+  // Widen the mask by duplicating lanes (0 or -1 stays 0 or -1 at any width): three unpacks.
+  using Mask16 = std::int8_t __attribute__((vector_size(16)));
+  using Shorts = std::int16_t __attribute__((vector_size(16)));
+  using Ints4 = std::int32_t __attribute__((vector_size(16)));
+  using Floats4 = float __attribute__((vector_size(16)));
+  const Shorts shorts = reinterpret_cast<Shorts>(
+      Mask16(__builtin_shufflevector(m, m, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7)));
+  const Ints4 keep_low = reinterpret_cast<Ints4>(__builtin_shufflevector(shorts, shorts, 0, 0, 1, 1, 2, 2, 3, 3));
+  const Ints4 keep_high = reinterpret_cast<Ints4>(__builtin_shufflevector(shorts, shorts, 4, 4, 5, 5, 6, 6, 7, 7));
+  Floats4 low, high;
+  std::memcpy(&low, values, sizeof low);
+  std::memcpy(&high, values + 4, sizeof high);
+  const Floats4 a = reinterpret_cast<Floats4>(reinterpret_cast<Ints4>(low) & keep_low) +
+                    reinterpret_cast<Floats4>(reinterpret_cast<Ints4>(high) & keep_high);
+  return (a[0] + a[2]) + (a[1] + a[3]);
 }
 
 }  // namespace povsim::lanes
@@ -100,9 +106,9 @@ void sum_members(const HouseholdStore& hh, HouseholdRange range, Predicate predi
   const std::uint8_t* size = hh.persons.data();
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     const std::uint32_t f = first[h], n = size[h];
-    float s = lanes::masked_sum(lanes::load<lanes::Floats>(values, f), predicate(f) & lanes::first_lanes(n));
+    float s = lanes::masked_sum(values + f, predicate(f) & lanes::first_lanes(n));
     for (std::uint32_t k = kMemberWindow; k < n; k += kMemberWindow)  // rare large households
-      s += lanes::masked_sum(lanes::load<lanes::Floats>(values, f + k), predicate(f + k) & lanes::first_lanes(n - k));
+      s += lanes::masked_sum(values + f + k, predicate(f + k) & lanes::first_lanes(n - k));
     sums[h - range.begin] = s;
   }
 }
