@@ -1,6 +1,6 @@
 // Household and person state, struct-of-arrays. A household's members are the contiguous person
-// range [first_person, first_person + persons). Budget: 80 bytes per household plus 10 bytes
-// per person, about 120 bytes for an average household (bytes_per_household(), bytes_per_person();
+// range [first_person, first_person + persons). Budget: 80 bytes per household plus 11 bytes
+// per person, about 125 bytes for an average household (bytes_per_household(), bytes_per_person();
 // a test holds the total under the 300-byte ceiling).
 #pragma once
 
@@ -49,7 +49,7 @@ enum class Programme : std::uint8_t { public_welfare_post = 0, ecological_compen
 inline constexpr int kProgrammes = 3;
 
 // Person columns carry this many zeroed elements past the last person, so that a fixed-width window
-// over a household's members (see sum_members) never reads outside the arrays.
+// over a household's members (see sim/member_window.hpp) never reads outside the arrays.
 inline constexpr std::uint32_t kMemberWindow = 8;
 
 struct County {
