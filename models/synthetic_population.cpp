@@ -75,6 +75,7 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
   for (std::uint32_t c = 0; c < counties; ++c) {
     Stream s = rng.stream(kStreamId, c, kCountyStep);
     hh.counties[c].region = static_cast<RegionType>(pick(p.county_share, s.uniform()));
+    hh.counties[c].code = c;
   }
 
   // Pass 1: household sizes, then offsets into the person arrays.
@@ -192,6 +193,7 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     for (int k = 0; k < kProgrammes; ++k)
       hh.transfer[k][h] = static_cast<float>(total * transfer_share * inc.programme_split[k] / 12.0);
     hh.income_factor[h] = 1.0f;
+    hh.weight[h] = 1.0f;
     hh.savings[h] = static_cast<float>(total / 12.0 * inc.savings_months);
   });
 }

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "sim/region.hpp"
@@ -21,8 +22,20 @@ enum class Work : std::uint8_t {
   farming = 2,     // works on the household's own farm or business (operating income)
   local_wage = 3,  // wage job near home
   migrant = 4,     // migrant wage job
-  not_working = 5  // retired, disabled or otherwise out of work for good
+  not_working = 5,  // disabled or otherwise out of work for good
+  retired = 6       // stopped working because of age
 };
+inline constexpr int kWorkKinds = 7;
+inline constexpr std::string_view kWorkNames[kWorkKinds] = {"child",   "student",     "farming", "local_wage",
+                                                            "migrant", "not_working", "retired"};
+inline constexpr int kHealthKinds = 3;
+inline constexpr std::string_view kHealthNames[kHealthKinds] = {"healthy", "chronic", "disabled"};
+
+// Highest level of schooling completed (or being followed, for children and students).
+enum class Education : std::uint8_t { none = 0, primary = 1, junior_secondary = 2, senior_secondary = 3, tertiary = 4 };
+inline constexpr int kEducationLevels = 5;
+inline constexpr std::string_view kEducationNames[kEducationLevels] = {"none", "primary", "junior_secondary",
+                                                                      "senior_secondary", "tertiary"};
 
 inline constexpr bool is_wage_earner(Work w) { return w == Work::local_wage || w == Work::migrant; }
 
@@ -39,21 +52,31 @@ inline constexpr std::uint8_t poor = 4;           // below the line at the lates
 inline constexpr std::uint8_t ever_returned = 8;  // lifted and assessed poor at least once since
 inline constexpr std::uint8_t monitored = 16;     // under the early-warning system (later issue)
 inline constexpr std::uint8_t dissolved = 32;     // no living member left
+inline constexpr std::uint8_t edge = 64;          // never registered, near the line: can become newly poor
 }  // namespace household_flag
 
 // Industry supported by poverty-alleviation funds, by how much it still depends on support.
 enum class Dependence : std::uint8_t { none = 0, low = 1, medium = 2, high = 3 };
+inline constexpr int kDependenceLevels = 4;
+inline constexpr std::string_view kDependenceNames[kDependenceLevels] = {"none", "low", "medium", "high"};
 
 // Transfer programmes a household may receive (pension is paid separately, by age).
 enum class Programme : std::uint8_t { public_welfare_post = 0, ecological_compensation = 1, dibao = 2 };
 inline constexpr int kProgrammes = 3;
+inline constexpr std::string_view kProgrammeNames[kProgrammes] = {"public_welfare_post", "ecological_compensation",
+                                                                  "dibao"};
 
 // Person columns carry this many zeroed elements past the last person, so that a fixed-width window
 // over a household's members (see sim/member_window.hpp) never reads outside the arrays.
 inline constexpr std::uint32_t kMemberWindow = 8;
 
+// A county, or a resettlement site (relocated households share its disaster exposure and local
+// industry, like a county's households do).
 struct County {
-  RegionType region;
+  RegionType region = RegionType::other;
+  std::uint32_t code = 0;            // the user's county code (microdata) or the index (synthetic)
+  std::uint8_t industry = 0;         // the local specialty industry: a product id, 0 = none
+  bool resettlement_site = false;
 };
 
 class HouseholdStore {
@@ -76,13 +99,13 @@ class HouseholdStore {
   void for_each_household_column(F&& f) {
     f(county), f(region), f(flags), f(last_cause), f(dependence), f(disaster_months_left);
     f(disaster_loss), f(first_person), f(persons), f(operating_base), f(property_income);
-    f(industry_subsidy), f(income_factor), f(savings);
+    f(industry_subsidy), f(income_factor), f(savings), f(weight);
     for (auto& t : transfer) f(t);
     f(acc_wage), f(acc_operating), f(acc_property), f(acc_transfer), f(acc_pension), f(acc_medical);
   }
   template <class F>
   void for_each_person_column(F&& f) {
-    f(age), f(health), f(work), f(person_flags), f(sick_until), f(wage);
+    f(age), f(health), f(work), f(education), f(person_flags), f(sick_until), f(wage);
   }
 
   std::vector<County> counties;  // indexed by county id
@@ -104,6 +127,9 @@ class HouseholdStore {
   std::vector<float> transfer[kProgrammes];  // yuan/month, current amount per programme
   std::vector<float> income_factor;     // this year's idiosyncratic income multiplier (mean 1)
   std::vector<float> savings;           // yuan; negative means debt
+  // Households this record stands for (survey weight; 1 for synthetic households). Every rate is
+  // weighted by it.
+  std::vector<float> weight;
 
   // Income accumulated since the last assessment, yuan.
   std::vector<float> acc_wage;
@@ -117,6 +143,7 @@ class HouseholdStore {
   std::vector<std::uint8_t> age;  // years
   std::vector<Health> health;
   std::vector<Work> work;
+  std::vector<Education> education;
   std::vector<std::uint8_t> person_flags;
   // Step (months since the horizon's start) from which the person can work again after an illness;
   // off work while the current step is below it. A step, not a countdown, so that months without

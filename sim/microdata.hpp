@@ -1,0 +1,2 @@
+// Household and person microdata from CSV (docs/population.md). Placeholder: being written.
+#pragma once

@@ -1,0 +1,1 @@
+#include "sim/population_file.hpp"

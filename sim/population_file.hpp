@@ -1,0 +1,2 @@
+// Population files (HDF5): save a household store, load one back. Placeholder: being written.
+#pragma once
