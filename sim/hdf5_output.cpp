@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <stdexcept>
 #include <vector>
+#include <string_view>
+#include <initializer_list>
 
 namespace povsim {
 
@@ -86,42 +88,68 @@ Handle group(hid_t parent, const char* name) {
   return Handle(H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, std::string("group ") + name);
 }
 
-constexpr const char* kShareUnits = "share of households (0-1)";
-constexpr const char* kCountUnits = "households";
+constexpr const char* kShareUnits = "share of households (0-1), weighted";
+constexpr const char* kCountUnits = "households (weighted by survey weight)";
 
-// Writes the lifted-household rates and counts for one breakdown. `pick(tally, k)` returns the
-// LiftedCounts of category k; dims are [replicates, categories, years] or [replicates, years].
+// Dataset names and descriptions for one household group: lifted households (returns) or edge
+// households (new poverty).
+struct GroupNames {
+  const char* rate;
+  const char* cumulative_rate;
+  const char* households;
+  const char* returned;
+  const char* ever_returned;
+  const char* group;  // "lifted households" or "edge households"
+  const char* event;  // "returned" or "became newly poor"
+};
+constexpr GroupNames kLifted{"return_rate", "cumulative_return_rate", "lifted_households", "returned_households",
+                             "ever_returned_households", "lifted households", "returned"};
+constexpr GroupNames kEdge{"new_poverty_rate", "cumulative_new_poverty_rate", "edge_households",
+                           "newly_poor_households", "ever_newly_poor_households", "edge households",
+                           "became newly poor"};
+
+std::string text(std::initializer_list<std::string_view> parts) {
+  std::string s;
+  for (auto p : parts) s += p;
+  return s;
+}
+
+// Writes the rates and weighted counts of one household group for one breakdown. `pick(tally, k)`
+// returns the HouseholdCounts of category k; dims are [replicates, categories, years] or
+// [replicates, years].
 template <class Pick>
-void write_counts(hid_t g, const RunResults& res, std::size_t categories, bool with_category_axis, Pick pick) {
+void write_counts(hid_t g, const RunResults& res, std::size_t categories, bool with_category_axis, Pick pick,
+                  const GroupNames& n = kLifted) {
   const std::size_t R = res.tallies.size(), Y = res.years.size();
   std::vector<hsize_t> dims = with_category_axis ? std::vector<hsize_t>{R, categories, Y} : std::vector<hsize_t>{R, Y};
-  std::vector<double> ret, cum, head;
-  std::vector<std::int64_t> households, at_risk, returned, poor, ever;
+  std::vector<double> ret, cum, head, households, at_risk, returned, poor, ever;
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t k = 0; k < categories; ++k)
       for (std::size_t y = 0; y < Y; ++y) {
-        const LiftedCounts& c = pick(res.tallies[r][y], k);
+        const HouseholdCounts& c = pick(res.tallies[r][y], k);
         ret.push_back(rate(c.returned, c.at_risk));
         cum.push_back(rate(c.ever_returned, c.households));
         head.push_back(rate(c.poor, c.households));
-        households.push_back(c.households), at_risk.push_back(c.at_risk), returned.push_back(c.returned);
-        poor.push_back(c.poor), ever.push_back(c.ever_returned);
+        households.push_back(households_of(c.households)), at_risk.push_back(households_of(c.at_risk));
+        returned.push_back(households_of(c.returned)), poor.push_back(households_of(c.poor));
+        ever.push_back(households_of(c.ever_returned));
       }
-  dataset(g, "return_rate", H5T_NATIVE_DOUBLE, dims, ret, kShareUnits,
-          "lifted households newly below the line this year / lifted households above it the year before");
-  dataset(g, "cumulative_return_rate", H5T_NATIVE_DOUBLE, dims, cum, kShareUnits,
-          "lifted households that have returned at least once by this year / lifted households");
+  const std::string group = n.group;
+  dataset(g, n.rate, H5T_NATIVE_DOUBLE, dims, ret, kShareUnits,
+          text({group, " newly below the line this year / ", group, " above it the year before"}));
+  dataset(g, n.cumulative_rate, H5T_NATIVE_DOUBLE, dims, cum, kShareUnits,
+          text({group, " that have ", n.event, " at least once by this year / ", group}));
   dataset(g, "poverty_headcount_rate", H5T_NATIVE_DOUBLE, dims, head, kShareUnits,
-          "lifted households below the line this year / lifted households");
-  dataset(g, "lifted_households", H5T_NATIVE_INT64, dims, households, kCountUnits,
-          "lifted households assessed this year (with a living member)");
-  dataset(g, "at_risk_households", H5T_NATIVE_INT64, dims, at_risk, kCountUnits,
-          "lifted households above the line at the previous assessment");
-  dataset(g, "returned_households", H5T_NATIVE_INT64, dims, returned, kCountUnits,
-          "at-risk households below the line this year");
-  dataset(g, "poor_households", H5T_NATIVE_INT64, dims, poor, kCountUnits, "lifted households below the line");
-  dataset(g, "ever_returned_households", H5T_NATIVE_INT64, dims, ever, kCountUnits,
-          "lifted households that have returned at least once by this year");
+          text({group, " below the line this year / ", group}));
+  dataset(g, n.households, H5T_NATIVE_DOUBLE, dims, households, kCountUnits,
+          text({group, " assessed this year (with a living member)"}));
+  dataset(g, "at_risk_households", H5T_NATIVE_DOUBLE, dims, at_risk, kCountUnits,
+          text({group, " above the line at the previous assessment"}));
+  dataset(g, n.returned, H5T_NATIVE_DOUBLE, dims, returned, kCountUnits,
+          text({"at-risk ", group, " below the line this year"}));
+  dataset(g, "poor_households", H5T_NATIVE_DOUBLE, dims, poor, kCountUnits, text({group, " below the line"}));
+  dataset(g, n.ever_returned, H5T_NATIVE_DOUBLE, dims, ever, kCountUnits,
+          text({group, " that have ", n.event, " at least once by this year"}));
 }
 
 }  // namespace
@@ -163,13 +191,10 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
   dataset(annual, "year", H5T_NATIVE_INT32, {Y}, res.years, "calendar year", "assessment year (December)");
   dataset(annual, "poverty_line", H5T_NATIVE_DOUBLE, {Y}, res.poverty_line, "yuan/person/year",
           "poverty line applied at the assessment");
-  write_counts(annual, res, 1, false, [](const YearTally& t, std::size_t) -> const LiftedCounts& { return t.all; });
+  write_counts(annual, res, 1, false, [](const YearTally& t, std::size_t) -> const HouseholdCounts& { return t.all; });
   std::vector<double> income;
   for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t y = 0; y < Y; ++y)
-      income.push_back(res.tallies[r][y].all.households ? 0.01 * double(res.tallies[r][y].income_per_capita_fen_sum) /
-                                                              double(res.tallies[r][y].all.households)
-                                                        : 0.0);
+    for (std::size_t y = 0; y < Y; ++y) income.push_back(res.tallies[r][y].mean_income_per_capita());
   dataset(annual, "mean_income_per_capita", H5T_NATIVE_DOUBLE, {R, Y}, income, "yuan/person/year",
           "mean over lifted households of per-capita net income (income minus out-of-pocket medical spending)");
 
@@ -177,29 +202,35 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
   std::vector<std::string> regions(kRegionTypeNames.begin(), kRegionTypeNames.end());
   attr_strings(by_region, "categories", regions);
   write_counts(by_region, res, kRegionTypes, true,
-               [](const YearTally& t, std::size_t k) -> const LiftedCounts& { return t.by_region[k]; });
+               [](const YearTally& t, std::size_t k) -> const HouseholdCounts& { return t.by_region[k]; });
+
+  Handle edge = group(annual, "edge");
+  attr_string(edge, "note",
+              "edge households: never registered as poor, near the line at the start; new poverty is measured "
+              "among them");
+  write_counts(edge, res, 1, false, [](const YearTally& t, std::size_t) -> const HouseholdCounts& { return t.edge; },
+               kEdge);
 
   Handle by_cause = group(annual, "by_cause");
   attr_strings(by_cause, "categories", res.cause_names);
   attr_string(by_cause, "note",
               "cause = the latest shock a household met during the assessment year; 'none' = income variation only");
   const std::size_t C = res.cause_names.size();
-  std::vector<double> cause_rate;
-  std::vector<std::int64_t> cause_returned, cause_at_risk;
+  std::vector<double> cause_rate, cause_returned, cause_at_risk;
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t y = 0; y < Y; ++y) {
         const YearTally& t = res.tallies[r][y];
         cause_rate.push_back(rate(t.returned_by_cause[c], t.all.at_risk));
-        cause_returned.push_back(t.returned_by_cause[c]);
-        cause_at_risk.push_back(t.at_risk_by_cause[c]);
+        cause_returned.push_back(households_of(t.returned_by_cause[c]));
+        cause_at_risk.push_back(households_of(t.at_risk_by_cause[c]));
       }
   dataset(by_cause, "return_rate", H5T_NATIVE_DOUBLE, {R, C, Y}, cause_rate, kShareUnits,
           "returned households whose latest shock had this cause / all at-risk households (sums over causes to "
           "/annual/return_rate)");
-  dataset(by_cause, "returned_households", H5T_NATIVE_INT64, {R, C, Y}, cause_returned, kCountUnits,
+  dataset(by_cause, "returned_households", H5T_NATIVE_DOUBLE, {R, C, Y}, cause_returned, kCountUnits,
           "returned households whose latest shock had this cause");
-  dataset(by_cause, "at_risk_households", H5T_NATIVE_INT64, {R, C, Y}, cause_at_risk, kCountUnits,
+  dataset(by_cause, "at_risk_households", H5T_NATIVE_DOUBLE, {R, C, Y}, cause_at_risk, kCountUnits,
           "at-risk households whose latest shock this year had this cause");
 
   if (H5Fclose(file_) < 0) throw std::runtime_error("cannot write " + path_ + ": closing the HDF5 file failed");

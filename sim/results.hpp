@@ -1,9 +1,11 @@
-// What a run measures: per replicate and assessment year, counts of households. Rates are derived
-// from counts when written, so partial results combine exactly (integer sums) across threads and,
-// later, MPI ranks.
+// What a run measures: per replicate and assessment year, weighted counts of households. Rates are
+// derived from counts when written. Counts are integers in weight units (kWeightUnit per household
+// of weight 1), so partial results combine exactly, in any order, across threads and, later, MPI
+// ranks: survey weights are honoured to 1/1000 of a household.
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,31 +16,45 @@ namespace povsim {
 
 inline constexpr int kMaxCauses = 16;
 
-// Counts over lifted households still in existence at an assessment.
-struct LiftedCounts {
-  std::int64_t households = 0;     // assessed lifted households
+__extension__ using Int128 = __int128;  // GCC/Clang; exact sums of weighted incomes
+
+// Weight units per household of weight 1.
+inline constexpr std::int64_t kWeightUnit = 1000;
+inline std::int64_t weight_units(float weight) { return std::llround(static_cast<double>(weight) * kWeightUnit); }
+inline double households_of(std::int64_t units) { return static_cast<double>(units) / kWeightUnit; }
+
+// Weighted counts (weight units) over the households of one group (lifted, or edge) still in
+// existence at an assessment. For edge households "returned" means newly poor.
+struct HouseholdCounts {
+  std::int64_t households = 0;     // assessed households
   std::int64_t at_risk = 0;        // ... that were above the line at the previous assessment
   std::int64_t returned = 0;       // ... of those, below the line now (returned this year)
   std::int64_t poor = 0;           // below the line now
   std::int64_t ever_returned = 0;  // returned at least once since the start
 
-  LiftedCounts& operator+=(const LiftedCounts& o) {
+  HouseholdCounts& operator+=(const HouseholdCounts& o) {
     households += o.households, at_risk += o.at_risk, returned += o.returned, poor += o.poor;
     ever_returned += o.ever_returned;
     return *this;
   }
-  friend bool operator==(const LiftedCounts&, const LiftedCounts&) = default;
+  friend bool operator==(const HouseholdCounts&, const HouseholdCounts&) = default;
 };
 
 struct YearTally {
-  LiftedCounts all;
-  std::array<LiftedCounts, kRegionTypes> by_region{};
+  HouseholdCounts all;   // lifted households
+  HouseholdCounts edge;  // never-registered households near the line
+  std::array<HouseholdCounts, kRegionTypes> by_region{};
   std::array<std::int64_t, kMaxCauses> returned_by_cause{};  // indexed by cause code
   std::array<std::int64_t, kMaxCauses> at_risk_by_cause{};  // at-risk households whose latest shock had this cause
-  std::int64_t persons = 0;        // living members of assessed lifted households
-  // Sum over assessed lifted households of per-capita net income, in fen (0.01 yuan), as an integer
-  // so that the sum is exact and independent of how households are split across threads or ranks.
-  std::int64_t income_per_capita_fen_sum = 0;
+  std::int64_t persons = 0;        // living members of assessed lifted households, weight units
+  // Weighted sum over assessed lifted households of per-capita net income, in fen (0.01 yuan) times
+  // weight units, as an integer so that the sum is exact and independent of how households are
+  // split across threads or ranks (128 bits: 30 M households of weight 10^4 at 10^7 fen fit).
+  Int128 income_per_capita_fen_sum = 0;
+  double mean_income_per_capita() const {  // yuan/person/year, over lifted households
+    return all.households ? 0.01 * static_cast<double>(income_per_capita_fen_sum) / static_cast<double>(all.households)
+                          : 0.0;
+  }
 
   YearTally& operator+=(const YearTally& o);
   friend bool operator==(const YearTally&, const YearTally&) = default;

@@ -12,6 +12,7 @@ namespace povsim {
 
 YearTally& YearTally::operator+=(const YearTally& o) {
   all += o.all;
+  edge += o.edge;
   for (int r = 0; r < kRegionTypes; ++r) by_region[r] += o.by_region[r];
   for (int c = 0; c < kMaxCauses; ++c) {
     returned_by_cause[c] += o.returned_by_cause[c];
@@ -36,23 +37,30 @@ void assess_households(HouseholdStore& hh, std::uint32_t begin, std::uint32_t en
                        hh.acc_pension[h] - hh.acc_medical[h];
     const double per_capita = alive > 0 ? net / alive : 0.0;
     const bool poor_now = per_capita < line;
-    const bool counted = (flags & hf::lifted) && !(flags & hf::dissolved);
-    if (counted) {
+    const bool exists = !(flags & hf::dissolved);
+    const bool lifted = exists && (flags & hf::lifted);
+    const bool edge = exists && (flags & hf::edge);
+    if (lifted || edge) {
+      const std::int64_t w = weight_units(hh.weight[h]);
       const bool at_risk = !(flags & hf::poor);
-      const bool returned = at_risk && poor_now;
+      const bool returned = at_risk && poor_now;  // for edge households: newly poor
       if (returned) flags |= hf::ever_returned;
-      LiftedCounts c;
-      c.households = 1;
-      c.at_risk = at_risk;
-      c.returned = returned;
-      c.poor = poor_now;
-      c.ever_returned = (flags & hf::ever_returned) != 0;
-      tally.all += c;
-      tally.by_region[static_cast<int>(hh.region[h])] += c;
-      tally.returned_by_cause[hh.last_cause[h]] += returned;
-      tally.at_risk_by_cause[hh.last_cause[h]] += at_risk;
-      tally.persons += alive;
-      tally.income_per_capita_fen_sum += std::llround(per_capita * 100.0);
+      HouseholdCounts c;
+      c.households = w;
+      c.at_risk = at_risk * w;
+      c.returned = returned * w;
+      c.poor = poor_now * w;
+      c.ever_returned = ((flags & hf::ever_returned) != 0) * w;
+      if (edge) {
+        tally.edge += c;
+      } else {
+        tally.all += c;
+        tally.by_region[static_cast<int>(hh.region[h])] += c;
+        tally.returned_by_cause[hh.last_cause[h]] += c.returned;
+        tally.at_risk_by_cause[hh.last_cause[h]] += c.at_risk;
+        tally.persons += alive * w;
+        tally.income_per_capita_fen_sum += static_cast<Int128>(std::llround(per_capita * 100.0)) * w;
+      }
     }
     flags = poor_now ? (flags | hf::poor) : (flags & ~hf::poor);
     hh.flags[h] = flags;

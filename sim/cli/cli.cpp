@@ -143,12 +143,12 @@ void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc)
   out << "\n";
   const auto& t = res.tallies.front();
   for (std::size_t y = 0; y < res.years.size(); ++y) {
-    const LiftedCounts& a = t[y].all;
+    const HouseholdCounts& a = t[y].all;
     out << std::left << std::setw(6) << res.years[y] << std::right << std::setw(11) << std::setprecision(0)
         << res.poverty_line[y] << std::setw(9) << pct(rate(a.returned, a.at_risk)) << std::setw(12)
         << pct(rate(a.ever_returned, a.households)) << std::setw(11) << pct(rate(a.poor, a.households));
     for (int r = 0; r < kRegionTypes; ++r) {
-      const LiftedCounts& c = t[y].by_region[r];
+      const HouseholdCounts& c = t[y].by_region[r];
       out << std::setw(17) << pct(rate(c.returned, c.at_risk));
     }
     out << "\n";

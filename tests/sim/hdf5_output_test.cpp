@@ -21,8 +21,8 @@ RunResults sample_results() {
   r.tallies.resize(1);
   for (int y = 0; y < 2; ++y) {
     YearTally t;
-    t.all = LiftedCounts{10, 8 - y, 2 + y, 3, 2 + 2 * y};
-    t.by_region[2] = LiftedCounts{4, 4, 1, 1, 1};
+    t.all = HouseholdCounts{10, 8 - y, 2 + y, 3, 2 + 2 * y};
+    t.by_region[2] = HouseholdCounts{4, 4, 1, 1, 1};
     t.returned_by_cause[1] = 2;
     t.at_risk_by_cause[1] = 5;
     t.income_per_capita_fen_sum = 10000000;

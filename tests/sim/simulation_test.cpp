@@ -112,14 +112,16 @@ TEST(Assessment, ClassifiesAgainstTheLineAndCountsReturns) {
   hh.flags[2] |= household_flag::poor;
   YearTally t;
   assess_households(hh, 0, 3, 5000.0, t);
-  EXPECT_EQ(t.all.households, 3);
-  EXPECT_EQ(t.all.at_risk, 2);
-  EXPECT_EQ(t.all.returned, 1);
-  EXPECT_EQ(t.all.poor, 2);
-  EXPECT_EQ(t.all.ever_returned, 1);
-  EXPECT_EQ(t.returned_by_cause[1], 1);
-  EXPECT_EQ(t.persons, 6);
-  EXPECT_EQ(t.income_per_capita_fen_sum, (6000 + 4500 + 1000) * 100);
+  const std::int64_t u = kWeightUnit;  // counts are in weight units
+  EXPECT_EQ(t.all.households, 3 * u);
+  EXPECT_EQ(t.all.at_risk, 2 * u);
+  EXPECT_EQ(t.all.returned, 1 * u);
+  EXPECT_EQ(t.all.poor, 2 * u);
+  EXPECT_EQ(t.all.ever_returned, 1 * u);
+  EXPECT_EQ(t.returned_by_cause[1], 1 * u);
+  EXPECT_EQ(t.persons, 6 * u);
+  EXPECT_EQ(t.income_per_capita_fen_sum, Int128{(6000 + 4500 + 1000) * 100} * u);
+  EXPECT_DOUBLE_EQ(t.mean_income_per_capita(), (6000 + 4500 + 1000) / 3.0);
   EXPECT_TRUE(hh.flags[1] & household_flag::ever_returned);
   EXPECT_EQ(hh.acc_operating[0], 0.0f);  // accumulators reset for the next year
   EXPECT_EQ(hh.last_cause[1], 0);
@@ -132,9 +134,29 @@ TEST(Assessment, DeadMembersDoNotCountAndEmptyHouseholdsDissolve) {
   hh.person_flags[2] = hh.person_flags[3] = 0;
   YearTally t;
   assess_households(hh, 0, 2, 5000.0, t);
-  EXPECT_EQ(t.all.households, 1);
+  EXPECT_EQ(t.all.households, kWeightUnit);
   EXPECT_EQ(t.all.poor, 0);
   EXPECT_TRUE(hh.flags[1] & household_flag::dissolved);
+}
+
+// Survey weights scale every count, so rates are weighted means; edge households are counted apart
+// from lifted ones, and their falls below the line are new poverty.
+TEST(Assessment, WeightsScaleCountsAndEdgeHouseholdsAreCountedApart) {
+  HouseholdStore hh = testing::make_store(3, 1, 40, Health::healthy, Work::farming);
+  hh.weight = {2.5f, 1.0f, 4.0f};
+  hh.acc_operating[0] = 3000;  // poor: returned, weight 2.5
+  hh.acc_operating[1] = 9000;  // not poor, weight 1
+  hh.flags[2] = household_flag::edge;
+  hh.acc_operating[2] = 3000;  // an edge household falling below the line: newly poor, weight 4
+  YearTally t;
+  assess_households(hh, 0, 3, 4000.0, t);
+  EXPECT_EQ(t.all.households, 3500);
+  EXPECT_EQ(t.all.returned, 2500);
+  EXPECT_DOUBLE_EQ(rate(t.all.returned, t.all.at_risk), 2.5 / 3.5);
+  EXPECT_EQ(t.edge.households, 4000);
+  EXPECT_EQ(t.edge.returned, 4000);
+  EXPECT_EQ(t.returned_by_cause[0], 2500);  // edge households do not enter the return breakdowns
+  EXPECT_DOUBLE_EQ(t.mean_income_per_capita(), (3000 * 2.5 + 9000) / 3.5);
 }
 
 }  // namespace
