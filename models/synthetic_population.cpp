@@ -54,6 +54,12 @@ std::string SyntheticPopulation::Params::check() const {
   }
   if (income.relocated_wage_share + income.relocated_transfer_share + income.property_share > 1)
     return "income: relocated_wage_share + relocated_transfer_share + property_share: expected at most 1";
+  if (income.edge_min >= income.edge_max) return "income.edge_min: expected less than income.edge_max";
+  for (const auto* w : {&adult_education_weights, &elderly_education_weights})
+    if (w->size() != kEducationLevels || sum(*w) <= 0)
+      return std::string(w == &adult_education_weights ? "adult" : "elderly") +
+             "_education_weights: expected 5 weights (none, primary, junior_secondary, senior_secondary, tertiary), "
+             "not all zero";
   if (industry.dependence_weights.size() != 3) return "industry.dependence_weights: expected 3 weights (low, medium, high)";
   if (sum(industry.dependence_weights) <= 0) return "industry.dependence_weights: expected a positive weight";
   return {};
@@ -66,17 +72,50 @@ double SyntheticPopulation::persons_per_household() const {
   return mean / sum(w);
 }
 
+namespace {
+// Schooling by age for those still of school age; adults and the elderly draw from weights.
+Education school_level(int age) {
+  if (age < 7) return Education::none;
+  if (age < 13) return Education::primary;
+  if (age < 16) return Education::junior_secondary;
+  return age < 19 ? Education::senior_secondary : Education::tertiary;  // students
+}
+}  // namespace
+
 void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng) const {
   const Params& p = params_;
   const std::size_t n = p.households;
   const std::uint32_t counties = static_cast<std::uint32_t>(std::min<std::uint64_t>(p.counties, n));
 
-  hh.counties.resize(counties);
+  // Counties, then each county's resettlement sites (as many as its expected relocated households
+  // fill at households_per_site), numbered after the counties.
+  std::vector<County> places(counties);
+  std::vector<std::uint32_t> first_site(counties + 1, counties), sites_of(counties, 0);
+  std::uint32_t next_site = counties;
   for (std::uint32_t c = 0; c < counties; ++c) {
     Stream s = rng.stream(kStreamId, c, kCountyStep);
-    hh.counties[c].region = static_cast<RegionType>(pick(p.county_share, s.uniform()));
-    hh.counties[c].code = c;
+    places[c].region = static_cast<RegionType>(pick(p.county_share, s.uniform()));
+    places[c].code = c;
+    places[c].industry = static_cast<std::uint8_t>(1 + boost::random::uniform_int_distribution<std::uint32_t>(
+                                                           0, p.industry_products - 1)(s));
+    const std::size_t in_county = (std::size_t{c + 1} * n + counties - 1) / counties - (std::size_t{c} * n + counties - 1) / counties;
+    const double relocated = double(in_county) * (1 - p.edge_share) * p.relocated_share[static_cast<int>(places[c].region)];
+    sites_of[c] = relocated > 0 ? static_cast<std::uint32_t>(std::max(1.0, std::round(relocated / p.households_per_site))) : 0;
+    first_site[c] = next_site;
+    next_site += sites_of[c];
   }
+  places.resize(next_site);
+  for (std::uint32_t c = 0; c < counties; ++c)
+    for (std::uint32_t k = 0; k < sites_of[c]; ++k) {
+      County& site = places[first_site[c] + k];
+      Stream s = rng.stream(substream(kStreamId, 1), first_site[c] + k, kCountyStep);
+      site.region = places[c].region;
+      site.code = first_site[c] + k;
+      site.resettlement_site = true;
+      site.industry = static_cast<std::uint8_t>(1 + boost::random::uniform_int_distribution<std::uint32_t>(
+                                                    0, p.industry_products - 1)(s));
+    }
+  hh.counties = std::move(places);
 
   // Pass 1: household sizes, then offsets into the person arrays.
   std::vector<std::uint8_t> sizes(n);
@@ -102,13 +141,17 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t h) {
     namespace pf = person_flag;
     Stream s = rng.stream(kStreamId, static_cast<std::uint32_t>(h), kDetailStep);
-    const std::uint32_t county = static_cast<std::uint32_t>((h * counties) / n);  // counties are contiguous
-    const RegionType region = hh.counties[county].region;
-    const int r = static_cast<int>(region);
+    const std::uint32_t home = static_cast<std::uint32_t>((h * counties) / n);  // counties are contiguous
+    const int r = static_cast<int>(hh.counties[home].region);
+    const bool edge = s.uniform() < p.edge_share;
+    // Edge households were never registered, so never relocated by the programme.
+    const bool relocated = !edge && sites_of[home] > 0 && s.uniform() < p.relocated_share[r];
+    const std::uint32_t county =
+        relocated ? first_site[home] + boost::random::uniform_int_distribution<std::uint32_t>(0, sites_of[home] - 1)(s)
+                  : home;
     hh.county[h] = county;
-    hh.region[h] = region;
-    const bool relocated = s.uniform() < p.relocated_share[r];
-    hh.flags[h] = household_flag::lifted | (relocated ? household_flag::relocated : 0);
+    hh.region[h] = hh.counties[county].region;
+    hh.flags[h] = (edge ? household_flag::edge : household_flag::lifted) | (relocated ? household_flag::relocated : 0);
 
     // Members: the head is 30-70; others are children, elderly or working-age adults.
     int earners = 0;
@@ -148,7 +191,7 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
       else if (health == Health::disabled)
         work = Work::not_working;
       else if (age >= 65)
-        work = uw < 0.5 ? Work::not_working : Work::farming;
+        work = uw < 0.5 ? Work::retired : Work::farming;
       else if (uw < p.migrant_share)
         work = Work::migrant;
       else if (uw < p.migrant_share + local_share)
@@ -157,11 +200,18 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
         work = Work::farming;
       hh.work[q] = work;
       earners += is_wage_earner(work);
+
+      const double ue = s.uniform();
+      hh.education[q] = work == Work::child || work == Work::student
+                            ? school_level(age)
+                            : static_cast<Education>(pick(age >= 60 ? p.elderly_education_weights : p.adult_education_weights, ue));
     }
 
     // Normal-year income (excluding pension), split into sources.
     double per_capita;
-    if (s.uniform() < inc.fragile_share) {
+    if (edge) {
+      per_capita = boost::random::uniform_real_distribution<double>(inc.edge_min, inc.edge_max)(s);
+    } else if (s.uniform() < inc.fragile_share) {
       per_capita = boost::random::uniform_real_distribution<double>(inc.fragile_min, inc.fragile_max)(s);
     } else {
       boost::random::lognormal_distribution<double> dist(mu, inc.log_sd);
@@ -181,7 +231,7 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     double operating_month = operating_total / 12.0;
     Dependence dependence = Dependence::none;
     float subsidy = 0;
-    if (s.uniform() < p.industry.participation) {
+    if (!edge && s.uniform() < p.industry.participation) {
       dependence = static_cast<Dependence>(1 + pick(p.industry.dependence_weights, s.uniform()));
       subsidy = static_cast<float>(operating_month * p.industry.subsidy_share);
       operating_month -= subsidy;

@@ -1,6 +1,8 @@
-// The embedded default population: synthetic lifted households generated deterministically from
-// the seed, roughly matching the domain brief (income composition, ~10 % of lifted households below
-// 5,000 yuan per capita, chronic illness shares, relocated share). Issue 3 calibrates it properly.
+// The embedded default population: synthetic households generated deterministically from the
+// seed, in parallel. Counties of four region types, each with a local specialty industry; relocated
+// households live at resettlement sites (county-like places of their own); registered lifted
+// households plus never-registered "edge" households near the line. Calibrated against the targets
+// in scenarios/populations/targets.yaml (`povsim population --report` compares them).
 #pragma once
 
 #include <cstdint>
@@ -19,15 +21,21 @@ class SyntheticPopulation final : public PopulationSource {
   struct Income {
     // Normal-year per-capita income excluding pension, yuan/person/year. Judgement, chosen so that
     // the mean is near the 12,550 yuan of lifted people in 2021 (domain brief).
-    double median_per_capita = 11000;
+    double median_per_capita = 11300;
     double log_sd = 0.5;
     // Share of households sitting just above the line, drawn uniformly in [fragile_min, 5,000):
     // the brief's "about 10 % of lifted households below 5,000 yuan per capita".
-    double fragile_share = 0.09;
-    double fragile_min = 4100;
-    double fragile_max = 5000;
+    double fragile_share = 0.11;
+    double fragile_min = 3800;  // with the pension, about 4,100-5,000 (the targets include it)
+    double fragile_max = 4700;
+    // Edge households' per-capita income, drawn uniformly: between the 2020 line and the 1.5 x line
+    // monitoring threshold (brief).
+    double edge_min = 4000;
+    double edge_max = 6000;
     double wage_share = 0.40;  // of income, households with a wage earner (NBS 2019: 35 % overall)
-    double relocated_wage_share = 0.724;  // relocated households, 2021 (brief)
+    // Relocated households with a wage earner; those without one bring the average down to the
+    // brief's 72.4 % (2021).
+    double relocated_wage_share = 0.80;
     PerRegion transfer_share{0.33, 0.27, 0.31, 0.22};  // brief: > 30 % in the most dependent areas
     double relocated_transfer_share = 0.18;           // judgement
     double property_share = 0.014;                    // NBS 2019
@@ -42,6 +50,8 @@ class SyntheticPopulation final : public PopulationSource {
       v.number("fragile_share", fragile_share, kShare);
       v.number("fragile_min", fragile_min, Bounds{0, 1e6, "yuan/person/year"});
       v.number("fragile_max", fragile_max, Bounds{0, 1e6, "yuan/person/year"});
+      v.number("edge_min", edge_min, Bounds{0, 1e6, "yuan/person/year"});
+      v.number("edge_max", edge_max, Bounds{0, 1e6, "yuan/person/year"});
       v.number("wage_share", wage_share, kShare);
       v.number("relocated_wage_share", relocated_wage_share, kShare);
       v.per_region("transfer_share", transfer_share, kShare);
@@ -65,10 +75,15 @@ class SyntheticPopulation final : public PopulationSource {
   };
 
   struct Params {
-    std::uint64_t households = 1'000'000;
+    std::uint64_t households = 1'000'000;  // lifted and edge households
+    double edge_share = 0.10;  // never-registered households near the line. Judgement.
     std::uint32_t counties = 832;  // the designated poor counties (brief)
+    // Relocated households per resettlement site: ~10 M people at ~35,000 sites (brief) is about
+    // 285 people, 90 households of 3.2.
+    double households_per_site = 90;
+    std::uint32_t industry_products = 8;  // distinct specialty products a county may grow. Judgement.
     PerRegion county_share{0.12, 0.33, 0.25, 0.30};  // judgement
-    std::vector<double> household_size_weights{0.08, 0.17, 0.20, 0.22, 0.18, 0.10, 0.05};  // sizes 1..
+    std::vector<double> household_size_weights{0.11, 0.23, 0.24, 0.21, 0.12, 0.06, 0.03};  // sizes 1..; mean 3.3
     double child_share = 0.22;    // non-head members under 16. Judgement.
     double elderly_share = 0.25;  // non-head members 60+. Judgement (ageing, brief).
     PerRegion chronic_share{0.22, 0.17, 0.15, 0.21};  // brief: > 20 % in the north-west and north-east
@@ -76,13 +91,20 @@ class SyntheticPopulation final : public PopulationSource {
     double migrant_share = 0.40;   // working-age able adults in migrant work. Judgement.
     double local_wage_share = 0.20;
     PerRegion relocated_share{0.12, 0.12, 0.15, 0.05};  // ~10 M of ~99 M people relocated (brief)
+    // Schooling of working-age adults and of the elderly: none, primary, junior secondary, senior
+    // secondary, tertiary. Judgement (brief: low education of working adults).
+    std::vector<double> adult_education_weights{0.08, 0.35, 0.45, 0.10, 0.02};
+    std::vector<double> elderly_education_weights{0.45, 0.45, 0.08, 0.02, 0.0};
     Income income;
     Industry industry;
 
     template <class V>
     void visit(V& v) {
       v.integer("households", households, std::uint64_t{1}, std::uint64_t{2'000'000'000});
+      v.number("edge_share", edge_share, kShare);
       v.integer("counties", counties, std::uint32_t{1}, std::uint32_t{1'000'000});
+      v.number("households_per_site", households_per_site, Bounds{1, 1e6, "households"});
+      v.integer("industry_products", industry_products, std::uint32_t{1}, std::uint32_t{255});
       v.per_region("county_share", county_share, Bounds{0, 1e6, "relative weight"});
       v.numbers("household_size_weights", household_size_weights, Bounds{0, 1e6, "relative weight"});
       v.number("child_share", child_share, kShare);
@@ -92,6 +114,8 @@ class SyntheticPopulation final : public PopulationSource {
       v.number("migrant_share", migrant_share, kShare);
       v.number("local_wage_share", local_wage_share, kShare);
       v.per_region("relocated_share", relocated_share, kShare);
+      v.numbers("adult_education_weights", adult_education_weights, Bounds{0, 1e6, "relative weight"});
+      v.numbers("elderly_education_weights", elderly_education_weights, Bounds{0, 1e6, "relative weight"});
       v.section("income", income);
       v.section("industry", industry);
     }

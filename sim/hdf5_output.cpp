@@ -1,92 +1,16 @@
 #include "sim/hdf5_output.hpp"
 
-#include <fcntl.h>
-#include <hdf5.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <stdexcept>
-#include <vector>
-#include <string_view>
 #include <initializer_list>
+#include <string_view>
+#include <vector>
+
+#include "sim/hdf5_file.hpp"
 
 namespace povsim {
 
 namespace {
 
-// Closes an HDF5 handle when leaving scope.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-    if (id_ < 0) throw std::runtime_error("HDF5: cannot create " + what);
-  }
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(Handle&& other) noexcept : id_(other.id_), close_(other.close_) { other.id_ = -1; }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  Handle& operator=(Handle&&) = delete;
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw std::runtime_error("HDF5: failed to write " + what);
-}
-
-Handle string_type() {
-  Handle t(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(t, H5T_VARIABLE), "string type");
-  check(H5Tset_cset(t, H5T_CSET_UTF8), "string type");
-  return t;
-}
-
-void attr_string(hid_t obj, const char* name, const std::string& value) {
-  Handle type = string_type();
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "dataspace");
-  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, std::string("attribute ") + name);
-  const char* text = value.c_str();
-  check(H5Awrite(attr, type, &text), name);
-}
-
-void attr_strings(hid_t obj, const char* name, const std::vector<std::string>& values) {
-  Handle type = string_type();
-  const hsize_t n = values.size();
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "dataspace");
-  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, std::string("attribute ") + name);
-  std::vector<const char*> ptrs;
-  for (const auto& v : values) ptrs.push_back(v.c_str());
-  check(H5Awrite(attr, type, ptrs.data()), name);
-}
-
-template <class T>
-void attr_scalar(hid_t obj, const char* name, hid_t type, T value) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "dataspace");
-  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, std::string("attribute ") + name);
-  check(H5Awrite(attr, type, &value), name);
-}
-
-template <class T>
-void dataset(hid_t group, const char* name, hid_t type, const std::vector<hsize_t>& dims, const std::vector<T>& data,
-             const std::string& units, const std::string& description) {
-  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "dataspace");
-  Handle ds(H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
-            std::string("dataset ") + name);
-  check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), name);
-  attr_string(ds, "units", units);
-  attr_string(ds, "description", description);
-}
-
-Handle group(hid_t parent, const char* name) {
-  return Handle(H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, std::string("group ") + name);
-}
+using namespace h5;
 
 constexpr const char* kShareUnits = "share of households (0-1), weighted";
 constexpr const char* kCountUnits = "households (weighted by survey weight)";
@@ -154,36 +78,17 @@ void write_counts(hid_t g, const RunResults& res, std::size_t categories, bool w
 
 }  // namespace
 
-Hdf5Output::Hdf5Output(std::string path) : path_(std::move(path)) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported as exceptions, not printed
-  namespace fs = std::filesystem;
-  const fs::path target(path_);
-  if (fs::is_directory(target)) throw std::runtime_error("cannot write " + path_ + ": it is a directory");
-  temp_path_ = (target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
-  // Try a plain open first: it gives the operating system's reason (no such directory, permission).
-  const int fd = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
-  ::close(fd);
-  file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (file_ < 0) {
-    std::remove(temp_path_.c_str());
-    throw std::runtime_error("cannot write " + path_ + ": HDF5 could not create the file");
-  }
-}
-
-Hdf5Output::~Hdf5Output() {
-  if (file_ >= 0) H5Fclose(file_);
-  if (!committed_) std::remove(temp_path_.c_str());
-}
+Hdf5Output::Hdf5Output(std::string path) : file_(std::move(path)) {}
 
 void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
-  const hid_t f = file_;
+  const hid_t f = file_.id();
   attr_string(f, "povsim_version", meta.version);
   attr_scalar<std::uint64_t>(f, "seed", H5T_NATIVE_UINT64, meta.seed);
   attr_scalar<std::uint64_t>(f, "households", H5T_NATIVE_UINT64, res.households);
   attr_scalar<std::uint32_t>(f, "replicates", H5T_NATIVE_UINT32, static_cast<std::uint32_t>(res.tallies.size()));
   attr_string(f, "scenario_file", meta.scenario_file);
   attr_string(f, "scenario_yaml", meta.scenario_yaml);
+  attr_string(f, "population", meta.population);
   attr_string(f, "format", "povsim-results 1 (docs/output.md)");
 
   Handle annual = group(f, "annual");
@@ -233,17 +138,7 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
   dataset(by_cause, "at_risk_households", H5T_NATIVE_DOUBLE, {R, C, Y}, cause_at_risk, kCountUnits,
           "at-risk households whose latest shock this year had this cause");
 
-  if (H5Fclose(file_) < 0) throw std::runtime_error("cannot write " + path_ + ": closing the HDF5 file failed");
-  file_ = -1;
-  const int fd = ::open(temp_path_.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp_path_, path_, ec);
-  if (ec) throw std::runtime_error("cannot write " + path_ + ": " + ec.message());
-  committed_ = true;
+  file_.commit();
 }
 
 }  // namespace povsim

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "sim/hdf5_file.hpp"
 #include "sim/results.hpp"
 
 namespace povsim {
@@ -15,26 +16,22 @@ struct RunMetadata {
   std::string scenario_yaml;  // fully resolved
   std::uint64_t seed = 0;
   int threads = 0;
+  std::string population;  // where the households came from
 };
 
 class Hdf5Output {
  public:
   // Creates the temporary file now, so an unwritable destination fails before any simulation.
   // Throws std::runtime_error with a one-line message.
+  // The temporary file is removed unless commit() succeeds.
   explicit Hdf5Output(std::string path);
-  ~Hdf5Output();  // removes the temporary file unless commit() succeeded
-  Hdf5Output(const Hdf5Output&) = delete;
-  Hdf5Output& operator=(const Hdf5Output&) = delete;
 
   // Writes everything, closes and renames the file into place.
   void commit(const RunResults& results, const RunMetadata& meta);
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_.path(); }
 
  private:
-  std::string path_;
-  std::string temp_path_;
-  std::int64_t file_ = -1;  // hid_t
-  bool committed_ = false;
+  h5::AtomicFile file_;
 };
 
 }  // namespace povsim

@@ -33,7 +33,15 @@ void check_keys(const ConfigNode& map, const std::string& path, const std::vecto
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
                        const ModelRegistry& registry) {
-  ConfigNode root = load_yaml_with_extends(path);
+  return build_scenario(load_yaml_with_extends(path), path, overrides, registry);
+}
+
+Scenario default_scenario(const std::vector<std::string>& overrides, const ModelRegistry& registry) {
+  return build_scenario(parse_yaml("{}", "(built-in defaults)"), "(built-in defaults)", overrides, registry);
+}
+
+Scenario build_scenario(ConfigNode root, const std::string& path, const std::vector<std::string>& overrides,
+                        const ModelRegistry& registry) {
   for (const auto& o : overrides) apply_override(root, o);
   const SourceMark file_mark = root.mark();
 

@@ -70,5 +70,10 @@ struct Scenario {
 // the models. Throws ConfigError with a complete message on any problem.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
                        const ModelRegistry& registry);
+// The built-in defaults (what scenarios/baseline.yaml spells out), with overrides.
+Scenario default_scenario(const std::vector<std::string>& overrides, const ModelRegistry& registry);
+// The same from an already parsed tree; `path` names it in messages.
+Scenario build_scenario(ConfigNode root, const std::string& path, const std::vector<std::string>& overrides,
+                        const ModelRegistry& registry);
 
 }  // namespace povsim

@@ -7,6 +7,8 @@
 #include <string>
 #include <unistd.h>
 
+#include <hdf5.h>
+
 #include "sim/household_store.hpp"
 #include "sim/model.hpp"
 
@@ -72,6 +74,23 @@ struct TempDir {
     return p.string();
   }
 };
+
+// A whole dataset of an HDF5 file as doubles (empty if it cannot be read).
+inline std::vector<double> read_dataset(const std::string& file, const std::string& path) {
+  std::vector<double> out;
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return out;
+  const hid_t ds = H5Dopen2(f, path.c_str(), H5P_DEFAULT);
+  if (ds >= 0) {
+    const hid_t space = H5Dget_space(ds);
+    out.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+    H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data());
+    H5Sclose(space);
+    H5Dclose(ds);
+  }
+  H5Fclose(f);
+  return out;
+}
 
 // Standard error of a binomial proportion, for stating tolerances.
 inline double binomial_sd(double p, double n) { return std::sqrt(p * (1 - p) / n); }

@@ -10,7 +10,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <tbb/task_arena.h>
+
+#include <optional>
+
 #include "sim/hdf5_output.hpp"
+#include "sim/population_file.hpp"
+#include "sim/population_report.hpp"
 #include "sim/memory.hpp"
 #include "sim/registry.hpp"
 #include "sim/scenario.hpp"
@@ -27,6 +33,8 @@ poverty in rural China, month by month, under policy scenarios.
 Usage:
   povsim run SCENARIO.yaml [--out OUT.h5] [options]   simulate and write results to HDF5
   povsim validate SCENARIO.yaml [...]                 check scenario files without running
+  povsim population [SCENARIO.yaml] [options]         build a population: calibration report,
+                                                      save to HDF5 (see povsim population --help)
   povsim --version                                    print the version
   povsim --help | povsim run --help                   this help | options of `run`
 
@@ -45,12 +53,39 @@ Options:
   --out FILE          output HDF5 file (default: SCENARIO's name with .h5, in the current
                       directory); written via a temporary file, so a failed run leaves none
   --households N      number of households (overrides population.households)
+  --population PATH   simulate this population instead of the synthetic one: a directory
+                      with households.csv and persons.csv, a population file (.h5, e.g.
+                      from povsim population --out), or a household CSV with --persons
+  --persons FILE      the person table that goes with a household CSV
   --seed S            random seed, 0 to 2^64-1 (overrides seed)
   --threads T         worker threads (default: all cores); results do not depend on T
   --set PATH=VALUE    override any scalar in the scenario, e.g.
                       --set shocks.illness.reimbursement_rate=0.7 (repeatable)
   --quiet             print no summary table
   --no-progress       no progress bar (it is shown only when stderr is a terminal)
+  -h, --help          this help
+)";
+
+constexpr const char* kPopulationHelp = R"(Usage: povsim population [SCENARIO.yaml] [options]
+
+Builds the population a run would start from - the scenario's synthetic population (the
+built-in defaults without a scenario), or microdata with --population - and prints its
+calibration report: each target with the value aimed at, the value obtained and the source,
+then household sizes, the age pyramid and income by source and decile. With --out it saves
+the population (and the report) to an HDF5 population file that povsim run --population
+reuses; docs/population.md describes it.
+
+Options:
+  --report            print the report (the default unless --out is given)
+  --targets FILE      calibration targets (default: scenarios/populations/targets.yaml)
+  --out FILE          save the population to this HDF5 file (written atomically)
+  --population PATH   report on this population instead (directory of CSVs, .h5, or a
+                      household CSV with --persons)
+  --persons FILE      the person table that goes with a household CSV
+  --households N      number of households (overrides population.households)
+  --seed S            random seed (overrides seed)
+  --threads T         worker threads (default: all cores); the population does not depend on T
+  --set PATH=VALUE    override any scalar in the scenario (repeatable)
   -h, --help          this help
 )";
 
@@ -70,6 +105,10 @@ T parse_number_arg(const std::string& flag, const std::string& text, T min) {
 struct RunArgs {
   std::string scenario;
   std::string out;
+  std::string population;  // microdata or population file instead of the synthetic population
+  std::string persons;     // person CSV for a household CSV
+  std::string targets;     // population command: targets file
+  bool report = false;     // population command: print the report
   std::vector<std::string> overrides;
   int threads = 0;
   bool quiet = false;
@@ -77,7 +116,8 @@ struct RunArgs {
   bool help = false;
 };
 
-RunArgs parse_run_args(const std::vector<std::string>& args) {
+// Parses the options of `run` and `population` (population == true), which share most of them.
+RunArgs parse_run_args(const std::vector<std::string>& args, bool population = false) {
   RunArgs r;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -98,18 +138,28 @@ RunArgs parse_run_args(const std::vector<std::string>& args) {
       r.threads = parse_number_arg<int>(a, value(), 1);
     } else if (a == "--set") {
       r.overrides.push_back(value());
-    } else if (a == "--quiet") {
+    } else if (a == "--population") {
+      r.population = value();
+    } else if (a == "--persons") {
+      r.persons = value();
+    } else if (population && a == "--targets") {
+      r.targets = value();
+    } else if (population && a == "--report") {
+      r.report = true;
+    } else if (!population && a == "--quiet") {
       r.quiet = true;
     } else if (a == "--no-progress") {
       r.progress = false;
     } else if (!a.empty() && a[0] == '-') {
-      throw UsageError("unknown option '" + a + "' (see povsim run --help)");
+      throw UsageError("unknown option '" + a + "' (see povsim " + (population ? "population" : "run") + " --help)");
     } else if (r.scenario.empty()) {
       r.scenario = a;
     } else {
       throw UsageError("unexpected argument '" + a + "': only one scenario file per run");
     }
   }
+  if (!r.persons.empty() && r.population.empty()) throw UsageError("--persons: needs --population HOUSEHOLDS.csv");
+  if (population) return r;
   if (!r.help && r.scenario.empty()) throw UsageError("missing the scenario file (see povsim run --help)");
   if (r.out.empty() && !r.scenario.empty()) {
     std::string stem = r.scenario.substr(r.scenario.find_last_of('/') + 1);
@@ -185,6 +235,11 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   }
   const ModelRegistry registry = make_default_registry();
   Scenario scenario = load_scenario(ra.scenario, ra.overrides, registry);
+  std::string population = "synthetic (population section of the scenario)";
+  if (!ra.population.empty()) {
+    scenario.population = std::make_unique<LoadedPopulation>(load_population(ra.population, ra.persons), ra.population);
+    population = ra.population + (ra.persons.empty() ? "" : " with " + ra.persons);
+  }
 
   const std::size_t households = scenario.population->households();
   const std::size_t needed = estimate_run_bytes(households, scenario.population->persons_per_household());
@@ -201,10 +256,61 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   options.on_progress = [&](long done, long total) { bar(done, total); };
   const RunResults results = simulate(scenario, options);
 
-  RunMetadata meta{kVersion, scenario.source, scenario.resolved_yaml, scenario.run.seed, ra.threads};
+  RunMetadata meta{kVersion, scenario.source, scenario.resolved_yaml, scenario.run.seed, ra.threads, population};
   output.commit(results, meta);
   if (!ra.quiet) print_summary(out, results, scenario);
   out << "wrote " << output.path() << "\n";
+  return 0;
+}
+
+int command_population(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  const RunArgs ra = parse_run_args(args, true);
+  if (ra.help) {
+    out << kPopulationHelp;
+    return 0;
+  }
+  const ModelRegistry registry = make_default_registry();
+  const Scenario scenario = ra.scenario.empty() ? default_scenario(ra.overrides, registry)
+                                                : load_scenario(ra.scenario, ra.overrides, registry);
+  const std::string targets_path =
+      ra.targets.empty() ? std::string(POVSIM_SOURCE_DIR) + "/scenarios/populations/targets.yaml" : ra.targets;
+  const TargetsFile targets = load_targets(targets_path);
+  std::optional<h5::AtomicFile> check_out;
+  if (!ra.out.empty()) check_out.emplace(ra.out + ".check");  // an unwritable destination fails now
+
+  const auto t0 = std::chrono::steady_clock::now();
+  HouseholdStore hh;
+  std::string source;
+  if (ra.population.empty()) {
+    const std::size_t households = scenario.population->households();
+    const std::size_t needed = estimate_run_bytes(households, scenario.population->persons_per_household());
+    if (const auto available = available_memory_bytes(); available && needed > *available) {
+      err << "povsim: error: " << households << " households need about " << gib(needed) << " of memory but only "
+          << gib(*available) << " is available; use fewer --households\n";
+      return 1;
+    }
+    tbb::task_arena arena(ra.threads > 0 ? ra.threads : tbb::task_arena::automatic);
+    arena.execute([&] { scenario.population->generate(hh, StreamFactory(scenario.run.seed, 0)); });
+    source = "synthetic: " + scenario.source + ", seed " + std::to_string(scenario.run.seed);
+  } else {
+    hh = load_population(ra.population, ra.persons);
+    source = "microdata: " + ra.population + (ra.persons.empty() ? "" : " with " + ra.persons);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  err << "povsim: " << (ra.population.empty() ? "generated " : "read ") << hh.size() << " households ("
+      << hh.person_count() << " persons) in " << std::fixed << std::setprecision(2) << seconds << " s; peak memory "
+      << std::setprecision(0) << double(peak_rss_bytes()) / (1 << 20) << " MiB\n";
+
+  const PopulationReport report = make_report(hh, targets);
+  if (ra.report || ra.out.empty()) {
+    out << "povsim " << kVersion << " population report; " << source << "; targets: " << targets_path << "\n";
+    print_report(out, report);
+  }
+  if (!ra.out.empty()) {
+    check_out.reset();
+    write_population_file(ra.out, hh, PopulationFileInfo{kVersion, source}, &report);
+    out << "wrote " << ra.out << "\n";
+  }
   return 0;
 }
 
@@ -239,6 +345,7 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     }
     if (args[0] == "run") return command_run(args, out, err);
     if (args[0] == "validate") return command_validate(args, out, err);
+    if (args[0] == "population") return command_population(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {
     err << "povsim: error: " << e.what() << "\n";

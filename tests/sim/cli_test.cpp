@@ -46,6 +46,39 @@ TEST(Cli, SmallRunWritesFileAndSummary) {
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path), {}), 1);  // no temp file left
 }
 
+// povsim population: the report names every target; --out saves a population that a run reuses,
+// and a run on it gives the same results as the run that generated it.
+TEST(Cli, PopulationReportSaveAndReuse) {
+  TempDir dir;
+  const auto pop = dir.path.string() + "/pop.h5";
+  const Result r = cli({"population", "--households", "4000", "--seed", "9", "--report", "--out", pop});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* target : {"mean_income_per_capita", "share_below_5000", "relocated_person_share"})
+    EXPECT_NE(r.out.find(target), std::string::npos) << target;
+  EXPECT_NE(r.out.find("Age pyramid"), std::string::npos);
+  EXPECT_NE(r.out.find("decile"), std::string::npos);
+  EXPECT_NE(r.err.find("generated 4000 households"), std::string::npos) << r.err;
+  ASSERT_TRUE(std::filesystem::exists(pop));
+
+  const auto a = dir.path.string() + "/a.h5", b = dir.path.string() + "/b.h5";
+  const std::vector<std::string> common{"--seed", "9", "--quiet", "--set", "horizon.end=2022-12"};
+  std::vector<std::string> generated{"run", baseline(), "--households", "4000", "--out", a};
+  std::vector<std::string> reused{"run", baseline(), "--population", pop, "--out", b};
+  generated.insert(generated.end(), common.begin(), common.end());
+  reused.insert(reused.end(), common.begin(), common.end());
+  ASSERT_EQ(cli(generated).code, 0);
+  const Result rb = cli(reused);
+  ASSERT_EQ(rb.code, 0) << rb.err;
+  ASSERT_EQ(testing::read_dataset(a, "/annual/return_rate").size(), 2u);  // [1 replicate, 2 years]
+  ASSERT_EQ(testing::read_dataset(a, "/annual/edge/new_poverty_rate").size(), 2u);
+  EXPECT_EQ(testing::read_dataset(a, "/annual/return_rate"), testing::read_dataset(b, "/annual/return_rate"));
+  EXPECT_EQ(testing::read_dataset(a, "/annual/edge/new_poverty_rate"),
+            testing::read_dataset(b, "/annual/edge/new_poverty_rate"));
+
+  EXPECT_EQ(cli({"population", "--targets", dir.path.string() + "/none.yaml"}).code, 2);
+  EXPECT_EQ(cli({"run", baseline(), "--population", dir.path.string() + "/none.h5", "--out", a}).code, 1);
+}
+
 TEST(Cli, BadInputIsOneClearLineAndNoOutput) {
   TempDir dir;
   const auto out = dir.path.string() + "/r.h5";

@@ -1,0 +1,101 @@
+// HDF5 plumbing shared by the results and population files: handles that close themselves, typed
+// attribute and dataset writers and readers, and a file written atomically (temporary file beside
+// the target, renamed over it only once complete, so a crash never leaves a file that looks done).
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace povsim::h5 {
+
+// Closes an HDF5 handle when leaving scope.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
+    if (id_ < 0) throw std::runtime_error("HDF5: cannot create or open " + what);
+  }
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  Handle(Handle&& other) noexcept : id_(other.id_), close_(other.close_) { other.id_ = -1; }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle& operator=(Handle&&) = delete;
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void check(herr_t status, const std::string& what);
+Handle string_type();
+void attr_string(hid_t obj, const char* name, const std::string& value);
+void attr_strings(hid_t obj, const char* name, const std::vector<std::string>& values);
+Handle group(hid_t parent, const char* name);
+
+template <class T>
+void attr_scalar(hid_t obj, const char* name, hid_t type, T value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "dataspace");
+  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, std::string("attribute ") + name);
+  check(H5Awrite(attr, type, &value), name);
+}
+
+// A dataset of `type` (an H5T_NATIVE_* matching T) with `units` and `description` attributes.
+template <class T>
+void dataset(hid_t group, const char* name, hid_t type, const std::vector<hsize_t>& dims, const std::vector<T>& data,
+             const std::string& units, const std::string& description) {
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "dataspace");
+  Handle ds(H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+            std::string("dataset ") + name);
+  check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), name);
+  attr_string(ds, "units", units);
+  attr_string(ds, "description", description);
+}
+void string_dataset(hid_t group, const char* name, const std::vector<std::string>& values,
+                    const std::string& description);
+
+// Reading. Errors name the file and the dataset.
+bool exists(hid_t parent, const std::string& path);
+// The one-dimensional dataset at `path`, converted by HDF5 to `type` (H5T_NATIVE_* matching T);
+// throws if it is missing or not one-dimensional.
+template <class T>
+std::vector<T> read_vector(hid_t file, const std::string& path, hid_t type, const std::string& file_name) {
+  if (!exists(file, path)) throw std::runtime_error(file_name + ": missing dataset " + path);
+  Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, file_name + ": " + path);
+  Handle space(H5Dget_space(ds), H5Sclose, file_name + ": " + path);
+  if (H5Sget_simple_extent_ndims(space) != 1)
+    throw std::runtime_error(file_name + ": " + path + ": expected a one-dimensional dataset");
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space, &n, nullptr);
+  std::vector<T> out(n);
+  if (n > 0 && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+    throw std::runtime_error(file_name + ": " + path + ": cannot read as the expected type");
+  return out;
+}
+std::vector<std::string> read_strings_attr(hid_t obj, const char* name);
+
+// A file written atomically: created as a hidden temporary beside `path` (so an unwritable
+// destination fails at once), renamed over `path` by commit(); removed if never committed.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  hid_t id() const { return file_; }
+  const std::string& path() const { return path_; }
+  void commit();  // closes, syncs and renames into place
+
+ private:
+  std::string path_;
+  std::string temp_path_;
+  hid_t file_ = -1;
+  bool committed_ = false;
+};
+
+}  // namespace povsim::h5
