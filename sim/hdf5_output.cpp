@@ -89,7 +89,7 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
   attr_string(f, "scenario_file", meta.scenario_file);
   attr_string(f, "scenario_yaml", meta.scenario_yaml);
   attr_string(f, "population", meta.population);
-  attr_string(f, "format", "povsim-results 1 (docs/output.md)");
+  attr_string(f, "format", "povsim-results 2 (docs/output.md)");
 
   Handle annual = group(f, "annual");
   const std::size_t R = res.tallies.size(), Y = res.years.size();

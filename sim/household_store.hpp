@@ -1,7 +1,7 @@
 // Household and person state, struct-of-arrays. A household's members are the contiguous person
-// range [first_person, first_person + persons). Budget: 80 bytes per household plus 11 bytes
-// per person, about 125 bytes for an average household (bytes_per_household(), bytes_per_person();
-// a test holds the total under the 300-byte ceiling).
+// range [first_person, first_person + persons). Budget: 78 bytes per household plus 11 bytes
+// per person, about 115 bytes for an average household of 3.3 (bytes_per_household(),
+// bytes_per_person(); a test holds the total under the 300-byte ceiling).
 #pragma once
 
 #include <cstddef>

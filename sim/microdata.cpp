@@ -100,10 +100,11 @@ std::string read_file(const std::filesystem::path& file) {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };
   const std::unique_ptr<std::FILE, Closer> f(std::fopen(file.c_str(), "rb"));
-  if (!f) throw MicrodataError(file.string() + ": cannot open: " + std::strerror(errno));
+  if (!f) throw MicrodataError(file.string() + ": cannot read: " + std::strerror(errno));
   std::string text(size, '\0');
   if (std::fread(text.data(), 1, size, f.get()) != size)
-    throw MicrodataError(file.string() + ": cannot read: " + std::strerror(errno));
+    throw MicrodataError(file.string() + ": cannot read: " +
+                         (std::ferror(f.get()) ? std::strerror(errno) : "the file became shorter while being read"));
   return text;
 }
 
@@ -146,8 +147,8 @@ class CsvTable {
   bool required(int column) const { return columns_[column].required; }
   std::uint64_t line() const { return line_; }
   std::uint64_t header_line() const { return header_line_; }
-  std::uint64_t rows() const { return rows_; }          // data rows read so far
-  std::size_t max_rows() const { return max_rows_; }    // upper bound on the data rows of the file
+  std::uint64_t rows() const { return rows_; }        // data rows read so far
+  std::size_t max_rows() const { return max_rows_; }  // upper bound on the data rows of the file
   const std::string& file() const { return file_; }
 
   [[noreturn]] void fail(std::string_view what) const { fail_at(file_, line_, what); }
@@ -210,8 +211,7 @@ class CsvTable {
           }
           *out++ = *in++;
         }
-        if (!closed)
-          fail(describe_field(fields_.size()) + ": a quoted field must end with a quote on the same line");
+        if (!closed) fail(describe_field(fields_.size()) + ": a quoted field must end with a quote on the same line");
         fields_.emplace_back(start, static_cast<std::size_t>(out - start));
         while (in < end && is_blank(*in)) ++in;
         if (in == end) return;
@@ -245,8 +245,10 @@ class CsvTable {
     header_ = fields_;  // views into the header line, which later rows never overwrite
     for (std::size_t i = 0; i < header_.size(); ++i) {
       const std::string_view name = header_[i];
-      if (name.empty()) fail("field " + std::to_string(i + 1) + " of the header: expected a column name, got an empty field");
-      const auto spec = std::find_if(columns_.begin(), columns_.end(), [&](const ColumnSpec& c) { return c.name == name; });
+      if (name.empty())
+        fail("field " + std::to_string(i + 1) + " of the header: expected a column name, got an empty field");
+      const auto spec =
+          std::find_if(columns_.begin(), columns_.end(), [&](const ColumnSpec& c) { return c.name == name; });
       if (spec == columns_.end()) fail(unknown_column(name));
       int& position = position_[static_cast<std::size_t>(spec - columns_.begin())];
       if (position >= 0)
@@ -318,8 +320,8 @@ double real_field(const CsvTable& t, int column, RealRange range, double fallbac
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x, std::chars_format::general);
   const bool in_range = std::isfinite(x) && (range.min_excluded ? x > range.min : x >= range.min) && x <= range.max;
   if (v.empty() || ec != std::errc{} || end != v.data() + v.size() || !in_range)
-    t.fail_column(column, "a number in " + std::string(range.min_excluded ? "(" : "[") + number_text(range.min) +
-                              ", " + number_text(range.max) + "]" + std::string(range.unit));
+    t.fail_column(column, "a number in " + std::string(range.min_excluded ? "(" : "[") + number_text(range.min) + ", " +
+                              number_text(range.max) + "]" + std::string(range.unit));
   return x + 0.0;  // -0 becomes +0
 }
 
@@ -451,12 +453,12 @@ struct HouseholdRows {
   std::vector<std::uint32_t> county_code;
   std::vector<std::uint8_t> flags;
   std::vector<Dependence> dependence;
-  std::vector<float> operating_base;    // yuan/month
-  std::vector<float> industry_subsidy;  // yuan/month
-  std::vector<float> property_income;   // yuan/month
+  std::vector<float> operating_base;         // yuan/month
+  std::vector<float> industry_subsidy;       // yuan/month
+  std::vector<float> property_income;        // yuan/month
   std::vector<float> transfer[kProgrammes];  // yuan/month
-  std::vector<float> savings;           // yuan
-  std::vector<float> weight;            // households
+  std::vector<float> savings;                // yuan
+  std::vector<float> weight;                 // households
   std::size_t size() const { return id.size(); }
 };
 
@@ -483,23 +485,32 @@ HouseholdTable read_households(const std::filesystem::path& file) {
       t.fail("more than " + std::to_string(kMaxPersons) + " households (the limit on persons, one at least each)");
     const std::uint64_t id = integer_field(t, hcol::household_id, kIdRange);
     if (const std::uint64_t* first = out.row_of_id.insert(id, r.size()))
-      t.fail_column(hcol::household_id, "an id not used before", " (first used on line " + std::to_string(r.line[*first]) + ")");
+      t.fail_column(hcol::household_id, "an id not used before",
+                    " (first used on line " + std::to_string(r.line[*first]) + ")");
 
     const auto code = static_cast<std::uint32_t>(
         integer_field(t, hcol::county, {std::numeric_limits<std::uint32_t>::max(), " (county code)"}));
     const auto region = static_cast<RegionType>(category_field(t, hcol::region_type, kRegionTypeNames));
     const auto [seen, added] = out.counties.try_emplace(code, CountySeen{region, t.line()});
     if (!added && seen->second.region != region)
-      t.fail_column(hcol::region_type,
-                    std::string(kRegionTypeNames[static_cast<int>(seen->second.region)]) + " like county " +
-                        std::to_string(code) + " on line " + std::to_string(seen->second.line));
+      t.fail_column(hcol::region_type, std::string(kRegionTypeNames[static_cast<int>(seen->second.region)]) +
+                                           " like county " + std::to_string(code) + " on line " +
+                                           std::to_string(seen->second.line));
 
     std::uint8_t flags = flag_field(t, hcol::lifted) ? household_flag::lifted : household_flag::edge;
     if (flag_field(t, hcol::relocated)) flags |= household_flag::relocated;
 
+    const auto weight =
+        static_cast<float>(real_field(t, hcol::weight, {0, 1e7, true, " (households this record stands for)"}, 1.0));
+    // Stored in single precision: a positive weight must not round to 0 (or a denormal).
+    if (weight < std::numeric_limits<float>::min())
+      t.fail_column(hcol::weight,
+                    "a number in (0, 1e+07] of at least " + number_text(std::numeric_limits<float>::min()));
+
     const double subsidy = real_field(t, hcol::industry_subsidy, kYuanPerYear);
     const auto dependence = static_cast<Dependence>(category_field(t, hcol::industry_dependence, kDependenceNames));
-    // A subsidised industry has some dependence level; "none" would make the withdrawal shock skip it.
+    // Support is phased out by dependence level (models/phased_industry_support.hpp); "none" has no
+    // schedule, so a subsidy there would be meaningless.
     if (subsidy > 0 && dependence == Dependence::none)
       t.fail_column(hcol::industry_subsidy, "0 when industry_dependence is none (or empty)");
 
@@ -509,11 +520,6 @@ HouseholdTable read_households(const std::filesystem::path& file) {
     r.flags.push_back(flags);
     r.dependence.push_back(dependence);
     r.weight.push_back(weight);
-    const auto weight = static_cast<float>(
-        real_field(t, hcol::weight, {0, 1e7, true, " (households this record stands for)"}, 1.0));
-    // Stored in single precision: a positive weight must not round to 0 (or a denormal).
-    if (weight < std::numeric_limits<float>::min())
-      t.fail_column(hcol::weight, "a number in (0, 1e+07] of at least " + number_text(std::numeric_limits<float>::min()));
     r.operating_base.push_back(per_month(real_field(t, hcol::operating_income, kYuanPerYear)));
     r.industry_subsidy.push_back(per_month(subsidy));
     r.property_income.push_back(per_month(real_field(t, hcol::property_income, kYuanPerYear)));
@@ -532,7 +538,7 @@ enum : int { person_id, household_id, age, sex, health, work, education, wage_in
 }  // namespace pcol
 
 constexpr ColumnSpec kPersonColumns[] = {
-    {"person_id", true}, {"household_id", true}, {"age", true},           {"sex", true},         {"health", true},
+    {"person_id", true}, {"household_id", true}, {"age", true},          {"sex", true},         {"health", true},
     {"work", true},      {"education", false},   {"wage_income", false}, {"unemployed", false},
 };
 static_assert(std::size(kPersonColumns) == pcol::count);
@@ -581,7 +587,8 @@ PersonRows read_persons(const std::filesystem::path& file, const HouseholdTable&
       t.fail_column(pcol::wage_income, "0 for work " + work_name() + " (only local_wage and migrant earn wages)");
     const bool unemployed = flag_field(t, pcol::unemployed);
     if (unemployed && !is_wage_earner(work))
-      t.fail_column(pcol::unemployed, "0 for work " + work_name() + " (only local_wage and migrant workers can be unemployed)");
+      t.fail_column(pcol::unemployed,
+                    "0 for work " + work_name() + " (only local_wage and migrant workers can be unemployed)");
 
     r.household.push_back(h);
     r.age.push_back(age);
@@ -622,8 +629,8 @@ void read_microdata_csv(const std::filesystem::path& households_csv, const std::
 
   std::uint32_t next_person = 0;
   for (std::size_t h = 0; h < r.size(); ++h) {
-    const auto county = static_cast<std::uint32_t>(std::lower_bound(codes.begin(), codes.end(), r.county_code[h]) -
-                                                   codes.begin());
+    const auto county =
+        static_cast<std::uint32_t>(std::lower_bound(codes.begin(), codes.end(), r.county_code[h]) - codes.begin());
     out.county[h] = county;
     out.region[h] = out.counties[county].region;
     out.flags[h] = r.flags[h];

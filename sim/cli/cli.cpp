@@ -190,7 +190,7 @@ void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc)
   out << std::left << std::setw(6) << "year" << std::right << std::setw(11) << "line" << std::setw(9) << "return"
       << std::setw(12) << "cumulative" << std::setw(11) << "headcount";
   for (auto name : kRegionTypeNames) out << std::setw(17) << name;
-  out << "\n";
+  out << std::setw(10) << "new poor" << "\n";
   const auto& t = res.tallies.front();
   for (std::size_t y = 0; y < res.years.size(); ++y) {
     const HouseholdCounts& a = t[y].all;
@@ -201,10 +201,24 @@ void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc)
       const HouseholdCounts& c = t[y].by_region[r];
       out << std::setw(17) << pct(rate(c.returned, c.at_risk));
     }
-    out << "\n";
+    out << std::setw(10) << pct(rate(t[y].edge.returned, t[y].edge.at_risk)) << "\n";
   }
   out << "line: poverty line, yuan/person/year; cumulative: % of lifted households returned at least once;\n"
-         "headcount: % of lifted households below the line; region columns: return rate by region type.\n";
+         "headcount: % of lifted households below the line; region columns: return rate by region type;\n"
+         "new poor: % of edge (never registered) households newly below the line. Rates are weighted.\n";
+}
+
+// Estimates the memory a population needs before anything is allocated; false (with one line on
+// stderr) if the machine does not have it.
+bool fits_in_memory(const PopulationSource& population, std::ostream& err) {
+  const std::size_t households = population.households();
+  const std::size_t needed = estimate_run_bytes(households, population.persons_per_household());
+  if (const auto available = available_memory_bytes(); available && needed > *available) {
+    err << "povsim: error: " << households << " households need about " << gib(needed) << " of memory but only "
+        << gib(*available) << " is available; use fewer --households\n";
+    return false;
+  }
+  return true;
 }
 
 class ProgressBar {
@@ -241,13 +255,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     population = ra.population + (ra.persons.empty() ? "" : " with " + ra.persons);
   }
 
-  const std::size_t households = scenario.population->households();
-  const std::size_t needed = estimate_run_bytes(households, scenario.population->persons_per_household());
-  if (const auto available = available_memory_bytes(); available && needed > *available) {
-    err << "povsim: error: " << households << " households need about " << gib(needed) << " of memory but only "
-        << gib(*available) << " is available; use fewer --households\n";
-    return 1;
-  }
+  if (!fits_in_memory(*scenario.population, err)) return 1;
   Hdf5Output output(ra.out);  // fails now if the destination is not writable
 
   RunOptions options;
@@ -282,13 +290,7 @@ int command_population(const std::vector<std::string>& args, std::ostream& out, 
   HouseholdStore hh;
   std::string source;
   if (ra.population.empty()) {
-    const std::size_t households = scenario.population->households();
-    const std::size_t needed = estimate_run_bytes(households, scenario.population->persons_per_household());
-    if (const auto available = available_memory_bytes(); available && needed > *available) {
-      err << "povsim: error: " << households << " households need about " << gib(needed) << " of memory but only "
-          << gib(*available) << " is available; use fewer --households\n";
-      return 1;
-    }
+    if (!fits_in_memory(*scenario.population, err)) return 1;
     tbb::task_arena arena(ra.threads > 0 ? ra.threads : tbb::task_arena::automatic);
     arena.execute([&] { scenario.population->generate(hh, StreamFactory(scenario.run.seed, 0)); });
     source = "synthetic: " + scenario.source + ", seed " + std::to_string(scenario.run.seed);

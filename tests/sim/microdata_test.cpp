@@ -132,11 +132,12 @@ TEST(Microdata, PersonsAreGroupedByHouseholdInTableOrder) {
 
 TEST(Microdata, DialectBomCrlfCommentsQuotesSpacesAndColumnOrder) {
   TempDir dir;
-  const auto t = write(dir,
-                       "\xEF\xBB\xBF# a comment\r\n\r\nlifted, \"region_type\" ,household_id,county,weight,savings\r\n"
-                       "  1 ,\"plateau\", 4 ,9,\"2.5e2\",-1.5e3\r\n   \r\n# another\r\n0,plateau,8,9,,\r\n",
-                       "household_id,work,person_id,health,age,sex,wage_income,education\n"
-                       "4,\"migrant\",1,healthy,30,female,\"12000\",senior_secondary\n8,farming,2,disabled,70,male,,\n");
+  const auto t =
+      write(dir,
+            "\xEF\xBB\xBF# a comment\r\n\r\nlifted, \"region_type\" ,household_id,county,weight,savings\r\n"
+            "  1 ,\"plateau\", 4 ,9,\"2.5e2\",-1.5e3\r\n   \r\n# another\r\n0,plateau,8,9,,\r\n",
+            "household_id,work,person_id,health,age,sex,wage_income,education\n"
+            "4,\"migrant\",1,healthy,30,female,\"12000\",senior_secondary\n8,farming,2,disabled,70,male,,\n");
   HouseholdStore hh;
   read_microdata_csv(t.households, t.persons, hh);
   ASSERT_EQ(hh.size(), 2u);
@@ -171,7 +172,8 @@ TEST(Microdata, ReplacesPreviousContentAndKeepsItOnError) {
   EXPECT_EQ(hh.person_count(), 2u);
   EXPECT_EQ(hh.counties.size(), 1u);
 
-  const std::string bad = dir.file("bad.csv", "person_id,household_id,age,sex,health,work\n1,1,400,male,healthy,farming\n");
+  const std::string bad =
+      dir.file("bad.csv", "person_id,household_id,age,sex,health,work\n1,1,400,male,healthy,farming\n");
   EXPECT_THROW(read_microdata_csv(good.households, bad, hh), MicrodataError);
   EXPECT_EQ(hh.size(), 2u);
   EXPECT_EQ(hh.age[0], 40);
@@ -198,14 +200,16 @@ TEST(MicrodataErrors, UnknownColumnListsTheAllowedOnes) {
 
 TEST(MicrodataErrors, DuplicatedColumn) {
   TempDir dir;
-  const auto t = write(dir, kHouseholds, "person_id,household_id,age,sex,health,work,age\n1,1,40,male,healthy,farming,40\n");
+  const auto t =
+      write(dir, kHouseholds, "person_id,household_id,age,sex,health,work,age\n1,1,40,male,healthy,farming,40\n");
   const std::string e = error_of(t);
   EXPECT_TRUE(contains(e, t.persons + ":1: column age: duplicated (fields 3 and 7 of the header)")) << e;
 }
 
 TEST(MicrodataErrors, WrongFieldCount) {
   TempDir dir;
-  const auto more = write(dir, "household_id,county,region_type,lifted\n1,100,plateau,1\n\n2,100,plateau,0,\n", kPersons);
+  const auto more =
+      write(dir, "household_id,county,region_type,lifted\n1,100,plateau,1\n\n2,100,plateau,0,\n", kPersons);
   EXPECT_TRUE(contains(error_of(more), more.households + ":4: expected 4 fields as in the header (line 1), got 5"))
       << error_of(more);
   TempDir dir2;
@@ -223,10 +227,14 @@ TEST(MicrodataErrors, UnparseableNumber) {
       {"1,1,4e1,male,healthy,farming,", "column age: expected an integer in [0, 120] (years), got '4e1'"},
       {"1,1,+40,male,healthy,farming,", "column age: expected an integer in [0, 120] (years), got '+40'"},
       {"x1,1,40,male,healthy,farming,", "column person_id: expected an integer in [0, 9223372036854775807], got 'x1'"},
-      {"1,1,40,male,healthy,migrant,12000yuan", "column wage_income: expected a number in [0, 1e+08] (yuan per year), got '12000yuan'"},
-      {"1,1,40,male,healthy,migrant,nan", "column wage_income: expected a number in [0, 1e+08] (yuan per year), got 'nan'"},
-      {"1,1,40,male,healthy,migrant,inf", "column wage_income: expected a number in [0, 1e+08] (yuan per year), got 'inf'"},
-      {"1,1,40,male,healthy,migrant,1 200", "column wage_income: expected a number in [0, 1e+08] (yuan per year), got '1 200'"},
+      {"1,1,40,male,healthy,migrant,12000yuan",
+       "column wage_income: expected a number in [0, 1e+08] (yuan per year), got '12000yuan'"},
+      {"1,1,40,male,healthy,migrant,nan",
+       "column wage_income: expected a number in [0, 1e+08] (yuan per year), got 'nan'"},
+      {"1,1,40,male,healthy,migrant,inf",
+       "column wage_income: expected a number in [0, 1e+08] (yuan per year), got 'inf'"},
+      {"1,1,40,male,healthy,migrant,1 200",
+       "column wage_income: expected a number in [0, 1e+08] (yuan per year), got '1 200'"},
   };
   for (const auto& c : cases) {
     TempDir dir;
@@ -243,12 +251,15 @@ TEST(MicrodataErrors, OutOfRangeValue) {
     std::string row;
     std::string message;
   } cases[] = {
-      {"1,100,plateau,1,0,,", "column weight: expected a number in (0, 1e+07] (households this record stands for), got '0'"},
+      {"1,100,plateau,1,0,,",
+       "column weight: expected a number in (0, 1e+07] (households this record stands for), got '0'"},
       {"1,100,plateau,1,2e7,,", "column weight: expected a number in (0, 1e+07]"},
-      {"1,100,plateau,1,1e-300,,", "column weight: expected a number in (0, 1e+07] of at least 1.17549e-38, got '1e-300'"},
+      {"1,100,plateau,1,1e-300,,",
+       "column weight: expected a number in (0, 1e+07] of at least 1.17549e-38, got '1e-300'"},
       {"1,100,plateau,1,,-5,", "column operating_income: expected a number in [0, 1e+08] (yuan per year), got '-5'"},
       {"1,100,plateau,1,,,-2e8", "column savings: expected a number in [-1e+08, 1e+09] (yuan), got '-2e8'"},
-      {"1,4294967296,plateau,1,,,", "column county: expected an integer in [0, 4294967295] (county code), got '4294967296'"},
+      {"1,4294967296,plateau,1,,,",
+       "column county: expected an integer in [0, 4294967295] (county code), got '4294967296'"},
       {"1,100,plateau,2,,,", "column lifted: expected 0 or 1, got '2'"},
       {"-1,100,plateau,1,,,", "column household_id: expected an integer in [0, 9223372036854775807], got '-1'"},
   };
@@ -259,8 +270,10 @@ TEST(MicrodataErrors, OutOfRangeValue) {
     EXPECT_TRUE(contains(e, t.households + ":2: " + c.message)) << e;
   }
   TempDir dir;
-  const auto age = write(dir, kHouseholds, "person_id,household_id,age,sex,health,work\n1,1,130,male,healthy,retired\n");
-  EXPECT_TRUE(contains(error_of(age), age.persons + ":2: column age: expected an integer in [0, 120] (years), got '130'"))
+  const auto age =
+      write(dir, kHouseholds, "person_id,household_id,age,sex,health,work\n1,1,130,male,healthy,retired\n");
+  EXPECT_TRUE(
+      contains(error_of(age), age.persons + ":2: column age: expected an integer in [0, 120] (years), got '130'"))
       << error_of(age);
 }
 
@@ -283,8 +296,8 @@ TEST(MicrodataErrors, BadCategory) {
   EXPECT_TRUE(contains(error_of(health), health.persons + ":2: column sex: expected one of female, male, got 'm'"))
       << error_of(health);
   TempDir dir3;
-  const auto dependence = write(dir3, "household_id,county,region_type,lifted,industry_dependence\n1,100,karst,1,some\n",
-                                kPersons);
+  const auto dependence =
+      write(dir3, "household_id,county,region_type,lifted,industry_dependence\n1,100,karst,1,some\n", kPersons);
   EXPECT_TRUE(contains(error_of(dependence), dependence.households + ":2: column industry_dependence: expected one of "
                                                                      "none, low, medium, high, got 'some'"))
       << error_of(dependence);
@@ -292,8 +305,9 @@ TEST(MicrodataErrors, BadCategory) {
 
 TEST(MicrodataErrors, DuplicateHouseholdId) {
   TempDir dir;
-  const auto t = write(dir, "household_id,county,region_type,lifted\n# c\n1,100,plateau,1\n2,100,plateau,1\n1,100,plateau,0\n",
-                       kPersons);
+  const auto t =
+      write(dir, "household_id,county,region_type,lifted\n# c\n1,100,plateau,1\n2,100,plateau,1\n1,100,plateau,0\n",
+            kPersons);
   EXPECT_TRUE(contains(error_of(t), t.households + ":5: column household_id: expected an id not used before, got '1' "
                                                    "(first used on line 3)"))
       << error_of(t);
@@ -312,8 +326,8 @@ TEST(MicrodataErrors, DuplicatePersonId) {
 TEST(MicrodataErrors, PersonOfUnknownHousehold) {
   TempDir dir;
   const auto t = write(dir, kHouseholds, kPersons + "3,9,12,male,healthy,student\n");
-  EXPECT_TRUE(contains(error_of(t), t.persons + ":4: column household_id: expected a household_id of " + t.households +
-                                        ", got '9'"))
+  EXPECT_TRUE(contains(error_of(t),
+                       t.persons + ":4: column household_id: expected a household_id of " + t.households + ", got '9'"))
       << error_of(t);
 }
 
@@ -361,8 +375,9 @@ TEST(MicrodataErrors, WageOrUnemploymentForNonEarner) {
 
 TEST(MicrodataErrors, IndustrySubsidyWithoutDependence) {
   TempDir dir;
-  const auto t = write(dir, "household_id,county,region_type,lifted,industry_subsidy\n1,100,plateau,1,2400\n2,100,plateau,1,0\n",
-                       kPersons);
+  const auto t =
+      write(dir, "household_id,county,region_type,lifted,industry_subsidy\n1,100,plateau,1,2400\n2,100,plateau,1,0\n",
+            kPersons);
   EXPECT_TRUE(contains(error_of(t), t.households + ":2: column industry_subsidy: expected 0 when industry_dependence "
                                                    "is none (or empty), got '2400'"))
       << error_of(t);
@@ -371,7 +386,8 @@ TEST(MicrodataErrors, IndustrySubsidyWithoutDependence) {
 TEST(MicrodataErrors, EmptyTable) {
   TempDir dir;
   const auto no_rows = write(dir, "# only a header\nhousehold_id,county,region_type,lifted\n\n", kPersons);
-  EXPECT_TRUE(contains(error_of(no_rows), no_rows.households + ":2: no data rows after the header")) << error_of(no_rows);
+  EXPECT_TRUE(contains(error_of(no_rows), no_rows.households + ":2: no data rows after the header"))
+      << error_of(no_rows);
   TempDir dir2;
   const auto no_persons = write(dir2, kHouseholds, "person_id,household_id,age,sex,health,work\n");
   EXPECT_TRUE(contains(error_of(no_persons), no_persons.persons + ":1: no data rows after the header"))

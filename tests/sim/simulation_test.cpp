@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/population_file.hpp"
 #include "sim/registry.hpp"
 #include "test_support.hpp"
 
@@ -48,6 +49,34 @@ TEST(Determinism, BitIdenticalForOneTwoAndEightThreads) {
   }
   // The run is not trivially empty.
   EXPECT_GT(one.tallies[0].back().all.ever_returned, 0);
+}
+
+// Survey weights are honoured in every rate: the example microdata run with its weights tripled
+// gives exactly three times every count and the same rates; with all weights set to 1 the rates
+// change (the weights matter).
+TEST(Weights, ScaleEveryCountAndLeaveRatesUnchanged) {
+  const HouseholdStore base =
+      load_population(std::string(POVSIM_SOURCE_DIR) + "/scenarios/populations/example_microdata");
+  auto run_with = [&](float factor, bool flat) {
+    Scenario s = load_scenario(baseline(), {}, make_default_registry());
+    HouseholdStore hh = base;
+    for (auto& w : hh.weight) w = flat ? 1.0f : w * factor;
+    s.population = std::make_unique<LoadedPopulation>(std::move(hh), "test");
+    return simulate(s, RunOptions{}).tallies[0];
+  };
+  const auto one = run_with(1, false), three = run_with(3, false), flat = run_with(1, true);
+  bool rates_differ = false;
+  for (std::size_t y = 0; y < one.size(); ++y) {
+    EXPECT_EQ(three[y].all.households, 3 * one[y].all.households);
+    EXPECT_EQ(three[y].all.returned, 3 * one[y].all.returned);
+    EXPECT_EQ(three[y].edge.returned, 3 * one[y].edge.returned);
+    EXPECT_EQ(three[y].by_region[2].poor, 3 * one[y].by_region[2].poor);
+    EXPECT_EQ(three[y].income_per_capita_fen_sum, 3 * one[y].income_per_capita_fen_sum);
+    rates_differ |= rate(flat[y].all.ever_returned, flat[y].all.households) !=
+                    rate(one[y].all.ever_returned, one[y].all.households);
+  }
+  EXPECT_GT(one.back().all.ever_returned, 0);
+  EXPECT_TRUE(rates_differ);
 }
 
 TEST(Determinism, IndependentOfBlockSize) {
