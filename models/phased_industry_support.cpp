@@ -13,11 +13,13 @@ void PhasedIndustrySupport::begin_month(const MonthContext& ctx) {
   }
 }
 
-void PhasedIndustrySupport::step(const MonthContext&, HouseholdStore& hh, HouseholdRange range) const {
+void PhasedIndustrySupport::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     const int d = static_cast<int>(hh.dependence[h]);
     const float subsidy = hh.industry_subsidy[h];
-    hh.acc_operating[h] += subsidy * level_[d];
+    const float paid = subsidy * level_[d];  // yuan this month
+    hh.acc_operating[h] += paid;
+    record_payment(ctx, hh, h, paid);
     if (stepped_down_[d] && subsidy > 0) hh.last_cause[h] = code(Cause::subsidy_withdrawal);
   }
 }

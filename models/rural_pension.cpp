@@ -8,7 +8,7 @@ void RuralPension::begin_month(const MonthContext& ctx) {
   amount_ = static_cast<float>(params_.monthly_amount.at(ctx.month) + params_.local_top_up);
 }
 
-void RuralPension::step(const MonthContext&, HouseholdStore& hh, HouseholdRange range) const {
+void RuralPension::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   const auto age = static_cast<std::uint8_t>(params_.eligibility_age);
   std::uint8_t eligible[kMaxBlockHouseholds];  // living members at or above the age, by household
   const std::uint8_t* flags = hh.person_flags.data();
@@ -17,8 +17,11 @@ void RuralPension::step(const MonthContext&, HouseholdStore& hh, HouseholdRange 
     using namespace lanes;
     return ((load<Bytes>(flags, q) & person_flag::alive) != 0) & (load<Bytes>(ages, q) >= splat<Bytes>(age));
   }, eligible);
-  for (std::uint32_t h = range.begin; h < range.end; ++h)
-    hh.acc_pension[h] += static_cast<float>(eligible[h - range.begin]) * amount_;
+  for (std::uint32_t h = range.begin; h < range.end; ++h) {
+    const float paid = static_cast<float>(eligible[h - range.begin]) * amount_;  // yuan this month
+    hh.acc_pension[h] += paid;
+    record_payment(ctx, hh, h, paid);
+  }
 }
 
 }  // namespace povsim

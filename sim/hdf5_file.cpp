@@ -36,7 +36,7 @@ void attr_strings(hid_t obj, const char* name, const std::vector<std::string>& v
   Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, std::string("attribute ") + name);
   std::vector<const char*> ptrs;
   for (const auto& v : values) ptrs.push_back(v.c_str());
-  check(H5Awrite(attr, type, ptrs.data()), name);
+  if (!ptrs.empty()) check(H5Awrite(attr, type, ptrs.data()), name);  // an empty list has nothing to write
 }
 
 Handle group(hid_t parent, const char* name) {

@@ -52,7 +52,7 @@ void dataset(hid_t group, const char* name, hid_t type, const std::vector<hsize_
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "dataspace");
   Handle ds(H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
             std::string("dataset ") + name);
-  check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), name);
+  if (!data.empty()) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), name);
   attr_string(ds, "units", units);
   attr_string(ds, "description", description);
 }

@@ -76,6 +76,32 @@ void write_counts(hid_t g, const RunResults& res, std::size_t categories, bool w
           text({group, " that have ", n.event, " at least once by this year"}));
 }
 
+// Fiscal cost and beneficiaries of each policy (models under "policies."), [R, K, Y].
+void write_policies(hid_t annual, const RunResults& res) {
+  std::vector<std::string> names;
+  std::vector<int> slots;
+  for (std::size_t m = 0; m < res.model_paths.size(); ++m)
+    if (res.model_paths[m].rfind("policies.", 0) == 0) {
+      names.push_back(res.model_paths[m].substr(9));
+      slots.push_back(static_cast<int>(m));
+    }
+  Handle g = group(annual, "policies");
+  attr_strings(g, "categories", names);
+  attr_string(g, "note", "policies enabled in the scenario, in step order; costs are nominal payments to households");
+  const std::size_t R = res.tallies.size(), K = names.size(), Y = res.years.size();
+  std::vector<double> cost, beneficiaries;
+  for (std::size_t r = 0; r < R; ++r)
+    for (int slot : slots)
+      for (std::size_t y = 0; y < Y; ++y) {
+        cost.push_back(res.tallies[r][y].model_cost_yuan(slot));
+        beneficiaries.push_back(households_of(res.tallies[r][y].model_beneficiaries[slot]));
+      }
+  dataset(g, "fiscal_cost", H5T_NATIVE_DOUBLE, {R, K, Y}, cost, "yuan/year (weighted)",
+          "payments of the policy to households this year, weighted by survey weights");
+  dataset(g, "beneficiaries", H5T_NATIVE_DOUBLE, {R, K, Y}, beneficiaries, kCountUnits,
+          "households (lifted or edge) paid by the policy at least once this year");
+}
+
 }  // namespace
 
 Hdf5Output::Hdf5Output(std::string path) : file_(std::move(path)) {}
@@ -115,6 +141,8 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
               "among them");
   write_counts(edge, res, 1, false, [](const YearTally& t, std::size_t) -> const HouseholdCounts& { return t.edge; },
                kEdge);
+
+  write_policies(annual, res);
 
   Handle by_cause = group(annual, "by_cause");
   attr_strings(by_cause, "categories", res.cause_names);

@@ -99,7 +99,7 @@ class HouseholdStore {
   void for_each_household_column(F&& f) {
     f(county), f(region), f(flags), f(last_cause), f(dependence), f(disaster_months_left);
     f(disaster_loss), f(first_person), f(persons), f(operating_base), f(property_income);
-    f(industry_subsidy), f(income_factor), f(savings), f(weight);
+    f(industry_subsidy), f(income_factor), f(savings), f(weight), f(benefits);
     for (auto& t : transfer) f(t);
     f(acc_wage), f(acc_operating), f(acc_property), f(acc_transfer), f(acc_pension), f(acc_medical);
   }
@@ -130,6 +130,8 @@ class HouseholdStore {
   // Households this record stands for (survey weight; 1 for synthetic households). Every rate is
   // weighted by it.
   std::vector<float> weight;
+  // Models (by slot, bit k = scenario model k) that paid the household this assessment year.
+  std::vector<std::uint32_t> benefits;
 
   // Income accumulated since the last assessment, yuan.
   std::vector<float> acc_wage;

@@ -9,6 +9,7 @@
 
 #include "sim/calendar.hpp"
 #include "sim/household_store.hpp"
+#include "sim/results.hpp"
 #include "sim/rng.hpp"
 
 namespace povsim {
@@ -21,6 +22,10 @@ struct MonthContext {
   bool first_month = false;   // the horizon's first month
   const StreamFactory* rng = nullptr;
   const std::vector<County>* counties = nullptr;
+  // The assessment year's tally of the block being stepped (the engine gives each block its own,
+  // so models may add to it without locks); null in tests that do not account.
+  YearTally* tally = nullptr;
+  double poverty_line = 0;  // this year's line, yuan/person/year
 
   bool is_january() const { return month.month() == 1; }
   Stream stream(std::uint32_t model_stream, std::uint32_t entity) const {
@@ -93,12 +98,30 @@ class Model {
  public:
   virtual ~Model() = default;
 
+  // The model's position in the scenario's model list; its column in fiscal accounts. Set by the
+  // engine before the run.
+  void set_slot(std::uint32_t slot) { slot_ = slot; }
+  std::uint32_t slot() const { return slot_; }
+
   // Once a month, before any household is stepped, on one thread: schedule look-ups and draws
   // shared by a whole county (computed for every county, so every MPI rank gets the same).
   virtual void begin_month(const MonthContext& /*ctx*/) {}
 
   // Advances households in `range` by one month. Called concurrently on disjoint ranges.
   virtual void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const = 0;
+
+ protected:
+  // A policy paying household h `yuan` (>= 0) this month records it: the fiscal cost, weighted by
+  // the household's survey weight, and the household as this year's beneficiary.
+  void record_payment(const MonthContext& ctx, HouseholdStore& hh, std::uint32_t h, double yuan) const {
+    if (yuan <= 0) return;
+    hh.benefits[h] |= 1u << slot_;
+    if (ctx.tally)
+      ctx.tally->model_cost_fen[slot_] += Int128(static_cast<std::int64_t>(yuan * 100.0 + 0.5)) * weight_units(hh.weight[h]);
+  }
+
+ private:
+  std::uint32_t slot_ = 0;
 };
 
 // Builds the initial household population (synthetic, or later read from microdata).

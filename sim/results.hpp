@@ -15,6 +15,7 @@
 namespace povsim {
 
 inline constexpr int kMaxCauses = 16;
+inline constexpr int kMaxModels = 32;  // models in a scenario (one bit each in HouseholdStore::benefits)
 
 __extension__ using Int128 = __int128;  // GCC/Clang; exact sums of weighted incomes
 
@@ -51,6 +52,13 @@ struct YearTally {
   // weight units, as an integer so that the sum is exact and independent of how households are
   // split across threads or ranks (128 bits: 30 M households of weight 10^4 at 10^7 fen fit).
   Int128 income_per_capita_fen_sum = 0;
+  // Fiscal accounting by model slot (the scenario's model order): payments in fen times weight
+  // units, and households paid at least once this year (weight units).
+  std::array<Int128, kMaxModels> model_cost_fen{};
+  std::array<std::int64_t, kMaxModels> model_beneficiaries{};
+  double model_cost_yuan(int slot) const {
+    return static_cast<double>(model_cost_fen[slot]) / (100.0 * static_cast<double>(kWeightUnit));
+  }
   double mean_income_per_capita() const {  // yuan/person/year, over lifted households
     return all.households ? 0.01 * static_cast<double>(income_per_capita_fen_sum) / static_cast<double>(all.households)
                           : 0.0;
@@ -65,6 +73,7 @@ struct RunResults {
   std::vector<double> poverty_line;            // yuan/person/year, per year
   std::vector<std::vector<YearTally>> tallies;  // [replicate][year]
   std::vector<std::string> cause_names;
+  std::vector<std::string> model_paths;  // by slot, e.g. "policies.dibao"
   std::uint64_t households = 0;
   double seconds = 0;  // wall time of the simulation proper
 };

@@ -107,6 +107,9 @@ Scenario build_scenario(ConfigNode root, const std::string& path, const std::vec
     if (!resolved_group) resolved_group = &resolved.set(group_of(e.path), ConfigNode::make_map({}));
     resolved_group->set(name_of(e.path), std::move(built.resolved));
     if (built.model) {
+      if (scenario.models.size() == kMaxModels)
+        throw ConfigError(file_mark.str() + ": more than " + std::to_string(kMaxModels) + " models enabled");
+      built.model->set_slot(static_cast<std::uint32_t>(scenario.models.size()));
       scenario.models.push_back(std::move(built.model));
       scenario.model_paths.push_back(e.path);
     }

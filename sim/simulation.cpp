@@ -20,6 +20,10 @@ YearTally& YearTally::operator+=(const YearTally& o) {
   }
   persons += o.persons;
   income_per_capita_fen_sum += o.income_per_capita_fen_sum;
+  for (int m = 0; m < kMaxModels; ++m) {
+    model_cost_fen[m] += o.model_cost_fen[m];
+    model_beneficiaries[m] += o.model_beneficiaries[m];
+  }
   return *this;
 }
 
@@ -61,7 +65,10 @@ void assess_households(HouseholdStore& hh, std::uint32_t begin, std::uint32_t en
         tally.persons += alive * w;
         tally.income_per_capita_fen_sum += static_cast<Int128>(std::llround(per_capita * 100.0)) * w;
       }
+      for (std::uint32_t bits = hh.benefits[h]; bits != 0; bits &= bits - 1)
+        tally.model_beneficiaries[__builtin_ctz(bits)] += w;
     }
+    hh.benefits[h] = 0;
     flags = poor_now ? (flags | hf::poor) : (flags & ~hf::poor);
     hh.flags[h] = flags;
     hh.last_cause[h] = 0;
@@ -74,6 +81,7 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
   const RunSettings& run = scenario.run;
   RunResults results;
   results.cause_names = scenario.cause_names;
+  results.model_paths = scenario.model_paths;
   for (int y = run.horizon.start.year(); y <= run.horizon.end.year(); ++y) {
     results.years.push_back(y);
     results.poverty_line.push_back(run.poverty_line.line_for(y));
@@ -103,6 +111,7 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
       ctx.first_month = step == 0;
       ctx.rng = &rng;
       ctx.counties = &hh.counties;
+      ctx.poverty_line = run.poverty_line.line_for(ctx.month.year());
       for (const auto& m : scenario.models) m->begin_month(ctx);
       const bool assess = ctx.month.month() == 12;
       const double line = run.poverty_line.line_for(ctx.month.year());
@@ -111,11 +120,11 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
         tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks), [&](const tbb::blocked_range<std::uint32_t>& r) {
           for (std::uint32_t b = r.begin(); b != r.end(); ++b) {
             const HouseholdRange range{b * block, std::min(n, (b + 1) * block)};
-            for (const auto& m : scenario.models) m->step(ctx, hh, range);
-            if (assess) {
-              block_tallies[b] = YearTally{};
-              assess_households(hh, range.begin, range.end, line, block_tallies[b]);
-            }
+            if (ctx.is_january() || ctx.first_month) block_tallies[b] = YearTally{};
+            MonthContext block_ctx = ctx;  // with the block's own tally, for fiscal accounting
+            block_ctx.tally = &block_tallies[b];
+            for (const auto& m : scenario.models) m->step(block_ctx, hh, range);
+            if (assess) assess_households(hh, range.begin, range.end, line, block_tallies[b]);
           }
         });
       });
