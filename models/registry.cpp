@@ -6,13 +6,14 @@
 //      |
 //   earnings   income process (wages, farm and business income, transfers, savings)
 //      |
-//   policies   rural pension -> phased industry support
+//   policies   rural pension -> phased industry support -> dibao (December: review, settlement)
 //      |
 //   (December) the engine's annual poverty assessment
 //
 // Adding a model is one line here plus its own file pair.
 #include "models/cause.hpp"
 #include "models/demography.hpp"
+#include "models/dibao.hpp"
 #include "models/disaster.hpp"
 #include "models/illness.hpp"
 #include "models/income_process.hpp"
@@ -38,6 +39,7 @@ ModelRegistry make_default_registry() {
   r.add<IncomeProcess>("processes.income");
   r.add<RuralPension>("policies.rural_pension");
   r.add<PhasedIndustrySupport>("policies.phased_industry_support");
+  r.add<Dibao>("policies.dibao");
   return r;
 }
 

@@ -47,6 +47,8 @@ std::string SyntheticPopulation::Params::check() const {
   if (income.programme_split.size() != kProgrammes)
     return "income.programme_split: expected 3 shares (public_welfare_post, ecological_compensation, dibao)";
   if (std::abs(sum(income.programme_split) - 1.0) > 1e-9) return "income.programme_split: expected shares summing to 1";
+  if (income.programme_split[static_cast<int>(Programme::dibao)] >= 1)
+    return "income.programme_split: the dibao share must leave something for the other programmes";
   for (int r = 0; r < kRegionTypes; ++r) {
     if (income.wage_share + income.transfer_share[r] + income.property_share > 1)
       return "income: wage_share + transfer_share." + std::string(kRegionTypeNames[r]) +
@@ -240,8 +242,13 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     hh.industry_subsidy[h] = subsidy;
     hh.operating_base[h] = static_cast<float>(operating_month);
     hh.property_income[h] = static_cast<float>(total * inc.property_share / 12.0);
-    for (int k = 0; k < kProgrammes; ++k)
-      hh.transfer[k][h] = static_cast<float>(total * transfer_share * inc.programme_split[k] / 12.0);
+    const bool on_dibao = per_capita < inc.dibao_income_max && s.uniform() < inc.dibao_take_up;
+    const double dibao_split = inc.programme_split[static_cast<int>(Programme::dibao)];
+    for (int k = 0; k < kProgrammes; ++k) {
+      const bool is_dibao = k == static_cast<int>(Programme::dibao);
+      const double split = on_dibao ? inc.programme_split[k] : (is_dibao ? 0.0 : inc.programme_split[k] / (1 - dibao_split));
+      hh.transfer[k][h] = static_cast<float>(total * transfer_share * split / 12.0);
+    }
     hh.income_factor[h] = 1.0f;
     hh.weight[h] = 1.0f;
     hh.savings[h] = static_cast<float>(total / 12.0 * inc.savings_months);

@@ -39,8 +39,14 @@ class SyntheticPopulation final : public PopulationSource {
     PerRegion transfer_share{0.33, 0.27, 0.31, 0.22};  // brief: > 30 % in the most dependent areas
     double relocated_transfer_share = 0.18;           // judgement
     double property_share = 0.014;                    // NBS 2019
-    // Split of programme transfers: public-welfare posts, ecological compensation, dibao. Judgement.
+    // Split of programme transfers: public-welfare posts, ecological compensation, dibao, for
+    // households on dibao; the others split their transfers between the first two in the same
+    // proportions. Judgement.
     std::vector<double> programme_split{0.35, 0.25, 0.40};
+    // Dibao in 2020: households below dibao_income_max per capita (before the pension) receive it
+    // with probability dibao_take_up. Judgement (means-tested; the 1.5 x line monitoring threshold).
+    double dibao_income_max = 6000;
+    double dibao_take_up = 0.6;
     double savings_months = 3;  // initial savings, months of normal income. Judgement.
 
     template <class V>
@@ -58,6 +64,8 @@ class SyntheticPopulation final : public PopulationSource {
       v.number("relocated_transfer_share", relocated_transfer_share, kShare);
       v.number("property_share", property_share, kShare);
       v.numbers("programme_split", programme_split, kShare);
+      v.number("dibao_income_max", dibao_income_max, Bounds{0, 1e6, "yuan/person/year"});
+      v.number("dibao_take_up", dibao_take_up, kProbability);
       v.number("savings_months", savings_months, Bounds{0, 120, "months of income"});
     }
   };

@@ -53,6 +53,7 @@ inline constexpr std::uint8_t ever_returned = 8;  // lifted and assessed poor at
 inline constexpr std::uint8_t monitored = 16;     // under the early-warning system (later issue)
 inline constexpr std::uint8_t dissolved = 32;     // no living member left
 inline constexpr std::uint8_t edge = 64;          // never registered, near the line: can become newly poor
+inline constexpr std::uint8_t dibao = 128;        // enrolled in the minimum living guarantee
 }  // namespace household_flag
 
 // Industry supported by poverty-alleviation funds, by how much it still depends on support.

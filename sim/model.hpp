@@ -25,7 +25,8 @@ struct MonthContext {
   // The assessment year's tally of the block being stepped (the engine gives each block its own,
   // so models may add to it without locks); null in tests that do not account.
   YearTally* tally = nullptr;
-  double poverty_line = 0;  // this year's line, yuan/person/year
+  double poverty_line = 0;       // this year's line, yuan/person/year
+  double next_poverty_line = 0;  // next year's, for reviews in December that set next year's benefits
 
   bool is_january() const { return month.month() == 1; }
   Stream stream(std::uint32_t model_stream, std::uint32_t entity) const {

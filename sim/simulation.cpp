@@ -112,6 +112,7 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
       ctx.rng = &rng;
       ctx.counties = &hh.counties;
       ctx.poverty_line = run.poverty_line.line_for(ctx.month.year());
+      ctx.next_poverty_line = run.poverty_line.line_for(ctx.month.year() + 1);
       for (const auto& m : scenario.models) m->begin_month(ctx);
       const bool assess = ctx.month.month() == 12;
       const double line = run.poverty_line.line_for(ctx.month.year());

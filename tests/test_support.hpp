@@ -42,6 +42,7 @@ inline HouseholdStore make_store(std::uint32_t households, std::uint32_t members
 // A context for calendar month `month` of a run starting 2021-01.
 struct Month {
   StreamFactory rng{12345, 0};
+  YearTally tally;  // the fiscal accounts models add to
   MonthContext ctx;
   Month(const HouseholdStore& hh, int step, std::uint64_t seed = 12345) : rng(seed, 0) {
     ctx.month = YearMonth{YearMonth::of(2021, 1).index + step};
@@ -49,7 +50,11 @@ struct Month {
     ctx.first_month = step == 0;
     ctx.rng = &rng;
     ctx.counties = &hh.counties;
+    ctx.tally = &tally;
+    ctx.poverty_line = 4000;
+    ctx.next_poverty_line = 4000;
   }
+  Month(const Month&) = delete;  // ctx points into this object
 };
 
 inline HouseholdRange all(const HouseholdStore& hh) { return {0, static_cast<std::uint32_t>(hh.size())}; }

@@ -1,0 +1,65 @@
+#include "models/dibao.hpp"
+
+#include <algorithm>
+
+namespace povsim {
+
+namespace {
+int living_members(const HouseholdStore& hh, std::uint32_t h) {
+  int n = 0;
+  for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q)
+    n += hh.person_flags[q] & person_flag::alive;
+  return n;
+}
+}  // namespace
+
+void Dibao::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+  namespace hf = household_flag;
+  auto& benefit = hh.transfer[static_cast<int>(Programme::dibao)];  // yuan/month, paid by the income process
+  if (ctx.first_month)  // households receiving dibao in 2020 start enrolled
+    for (std::uint32_t h = range.begin; h < range.end; ++h)
+      if (benefit[h] > 0) hh.flags[h] |= hf::dibao;
+  for (std::uint32_t h = range.begin; h < range.end; ++h) record_payment(ctx, hh, h, benefit[h]);
+  if (ctx.month.month() == 12) review(ctx, hh, range);
+}
+
+// December, after every income of the year is in and before the engine's assessment.
+void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+  namespace hf = household_flag;
+  auto& benefit = hh.transfer[static_cast<int>(Programme::dibao)];
+  const double standard_now = standard(ctx.month, ctx.poverty_line);
+  const YearMonth next_january = YearMonth::of(ctx.month.year() + 1, 1);
+  const double standard_next = standard(next_january, ctx.next_poverty_line);
+  for (std::uint32_t h = range.begin; h < range.end; ++h) {
+    if (hh.flags[h] & hf::dissolved) continue;
+    const int alive = living_members(hh, h);
+    if (alive == 0) continue;
+    const double net = double(hh.acc_wage[h]) + hh.acc_operating[h] + hh.acc_property[h] + hh.acc_transfer[h] +
+                       hh.acc_pension[h] - hh.acc_medical[h];  // yuan this year, dibao included
+    if (params_.year_end_settlement && (hh.flags[h] & hf::dibao)) {
+      const double shortfall = standard_now * alive - net;
+      if (shortfall > 0) {
+        hh.acc_transfer[h] += static_cast<float>(shortfall);
+        record_payment(ctx, hh, h, shortfall);
+      }
+    }
+    // The means test: this year's income without dibao (regular benefits are constant within a
+    // year: they change only here), per person.
+    // (`net` was taken before the settlement, so only the regular benefits come off.)
+    const double regular = 12.0 * benefit[h];
+    const double income_pc = (net - regular) / alive;
+    const bool eligible = income_pc < standard_next;
+    const bool was_enrolled = hh.flags[h] & hf::dibao;
+    if (!eligible && was_enrolled && next_january < params_.exits_from) continue;  // kept, unchanged
+    Stream s = ctx.stream(kStreamId, h);
+    const double u = s.uniform();
+    const bool enrolled = eligible ? u >= params_.exclusion_rate
+                                   : income_pc < params_.inclusion_band * standard_next && u < params_.inclusion_rate;
+    const double per_person = std::max(params_.minimum_benefit,
+                                       standard_next - params_.withdrawal_rate * std::max(0.0, income_pc));
+    hh.flags[h] = enrolled ? (hh.flags[h] | hf::dibao) : (hh.flags[h] & ~hf::dibao);
+    benefit[h] = enrolled ? static_cast<float>(per_person * alive / 12.0) : 0.0f;
+  }
+}
+
+}  // namespace povsim

@@ -1,0 +1,66 @@
+// Dibao, the minimum living guarantee: enrolled households get a monthly top-up of their
+// per-capita income towards a standard (a share of the poverty line), reviewed every December on
+// the year's income: households below the standard are taken in, those above it move out - with
+// targeting errors (eligible households missed, ineligible ones near the standard kept in).
+// Optionally a year-end settlement tops enrolled households up to the standard exactly.
+#pragma once
+
+#include "sim/model.hpp"
+#include "sim/params.hpp"
+
+namespace povsim {
+
+class Dibao final : public Model {
+ public:
+  static constexpr std::uint32_t kStreamId = 22;
+  struct Params {
+    bool enabled = true;
+    // Standard as a share of the poverty line, from each date (the standard follows the line's
+    // price index). 1: aligned with the line; by 2020 rural dibao standards had reached the
+    // national poverty line (brief: align dibao with poverty policy, one standard).
+    StepSchedule standard_ratio{{{YearMonth::of(2021, 1), 1.0}}, std::nullopt};
+    // Targeting errors at each review. Exclusion: an eligible household is not enrolled. Judgement:
+    // studies of rural dibao report large exclusion errors; the seed asks to "take in all who
+    // qualify".
+    double exclusion_rate = 0.5;
+    // Inclusion: an ineligible household with per-capita income below inclusion_band x standard is
+    // enrolled (or kept). Judgement.
+    double inclusion_rate = 0.05;
+    double inclusion_band = 1.5;
+    // Benefit per person = max(0, standard - withdrawal_rate x income per person): 1 is a full
+    // top-up to the standard; below 1 the benefit falls more slowly as income rises.
+    double withdrawal_rate = 1.0;
+    // Smallest benefit an enrolled household gets, yuan/person/year (also what households enrolled
+    // by an inclusion error above the standard receive). Judgement.
+    double minimum_benefit = 600;
+    // In December, top enrolled households up to the standard on the year's actual income (shared
+    // data, timely adjustment): covered households then cannot end a year below the standard.
+    bool year_end_settlement = false;
+    // Reviews from this month on move out households above the standard; before it (the 2021-2025
+    // transition period, brief: support kept broadly stable) they keep their benefit unchanged.
+    YearMonth exits_from = YearMonth::of(2026, 1);
+    template <class V>
+    void visit(V& v) {
+      v.flag("enabled", enabled);
+      v.schedule("standard_ratio", standard_ratio, Bounds{0, 10, "share of the poverty line"});
+      v.number("exclusion_rate", exclusion_rate, kProbability);
+      v.number("inclusion_rate", inclusion_rate, kProbability);
+      v.number("inclusion_band", inclusion_band, Bounds{1, 10, "multiple of the standard"});
+      v.number("withdrawal_rate", withdrawal_rate, Bounds{0, 1, "yuan of benefit lost per yuan of income"});
+      v.number("minimum_benefit", minimum_benefit, Bounds{0, 1e6, "yuan/person/year"});
+      v.flag("year_end_settlement", year_end_settlement);
+      v.month("exits_from", exits_from);
+    }
+  };
+  explicit Dibao(const Params& params) : params_(params) {}
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+
+  // The standard in force in month m for a year whose line is `line`, yuan/person/year.
+  double standard(YearMonth m, double line) const { return params_.standard_ratio.at(m) * line; }
+
+ private:
+  void review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const;
+  Params params_;
+};
+
+}  // namespace povsim

@@ -1,0 +1,94 @@
+#include "models/dibao.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim/simulation.hpp"
+#include "test_support.hpp"
+
+namespace povsim {
+namespace {
+
+using namespace testing;
+
+// Households of two with a year's income (yuan) in acc_operating, already enrolled, reviewed in a
+// December (step 11 of a run starting in January) with the line at 4,000 yuan/person/year.
+HouseholdStore enrolled_households(const std::vector<float>& income) {
+  HouseholdStore hh = make_store(static_cast<std::uint32_t>(income.size()), 2, 40, Health::healthy, Work::farming);
+  for (std::size_t h = 0; h < income.size(); ++h) {
+    hh.acc_operating[h] = income[h];
+    hh.flags[h] |= household_flag::dibao;
+  }
+  return hh;
+}
+
+// Closed form: with the year-end settlement, an enrolled household cannot end the year below the
+// standard (= the line here), whatever its income; the settlement is exactly the shortfall and is
+// counted as fiscal cost.
+TEST(Dibao, YearEndSettlementMakesFallingBelowTheStandardImpossible) {
+  Dibao::Params p;
+  p.year_end_settlement = true;
+  p.exclusion_rate = 0;
+  const Dibao model(p);
+  HouseholdStore hh = enrolled_households({0, 3000, 7999, 8000, 20000});
+  Month december(hh, 11);
+  step_all(model, december.ctx, hh);
+  const double line = 4000;
+  EXPECT_FLOAT_EQ(hh.acc_transfer[0], 8000);
+  EXPECT_FLOAT_EQ(hh.acc_transfer[1], 5000);
+  EXPECT_FLOAT_EQ(hh.acc_transfer[2], 1);
+  EXPECT_FLOAT_EQ(hh.acc_transfer[3], 0);
+  EXPECT_FLOAT_EQ(hh.acc_transfer[4], 0);
+  EXPECT_DOUBLE_EQ(december.tally.model_cost_yuan(model.slot()), 8000 + 5000 + 1);
+  YearTally t;
+  assess_households(hh, 0, static_cast<std::uint32_t>(hh.size()), line, t);
+  EXPECT_EQ(t.all.poor, 0);
+}
+
+// The review: per-person benefit max(minimum, standard - withdrawal_rate x income per person) for
+// next year, for eligible households; households above the standard move out once exits are on.
+TEST(Dibao, ReviewSetsNextYearsBenefitAndMovesOutTheBetterOff) {
+  Dibao::Params p;
+  p.exclusion_rate = 0;
+  p.inclusion_rate = 0;
+  p.withdrawal_rate = 0.5;
+  p.minimum_benefit = 100;
+  p.exits_from = YearMonth::of(2021, 1);
+  const Dibao model(p);
+  HouseholdStore hh = enrolled_households({2000, 7900, 9000});
+  Month december(hh, 11);
+  step_all(model, december.ctx, hh);
+  EXPECT_FLOAT_EQ(hh.transfer[2][0], (4000 - 0.5 * 1000) * 2 / 12.0);  // yuan/month for the household
+  EXPECT_FLOAT_EQ(hh.transfer[2][1], std::max(100.0, 4000 - 0.5 * 3950) * 2 / 12.0);
+  EXPECT_FALSE(hh.flags[2] & household_flag::dibao);  // 4,500 per person: above the standard
+  EXPECT_EQ(hh.transfer[2][2], 0.0f);
+}
+
+// Exclusion errors: about exclusion_rate of eligible households are missed. 20,000 households;
+// tolerance 4 binomial standard errors.
+TEST(Dibao, ExclusionErrorsMissTheStatedShareOfEligibleHouseholds) {
+  Dibao::Params p;
+  p.exclusion_rate = 0.3;
+  const Dibao model(p);
+  HouseholdStore hh = enrolled_households(std::vector<float>(20000, 2000.0f));
+  Month december(hh, 11);
+  step_all(model, december.ctx, hh);
+  double missed = 0;
+  for (std::size_t h = 0; h < hh.size(); ++h) missed += !(hh.flags[h] & household_flag::dibao);
+  EXPECT_NEAR(missed / 20000, 0.3, 4 * binomial_sd(0.3, 20000));
+}
+
+// During the transition period (before exits_from) households above the standard keep their
+// benefit.
+TEST(Dibao, NoExitsBeforeTheTransitionEnds) {
+  Dibao::Params p;  // exits from 2026
+  const Dibao model(p);
+  HouseholdStore hh = enrolled_households({9000});
+  hh.transfer[2][0] = 50;
+  Month december(hh, 11);
+  step_all(model, december.ctx, hh);
+  EXPECT_TRUE(hh.flags[0] & household_flag::dibao);
+  EXPECT_EQ(hh.transfer[2][0], 50.0f);
+}
+
+}  // namespace
+}  // namespace povsim
