@@ -58,6 +58,7 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     const float cost = static_cast<float>(chronic[h - range.begin]) * outpatient;
     hh.acc_medical[h] += cost;
     hh.savings[h] -= cost;
+    hh.medical_month[h] = cost;  // this month's bill starts afresh; episodes add below
   }
 
   // Episodes by thinning (sim/rare_events.hpp): candidates at a rate bounding every member's
@@ -77,6 +78,7 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     const float oop = static_cast<float>(cost(detail)) * (1.0f - reimbursed_share);  // yuan
     hh.acc_medical[h] += oop;
     hh.savings[h] -= oop;
+    hh.medical_month[h] += oop;
     hh.sick_until[q] = static_cast<std::uint16_t>(step + lost_months(detail));
     if (health == Health::healthy && detail.uniform() < params_.chronic_onset_probability)
       hh.health[q] = Health::chronic;

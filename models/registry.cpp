@@ -6,7 +6,8 @@
 //      |
 //   earnings   income process (wages, farm and business income, transfers, savings)
 //      |
-//   policies   rural pension -> phased industry support -> dibao (December: review, settlement)
+//   policies   rural pension -> phased industry support -> medical assistance
+//              -> dibao (December: review, settlement)
 //      |
 //   (December) the engine's annual poverty assessment
 //
@@ -18,6 +19,7 @@
 #include "models/illness.hpp"
 #include "models/income_process.hpp"
 #include "models/job_loss.hpp"
+#include "models/medical_assistance.hpp"
 #include "models/phased_industry_support.hpp"
 #include "models/rural_pension.hpp"
 #include "models/subsidy_withdrawal.hpp"
@@ -39,6 +41,7 @@ ModelRegistry make_default_registry() {
   r.add<IncomeProcess>("processes.income");
   r.add<RuralPension>("policies.rural_pension");
   r.add<PhasedIndustrySupport>("policies.phased_industry_support");
+  r.add<MedicalAssistance>("policies.medical_assistance");
   r.add<Dibao>("policies.dibao");
   return r;
 }

@@ -100,7 +100,7 @@ class HouseholdStore {
   void for_each_household_column(F&& f) {
     f(county), f(region), f(flags), f(last_cause), f(dependence), f(disaster_months_left);
     f(disaster_loss), f(first_person), f(persons), f(operating_base), f(property_income);
-    f(industry_subsidy), f(income_factor), f(savings), f(weight), f(benefits);
+    f(industry_subsidy), f(income_factor), f(savings), f(weight), f(benefits), f(medical_month), f(medical_ytd);
     for (auto& t : transfer) f(t);
     f(acc_wage), f(acc_operating), f(acc_property), f(acc_transfer), f(acc_pension), f(acc_medical);
   }
@@ -133,6 +133,10 @@ class HouseholdStore {
   std::vector<float> weight;
   // Models (by slot, bit k = scenario model k) that paid the household this assessment year.
   std::vector<std::uint32_t> benefits;
+  // Out-of-pocket medical spending after basic insurance: this month (written by the illness
+  // model every month) and so far this year after all cover (kept by medical assistance), yuan.
+  std::vector<float> medical_month;
+  std::vector<float> medical_ytd;
 
   // Income accumulated since the last assessment, yuan.
   std::vector<float> acc_wage;

@@ -1,0 +1,39 @@
+#include "models/medical_assistance.hpp"
+
+#include <algorithm>
+
+namespace povsim {
+
+void MedicalAssistance::begin_month(const MonthContext& ctx) {
+  deductible_ = params_.deductible_share * params_.reference_income.at(ctx.month);
+}
+
+double MedicalAssistance::refund(double ytd, bool covered) const {
+  const double deductible = deductible_ * (covered ? params_.registered_deductible_factor : 1.0);
+  const double rate = params_.critical_illness_rate + (covered ? params_.registered_rate_bonus : 0.0);
+  const double insured = rate * std::max(0.0, ytd - deductible);
+  const double assisted = covered ? std::min(params_.assistance_cap, params_.assistance_rate * (ytd - insured)) : 0.0;
+  return insured + assisted;
+}
+
+void MedicalAssistance::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+  namespace hf = household_flag;
+  const std::uint8_t covered_flags =
+      hf::lifted | hf::monitored | (params_.assist_edge_households ? hf::edge : std::uint8_t{0});
+  for (std::uint32_t h = range.begin; h < range.end; ++h) {
+    if (ctx.is_january()) hh.medical_ytd[h] = 0;
+    const float bill = hh.medical_month[h];
+    if (bill <= 0) continue;
+    // Refunds are a function of the year's cumulative spending, so deductibles and caps apply per
+    // year whatever the timing of the bills.
+    const bool covered = hh.flags[h] & covered_flags;
+    const double before = hh.medical_ytd[h], after = before + bill;
+    const double paid = refund(after, covered) - refund(before, covered);
+    hh.medical_ytd[h] = static_cast<float>(after);
+    hh.acc_medical[h] -= static_cast<float>(paid);
+    hh.savings[h] += static_cast<float>(paid);
+    record_payment(ctx, hh, h, paid);
+  }
+}
+
+}  // namespace povsim

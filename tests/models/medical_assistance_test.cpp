@@ -1,0 +1,67 @@
+#include "models/medical_assistance.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+namespace povsim {
+namespace {
+
+using namespace testing;
+
+MedicalAssistance::Params simple() {
+  MedicalAssistance::Params p;
+  p.reference_income = StepSchedule{{{YearMonth::of(2021, 1), 10000}}, std::nullopt};  // deductible 5,000
+  p.critical_illness_rate = 0.5;
+  p.registered_deductible_factor = 0.5;  // 2,500 for registered households
+  p.registered_rate_bonus = 0.1;
+  p.assistance_rate = 0.5;
+  p.assistance_cap = 1000;
+  return p;
+}
+
+// Closed form for one bill of 12,000 yuan in January:
+//  edge household (not covered):  0.5 x (12,000 - 5,000) = 3,500 back;
+//  lifted household (covered):    0.6 x (12,000 - 2,500) = 5,700 insured, then assistance
+//                                 min(1,000, 0.5 x 6,300) = 1,000: 6,700 back.
+TEST(MedicalAssistance, RefundsByClosedForm) {
+  MedicalAssistance model(simple());
+  HouseholdStore hh = make_store(2, 1, 50, Health::healthy, Work::farming);
+  hh.flags[0] = household_flag::edge;
+  for (std::uint32_t h = 0; h < 2; ++h) hh.medical_month[h] = hh.acc_medical[h] = 12000, hh.savings[h] = -12000;
+  Month january(hh, 0);
+  model.begin_month(january.ctx);
+  step_all(model, january.ctx, hh);
+  EXPECT_FLOAT_EQ(hh.acc_medical[0], 12000 - 3500);
+  EXPECT_FLOAT_EQ(hh.acc_medical[1], 12000 - 6700);
+  EXPECT_FLOAT_EQ(hh.savings[1], -12000 + 6700);
+  EXPECT_DOUBLE_EQ(january.tally.model_cost_yuan(model.slot()), 3500 + 6700);
+}
+
+// The deductible and the cap apply to the year's total: the same spending split over two months
+// gets the same refund as in one month, and a new year starts afresh.
+TEST(MedicalAssistance, DeductibleAndCapArePerYear) {
+  MedicalAssistance model(simple());
+  HouseholdStore hh = make_store(2, 1, 50, Health::healthy, Work::farming);
+  hh.medical_month[0] = 12000;  // household 0: all in January
+  double refund1 = 0;
+  for (int m = 0; m < 2; ++m) {
+    Month month(hh, m);
+    model.begin_month(month.ctx);
+    hh.medical_month[1] = 6000;  // household 1: half in January, half in February
+    if (m == 1) hh.medical_month[0] = 0;
+    step_all(model, month.ctx, hh);
+    refund1 = -hh.acc_medical[1];
+  }
+  EXPECT_FLOAT_EQ(-hh.acc_medical[0], 6700);
+  EXPECT_FLOAT_EQ(refund1, 6700);
+  Month next_january(hh, 12);
+  model.begin_month(next_january.ctx);
+  hh.medical_month[0] = 2000;  // below the deductible again: only assistance, 0.5 x 2,000
+  const float before = hh.acc_medical[0];
+  step_all(model, next_january.ctx, hh);
+  EXPECT_FLOAT_EQ(before - hh.acc_medical[0], 1000);
+}
+
+}  // namespace
+}  // namespace povsim
