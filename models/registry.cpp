@@ -2,8 +2,10 @@
 //
 //   processes  demography (January: ageing, deaths, retirement)
 //      |
-//   shocks     illness -> disaster -> job loss -> subsidy withdrawal
+//   shocks     illness -> disaster -> job loss
 //      |
+//   transfers  public-welfare posts -> eco-compensation (policy levels; a cut is the
+//      |       subsidy-withdrawal shock)
 //   earnings   income process (wages, farm and business income, transfers, savings)
 //      |
 //   policies   rural pension -> phased industry support -> medical assistance
@@ -20,9 +22,10 @@
 #include "models/income_process.hpp"
 #include "models/job_loss.hpp"
 #include "models/medical_assistance.hpp"
+#include "models/eco_compensation.hpp"
 #include "models/phased_industry_support.hpp"
+#include "models/public_welfare_posts.hpp"
 #include "models/rural_pension.hpp"
-#include "models/subsidy_withdrawal.hpp"
 #include "models/synthetic_population.hpp"
 #include "sim/registry.hpp"
 
@@ -37,7 +40,8 @@ ModelRegistry make_default_registry() {
   r.add<IllnessShock>("shocks.illness");
   r.add<DisasterShock>("shocks.disaster");
   r.add<JobLossShock>("shocks.job_loss");
-  r.add<SubsidyWithdrawal>("shocks.subsidy_withdrawal");
+  r.add<PublicWelfarePosts>("policies.public_welfare_posts");
+  r.add<EcoCompensation>("policies.eco_compensation");
   r.add<IncomeProcess>("processes.income");
   r.add<RuralPension>("policies.rural_pension");
   r.add<PhasedIndustrySupport>("policies.phased_industry_support");

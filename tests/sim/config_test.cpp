@@ -71,7 +71,7 @@ TEST(ScenarioErrors, BadScheduleDateAndRules) {
                 .find("shocks.disaster: severity_min: expected at most severity_max"),
             std::string::npos);
   EXPECT_NE(error_of(dir.file("c.yaml",
-                              "shocks:\n  subsidy_withdrawal:\n    levels:\n      dibao: {2022: 0, 2024: 0.5}\n"))
+                              "policies:\n  eco_compensation:\n    levels: {2022: 0, 2024: 0.5}\n"))
                 .find("cannot restart"),
             std::string::npos);
 }

@@ -1,8 +1,9 @@
-#include "models/subsidy_withdrawal.hpp"
+#include "models/transfer_programme.hpp"
 
 #include <gtest/gtest.h>
 
-#include "models/cause.hpp"
+#include "models/eco_compensation.hpp"
+#include "models/public_welfare_posts.hpp"
 #include "test_support.hpp"
 
 namespace povsim {
@@ -10,38 +11,43 @@ namespace {
 
 using namespace testing;
 
-TEST(SubsidyWithdrawal, StepsScaleThePaymentsOfThatProgrammeOnly) {
-  SubsidyWithdrawal::Params p;
-  p.levels.public_welfare_post = StepSchedule{{{YearMonth::of(2021, 3), 0.5}, {YearMonth::of(2021, 5), 0.0}}, 1.0};
-  SubsidyWithdrawal model(p);
+// Closed form: steps scale that programme's payments by new level / old level, mark recipients'
+// latest shock, and the fiscal cost is exactly what is paid.
+TEST(TransferProgramme, StepsScaleThePaymentsOfThatProgrammeOnly) {
+  PublicWelfarePosts::Params p;
+  p.levels = StepSchedule{{{YearMonth::of(2021, 3), 0.5}, {YearMonth::of(2021, 5), 0.0}}, 1.0};
+  PublicWelfarePosts model(p);
   HouseholdStore hh = make_store(2, 1, 40, Health::healthy, Work::farming);
   hh.transfer[0][0] = 800;  // public-welfare post
   hh.transfer[1][0] = 300;  // ecological compensation
   std::vector<float> post;
+  double cost = 0;
   for (int m = 0; m < 6; ++m) {
     Month month(hh, m);
     model.begin_month(month.ctx);
     step_all(model, month.ctx, hh);
     post.push_back(hh.transfer[0][0]);
+    cost += month.tally.model_cost_yuan(model.slot());
     if (m == 2) {
       EXPECT_EQ(hh.last_cause[0], code(Cause::subsidy_withdrawal));
       EXPECT_EQ(hh.last_cause[1], code(Cause::none));  // received nothing, lost nothing
     }
   }
   EXPECT_EQ(post, (std::vector<float>{800, 800, 400, 400, 0, 0}));
+  EXPECT_DOUBLE_EQ(cost, 800 + 800 + 400 + 400);
   EXPECT_EQ(hh.transfer[1][0], 300.0f);
 }
 
-TEST(SubsidyWithdrawal, ScheduleDatedBeforeTheStartAppliesInTheFirstMonth) {
-  SubsidyWithdrawal::Params p;
-  p.levels.dibao = StepSchedule{{{YearMonth::of(2020, 6), 0.25}}, 1.0};
-  SubsidyWithdrawal model(p);
+TEST(TransferProgramme, ScheduleDatedBeforeTheStartAppliesInTheFirstMonth) {
+  EcoCompensation::Params p;
+  p.levels = StepSchedule{{{YearMonth::of(2020, 6), 0.25}}, 1.0};
+  EcoCompensation model(p);
   HouseholdStore hh = make_store(1, 1, 40, Health::healthy, Work::farming);
-  hh.transfer[2][0] = 400;
+  hh.transfer[1][0] = 400;
   Month month(hh, 0);
   model.begin_month(month.ctx);
   step_all(model, month.ctx, hh);
-  EXPECT_EQ(hh.transfer[2][0], 100.0f);
+  EXPECT_EQ(hh.transfer[1][0], 100.0f);
 }
 
 }  // namespace

@@ -1,0 +1,63 @@
+// A transfer programme with a level schedule: public-welfare posts and ecological compensation
+// (models/public_welfare_posts, models/eco_compensation) are one each. Their 2020 payments are part
+// of the population (HouseholdStore::transfer, paid monthly by the income process); the programme
+// steps them down or ends them on the scenario's dates (levels relative to 2020) - the
+// subsidy-withdrawal shock: recipients' latest shock becomes "subsidy_withdrawal" - and counts
+// their fiscal cost. A disabled programme keeps paying its 2020 amounts, uncounted.
+#pragma once
+
+#include <string>
+
+#include "models/cause.hpp"
+#include "sim/model.hpp"
+#include "sim/params.hpp"
+
+namespace povsim {
+
+struct ProgrammeLevels {
+  bool enabled = true;
+  StepSchedule levels;  // relative to 2020; initial 1
+  template <class V>
+  void visit(V& v) {
+    v.flag("enabled", enabled);
+    v.schedule("levels", levels, Bounds{0, 1, "level relative to 2020"});
+  }
+  // A programme that has ended cannot restart (its recipients are gone).
+  std::string check() const {
+    bool ended = false;
+    for (const auto& s : levels.steps) {
+      if (ended && s.value > 0) return "levels: a programme cannot restart after its level reaches 0 (" + s.from.str() + ")";
+      ended = s.value == 0;
+    }
+    return {};
+  }
+};
+
+class TransferProgramme : public Model {
+ public:
+  TransferProgramme(Programme programme, const ProgrammeLevels& params) : programme_(programme), params_(params) {}
+  void begin_month(const MonthContext& ctx) override {
+    const double before = params_.levels.before(ctx.month, ctx.first_month);
+    const double now = params_.levels.at(ctx.month);
+    ratio_ = before > 0 ? static_cast<float>(now / before) : 1.0f;
+  }
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override {
+    auto& amount = hh.transfer[static_cast<int>(programme_)];
+    for (std::uint32_t h = range.begin; h < range.end; ++h) {
+      if (amount[h] <= 0) continue;
+      if (ratio_ != 1.0f) {
+        amount[h] *= ratio_;
+        if (ratio_ < 1.0f) hh.last_cause[h] = code(Cause::subsidy_withdrawal);
+      }
+      // This month's payment: programmes step before the income process pays the amounts.
+      record_payment(ctx, hh, h, amount[h]);
+    }
+  }
+
+ private:
+  Programme programme_;
+  ProgrammeLevels params_;
+  float ratio_ = 1.0f;
+};
+
+}  // namespace povsim
