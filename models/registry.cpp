@@ -9,7 +9,7 @@
 //   earnings   income process (wages, farm and business income, transfers, savings)
 //      |
 //   policies   rural pension -> phased industry support -> medical assistance
-//              -> dibao (December: review, settlement)
+//              -> early warning (monitoring, assistance) -> dibao (December: review, settlement)
 //      |
 //   (December) the engine's annual poverty assessment
 //
@@ -22,6 +22,7 @@
 #include "models/income_process.hpp"
 #include "models/job_loss.hpp"
 #include "models/medical_assistance.hpp"
+#include "models/early_warning.hpp"
 #include "models/eco_compensation.hpp"
 #include "models/phased_industry_support.hpp"
 #include "models/public_welfare_posts.hpp"
@@ -46,6 +47,7 @@ ModelRegistry make_default_registry() {
   r.add<RuralPension>("policies.rural_pension");
   r.add<PhasedIndustrySupport>("policies.phased_industry_support");
   r.add<MedicalAssistance>("policies.medical_assistance");
+  r.add<EarlyWarning>("policies.early_warning");
   r.add<Dibao>("policies.dibao");
   return r;
 }

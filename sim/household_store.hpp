@@ -100,7 +100,8 @@ class HouseholdStore {
   void for_each_household_column(F&& f) {
     f(county), f(region), f(flags), f(last_cause), f(dependence), f(disaster_months_left);
     f(disaster_loss), f(first_person), f(persons), f(operating_base), f(property_income);
-    f(industry_subsidy), f(income_factor), f(savings), f(weight), f(benefits), f(medical_month), f(medical_ytd);
+    f(industry_subsidy), f(income_factor), f(savings), f(weight), f(benefits), f(medical_month), f(medical_ytd),
+        f(assessed_income_pc);
     for (auto& t : transfer) f(t);
     f(acc_wage), f(acc_operating), f(acc_property), f(acc_transfer), f(acc_pension), f(acc_medical);
   }
@@ -137,6 +138,9 @@ class HouseholdStore {
   // model every month) and so far this year after all cover (kept by medical assistance), yuan.
   std::vector<float> medical_month;
   std::vector<float> medical_ytd;
+  // Per-capita net income at the latest assessment, yuan/person/year (0 before the first); what
+  // means tests and the monitoring threshold look at.
+  std::vector<float> assessed_income_pc;
 
   // Income accumulated since the last assessment, yuan.
   std::vector<float> acc_wage;

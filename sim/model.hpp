@@ -108,6 +108,12 @@ class Model {
   // shared by a whole county (computed for every county, so every MPI rank gets the same).
   virtual void begin_month(const MonthContext& /*ctx*/) {}
 
+  // Each month, after begin_month and before any household is stepped: decisions that need the
+  // whole population, e.g. who gets a rationed budget. It must give the same result for any
+  // thread count (a later MPI version computes it from reductions across ranks), so keep it to
+  // integer or order-fixed sums.
+  virtual void prepare(const MonthContext& /*ctx*/, const HouseholdStore& /*hh*/) {}
+
   // Advances households in `range` by one month. Called concurrently on disjoint ranges.
   virtual void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const = 0;
 

@@ -48,6 +48,9 @@ struct YearTally {
   std::array<std::int64_t, kMaxCauses> returned_by_cause{};  // indexed by cause code
   std::array<std::int64_t, kMaxCauses> at_risk_by_cause{};  // at-risk households whose latest shock had this cause
   std::int64_t persons = 0;        // living members of assessed lifted households, weight units
+  // Dynamic monitoring (weight units, lifted and edge households): under monitoring at the
+  // assessment, flagged during the year, and cleared (left monitoring above the threshold).
+  std::int64_t monitored = 0, newly_monitored = 0, cleared = 0;
   // Weighted sum over assessed lifted households of per-capita net income, in fen (0.01 yuan) times
   // weight units, as an integer so that the sum is exact and independent of how households are
   // split across threads or ranks (128 bits: 30 M households of weight 10^4 at 10^7 fen fit).

@@ -19,6 +19,7 @@ YearTally& YearTally::operator+=(const YearTally& o) {
     at_risk_by_cause[c] += o.at_risk_by_cause[c];
   }
   persons += o.persons;
+  monitored += o.monitored, newly_monitored += o.newly_monitored, cleared += o.cleared;
   income_per_capita_fen_sum += o.income_per_capita_fen_sum;
   for (int m = 0; m < kMaxModels; ++m) {
     model_cost_fen[m] += o.model_cost_fen[m];
@@ -65,10 +66,12 @@ void assess_households(HouseholdStore& hh, std::uint32_t begin, std::uint32_t en
         tally.persons += alive * w;
         tally.income_per_capita_fen_sum += static_cast<Int128>(std::llround(per_capita * 100.0)) * w;
       }
+      tally.monitored += ((flags & hf::monitored) != 0) * w;
       for (std::uint32_t bits = hh.benefits[h]; bits != 0; bits &= bits - 1)
         tally.model_beneficiaries[__builtin_ctz(bits)] += w;
     }
     hh.benefits[h] = 0;
+    hh.assessed_income_pc[h] = static_cast<float>(per_capita);
     flags = poor_now ? (flags | hf::poor) : (flags & ~hf::poor);
     hh.flags[h] = flags;
     hh.last_cause[h] = 0;
@@ -114,6 +117,9 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
       ctx.poverty_line = run.poverty_line.line_for(ctx.month.year());
       ctx.next_poverty_line = run.poverty_line.line_for(ctx.month.year() + 1);
       for (const auto& m : scenario.models) m->begin_month(ctx);
+      arena.execute([&] {
+        for (const auto& m : scenario.models) m->prepare(ctx, hh);
+      });
       const bool assess = ctx.month.month() == 12;
       const double line = run.poverty_line.line_for(ctx.month.year());
 

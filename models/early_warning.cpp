@@ -1,0 +1,100 @@
+#include "models/early_warning.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace povsim {
+
+namespace {
+int living_members(const HouseholdStore& hh, std::uint32_t h) {
+  int n = 0;
+  for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q)
+    n += hh.person_flags[q] & person_flag::alive;
+  return n;
+}
+}  // namespace
+
+// Each month: this year's threshold and, under a budget, the lowest need band the month's share
+// of the budget left reaches (bands served from the neediest down). Sums are in whole fen so that
+// the choice is exact and the same for any thread count.
+void EarlyWarning::prepare(const MonthContext& ctx, const HouseholdStore& hh) {
+  threshold_ = params_.threshold_ratio * ctx.poverty_line;
+  cut_band_ = 0;
+  if (params_.budget_per_household <= 0) return;
+  // Cost by need band (fen) and total weight, summed over blocks in parallel: integer sums, so the
+  // result is the same for any thread count.
+  struct Sums {
+    std::vector<std::int64_t> band_cost = std::vector<std::int64_t>(kBands, 0);
+    std::int64_t weight = 0;
+  };
+  const Sums sums = tbb::parallel_reduce(
+      tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(hh.size()), 1 << 16), Sums{},
+      [&](const tbb::blocked_range<std::uint32_t>& r, Sums acc) {
+        for (std::uint32_t h = r.begin(); h < r.end(); ++h) {
+          acc.weight += weight_units(hh.weight[h]);
+          if (!(hh.flags[h] & household_flag::monitored) || (hh.flags[h] & household_flag::dissolved)) continue;
+          const double monthly = params_.package_per_person * living_members(hh, h) / 12.0 * hh.weight[h];
+          acc.band_cost[band(need(hh, h))] += static_cast<std::int64_t>(monthly * 100.0 + 0.5);
+        }
+        return acc;
+      },
+      [](Sums a, const Sums& b) {
+        for (int k = 0; k < kBands; ++k) a.band_cost[k] += b.band_cost[k];
+        a.weight += b.weight;
+        return a;
+      });
+  const std::vector<std::int64_t>& band_cost = sums.band_cost;
+  const std::int64_t weight = sums.weight;
+  if (ctx.is_january() || ctx.first_month)
+    budget_left_ = params_.budget_per_household * static_cast<double>(weight) / kWeightUnit;
+  const int months_left = 13 - ctx.month.month();
+  const double allowance = budget_left_ / months_left;  // yuan this month
+  std::int64_t spent = 0;
+  cut_band_ = kBands;  // nobody, unless the allowance reaches the neediest band
+  for (int b = kBands - 1; b >= 0; --b) {
+    if (static_cast<double>(spent + band_cost[b]) / 100.0 > allowance) break;
+    spent += band_cost[b];
+    cut_band_ = b;
+  }
+  budget_left_ -= static_cast<double>(spent) / 100.0;
+}
+
+void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+  namespace hf = household_flag;
+  const bool assessed_before = ctx.step >= 12;  // the income trigger needs an assessment
+  const double detect = (1.0 - params_.miss_rate) / params_.detection_lag_months;  // per month
+  for (std::uint32_t h = range.begin; h < range.end; ++h) {
+    const std::uint8_t flags = hh.flags[h];
+    if ((flags & hf::dissolved) || !(flags & (hf::lifted | hf::edge))) continue;
+    const double income_pc = hh.assessed_income_pc[h];
+    const bool low_income = assessed_before && income_pc < threshold_;
+    // Catastrophic spending relative to the household's income (at least the line per person).
+    const int persons = hh.persons[h];
+    const bool catastrophic =
+        hh.medical_ytd[h] > params_.catastrophic_share * std::max(income_pc, ctx.poverty_line) * persons;
+    if (flags & hf::monitored) {
+      // Cleared in January when the latest assessment is above the threshold and no shock is open.
+      if (ctx.is_january() && assessed_before && !low_income && !catastrophic) {
+        hh.flags[h] = flags & ~hf::monitored;
+        if (ctx.tally) ctx.tally->cleared += weight_units(hh.weight[h]);
+        continue;
+      }
+    } else {
+      // Flagged now; the package starts next month, once the budget has counted the household.
+      if ((low_income || catastrophic) && ctx.stream(kStreamId, h).uniform() < detect) {
+        hh.flags[h] = flags | hf::monitored;
+        if (ctx.tally) ctx.tally->newly_monitored += weight_units(hh.weight[h]);
+      }
+      continue;
+    }
+    if (params_.budget_per_household > 0 && band(need(hh, h)) < cut_band_) continue;  // budget spent
+    const double paid = params_.package_per_person * living_members(hh, h) / 12.0;  // yuan this month
+    hh.acc_transfer[h] += static_cast<float>(paid);
+    record_payment(ctx, hh, h, paid);
+  }
+}
+
+}  // namespace povsim
