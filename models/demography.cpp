@@ -28,6 +28,7 @@ void Demography::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRang
     }
     if (age >= params_.working_age && hh.work[q] == Work::child) hh.work[q] = Work::farming;
   });
+  hh.count_alive(range.begin, range.end);
 }
 
 }  // namespace povsim

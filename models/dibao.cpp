@@ -4,14 +4,6 @@
 
 namespace povsim {
 
-namespace {
-int living_members(const HouseholdStore& hh, std::uint32_t h) {
-  int n = 0;
-  for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q)
-    n += hh.person_flags[q] & person_flag::alive;
-  return n;
-}
-}  // namespace
 
 void Dibao::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   namespace hf = household_flag;
@@ -19,12 +11,18 @@ void Dibao::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange ran
   if (ctx.first_month)  // households receiving dibao in 2020 start enrolled
     for (std::uint32_t h = range.begin; h < range.end; ++h)
       if (benefit[h] > 0) hh.flags[h] |= hf::dibao;
-  for (std::uint32_t h = range.begin; h < range.end; ++h) record_payment(ctx, hh, h, benefit[h]);
-  if (ctx.month.month() == 12) review(ctx, hh, range);
+  PaymentBook book = payments(ctx);
+  // Regular benefits change only at the December review, so they are booked one by one in
+  // January and repeated in the other months.
+  if (ctx.is_january() || ctx.first_month)
+    for (std::uint32_t h = range.begin; h < range.end; ++h) book.pay(hh, h, benefit[h]);
+  else
+    book.repeat_last_month();
+  if (ctx.month.month() == 12) review(ctx, hh, range, book);
 }
 
 // December, after every income of the year is in and before the engine's assessment.
-void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, PaymentBook& book) const {
   namespace hf = household_flag;
   auto& benefit = hh.transfer[static_cast<int>(Programme::dibao)];
   const double standard_now = standard(ctx.month, ctx.poverty_line);
@@ -32,7 +30,7 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
   const double standard_next = standard(next_january, ctx.next_poverty_line);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     if (hh.flags[h] & hf::dissolved) continue;
-    const int alive = living_members(hh, h);
+    const int alive = hh.alive_members[h];
     if (alive == 0) continue;
     const double net = double(hh.acc_wage[h]) + hh.acc_operating[h] + hh.acc_property[h] + hh.acc_transfer[h] +
                        hh.acc_pension[h] - hh.acc_medical[h];  // yuan this year, dibao included
@@ -40,7 +38,7 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
       const double shortfall = standard_now * alive - net;
       if (shortfall > 0) {
         hh.acc_transfer[h] += static_cast<float>(shortfall);
-        record_payment(ctx, hh, h, shortfall);
+        book.pay(hh, h, shortfall);
       }
     }
     // The means test: this year's income without dibao (regular benefits are constant within a

@@ -59,7 +59,7 @@ class Dibao final : public Model {
   double standard(YearMonth m, double line) const { return params_.standard_ratio.at(m) * line; }
 
  private:
-  void review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const;
+  void review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, PaymentBook& book) const;
   Params params_;
 };
 

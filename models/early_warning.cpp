@@ -8,14 +8,6 @@
 
 namespace povsim {
 
-namespace {
-int living_members(const HouseholdStore& hh, std::uint32_t h) {
-  int n = 0;
-  for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q)
-    n += hh.person_flags[q] & person_flag::alive;
-  return n;
-}
-}  // namespace
 
 // Each month: this year's threshold and, under a budget, the lowest need band the month's share
 // of the budget left reaches (bands served from the neediest down). Sums are in whole fen so that
@@ -36,7 +28,7 @@ void EarlyWarning::prepare(const MonthContext& ctx, const HouseholdStore& hh) {
         for (std::uint32_t h = r.begin(); h < r.end(); ++h) {
           acc.weight += weight_units(hh.weight[h]);
           if (!(hh.flags[h] & household_flag::monitored) || (hh.flags[h] & household_flag::dissolved)) continue;
-          const double monthly = params_.package_per_person * living_members(hh, h) / 12.0 * hh.weight[h];
+          const double monthly = params_.package_per_person * hh.alive_members[h] / 12.0 * hh.weight[h];
           acc.band_cost[band(need(hh, h))] += static_cast<std::int64_t>(monthly * 100.0 + 0.5);
         }
         return acc;
@@ -66,6 +58,7 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   namespace hf = household_flag;
   const bool assessed_before = ctx.step >= 12;  // the income trigger needs an assessment
   const double detect = (1.0 - params_.miss_rate) / params_.detection_lag_months;  // per month
+  PaymentBook book = payments(ctx);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     const std::uint8_t flags = hh.flags[h];
     if ((flags & hf::dissolved) || !(flags & (hf::lifted | hf::edge))) continue;
@@ -91,9 +84,9 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
       continue;
     }
     if (params_.budget_per_household > 0 && band(need(hh, h)) < cut_band_) continue;  // budget spent
-    const double paid = params_.package_per_person * living_members(hh, h) / 12.0;  // yuan this month
+    const double paid = params_.package_per_person * hh.alive_members[h] / 12.0;  // yuan this month
     hh.acc_transfer[h] += static_cast<float>(paid);
-    record_payment(ctx, hh, h, paid);
+    book.pay(hh, h, paid);
   }
 }
 

@@ -20,19 +20,23 @@ void MedicalAssistance::step(const MonthContext& ctx, HouseholdStore& hh, Househ
   namespace hf = household_flag;
   const std::uint8_t covered_flags =
       hf::lifted | hf::monitored | (params_.assist_edge_households ? hf::edge : std::uint8_t{0});
+  const double plain_deductible = deductible_;  // households without extra cover pay nothing back below it
+  PaymentBook book = payments(ctx);
+  if (ctx.is_january())
+    for (std::uint32_t h = range.begin; h < range.end; ++h) hh.medical_ytd[h] = 0;
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    if (ctx.is_january()) hh.medical_ytd[h] = 0;
     const float bill = hh.medical_month[h];
     if (bill <= 0) continue;
     // Refunds are a function of the year's cumulative spending, so deductibles and caps apply per
     // year whatever the timing of the bills.
     const bool covered = hh.flags[h] & covered_flags;
     const double before = hh.medical_ytd[h], after = before + bill;
-    const double paid = refund(after, covered) - refund(before, covered);
     hh.medical_ytd[h] = static_cast<float>(after);
+    if (!covered && after <= plain_deductible) continue;  // the common case: nothing to pay back
+    const double paid = refund(after, covered) - refund(before, covered);
     hh.acc_medical[h] -= static_cast<float>(paid);
     hh.savings[h] += static_cast<float>(paid);
-    record_payment(ctx, hh, h, paid);
+    book.pay(hh, h, paid);
   }
 }
 

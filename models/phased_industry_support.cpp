@@ -6,20 +6,29 @@ namespace povsim {
 
 void PhasedIndustrySupport::begin_month(const MonthContext& ctx) {
   const StepSchedule* schedules[] = {&params_.low, &params_.medium, &params_.high};
+  bool changed = false;
   for (int d = 1; d <= 3; ++d) {
     const double now = schedules[d - 1]->at(ctx.month);
     level_[d] = static_cast<float>(now);
-    stepped_down_[d] = now < schedules[d - 1]->before(ctx.month, ctx.first_month);
+    const double before = schedules[d - 1]->before(ctx.month, ctx.first_month);
+    stepped_down_[d] = now < before;
+    changed |= now != before;
   }
+  changed_ = changed;
 }
 
 void PhasedIndustrySupport::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+  PaymentBook book = payments(ctx);
+  // Payments change only in January (subsidies grow with operating income) and when a level
+  // changes: in other months the block costs what it did last month.
+  const bool book_each = ctx.is_january() || ctx.first_month || changed_;
+  if (!book_each) book.repeat_last_month();
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     const int d = static_cast<int>(hh.dependence[h]);
     const float subsidy = hh.industry_subsidy[h];
     const float paid = subsidy * level_[d];  // yuan this month
     hh.acc_operating[h] += paid;
-    record_payment(ctx, hh, h, paid);
+    if (book_each) book.pay(hh, h, paid);
     if (stepped_down_[d] && subsidy > 0) hh.last_cause[h] = code(Cause::subsidy_withdrawal);
   }
 }

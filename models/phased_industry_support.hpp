@@ -36,6 +36,7 @@ class PhasedIndustrySupport final : public Model {
   Params params_;
   std::array<float, 4> level_{};         // by Dependence; none stays 0
   std::array<bool, 4> stepped_down_{};  // level fell this month
+  bool changed_ = true;                  // some level changed this month
 };
 
 }  // namespace povsim

@@ -36,6 +36,7 @@ class RuralPension final : public Model {
  private:
   Params params_;
   float amount_ = 0;  // this month's amount, yuan/month per eligible person
+  bool amount_changed_ = true;
 };
 
 }  // namespace povsim

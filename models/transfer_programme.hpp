@@ -43,6 +43,9 @@ class TransferProgramme : public Model {
   }
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override {
     auto& amount = hh.transfer[static_cast<int>(programme_)];
+    PaymentBook book = payments(ctx);
+    // Amounts change only when the level does; in other months the block costs what it did.
+    if (ratio_ == 1.0f && !ctx.is_january() && !ctx.first_month) return book.repeat_last_month();
     for (std::uint32_t h = range.begin; h < range.end; ++h) {
       if (amount[h] <= 0) continue;
       if (ratio_ != 1.0f) {
@@ -50,7 +53,7 @@ class TransferProgramme : public Model {
         if (ratio_ < 1.0f) hh.last_cause[h] = code(Cause::subsidy_withdrawal);
       }
       // This month's payment: programmes step before the income process pays the amounts.
-      record_payment(ctx, hh, h, amount[h]);
+      book.pay(hh, h, amount[h]);
     }
   }
 

@@ -37,6 +37,14 @@ std::size_t HouseholdStore::bytes_per_person() {
   return bytes;
 }
 
+void HouseholdStore::count_alive(std::size_t begin, std::size_t end) {
+  for (std::size_t h = begin; h < end; ++h) {
+    int n = 0;
+    for (std::uint32_t q = first_person[h]; q < first_person[h] + persons[h]; ++q) n += person_flags[q] & person_flag::alive;
+    alive_members[h] = static_cast<std::uint8_t>(n);
+  }
+}
+
 std::size_t HouseholdStore::bytes_used() const {
   return size() * bytes_per_household() + person_count() * bytes_per_person() + counties.size() * sizeof(County);
 }

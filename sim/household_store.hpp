@@ -94,12 +94,16 @@ class HouseholdStore {
   static std::size_t bytes_per_person();
   std::size_t bytes_used() const;
 
+  // Sets alive_members of households [begin, end) from the members' alive flags.
+  void count_alive(std::size_t begin, std::size_t end);
+
   // Every per-household (per-person) column, once: resize() and the byte counts use these lists,
   // so a new column cannot be forgotten in either.
   template <class F>
   void for_each_household_column(F&& f) {
     f(county), f(region), f(flags), f(last_cause), f(dependence), f(disaster_months_left);
-    f(disaster_loss), f(first_person), f(persons), f(operating_base), f(property_income);
+    f(disaster_loss), f(first_person), f(persons), f(alive_members), f(operating_base),
+    f(property_income);
     f(industry_subsidy), f(income_factor), f(savings), f(weight), f(benefits), f(medical_month), f(medical_ytd),
         f(assessed_income_pc);
     for (auto& t : transfer) f(t);
@@ -122,6 +126,8 @@ class HouseholdStore {
   std::vector<float> disaster_loss;                 // share of operating income lost meanwhile
   std::vector<std::uint32_t> first_person;
   std::vector<std::uint8_t> persons;
+  // Living members: set by the engine once the population is built, kept by demography.
+  std::vector<std::uint8_t> alive_members;
 
   std::vector<float> operating_base;    // yuan/month, normal-year farm and business income
   std::vector<float> property_income;   // yuan/month

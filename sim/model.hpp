@@ -95,6 +95,42 @@ void for_each_person_draw(const MonthContext& ctx, std::uint32_t model_stream, P
   }
 }
 
+// A policy's payments during one step of one block: each payment marks the household as this
+// year's beneficiary and adds to the fiscal cost, weighted by the household's survey weight; the
+// total is booked into the block's tally once, when the book goes out of scope.
+class PaymentBook {
+ public:
+  PaymentBook(const MonthContext& ctx, std::uint32_t slot) : tally_(ctx.tally), slot_(slot), bit_(1u << slot) {}
+  ~PaymentBook() {
+    if (!tally_) return;
+    const Int128 month = (repeat_ ? tally_->model_cost_last_month[slot_] : Int128{0}) + fen_units_;
+    tally_->model_cost_fen[slot_] += month;
+    tally_->model_cost_last_month[slot_] = month;
+  }
+  PaymentBook(const PaymentBook&) = delete;
+  PaymentBook& operator=(const PaymentBook&) = delete;
+  // This block is paid exactly what it was paid last month (plus any pay() calls): for policies
+  // whose payments change only in known months, so that the other months need no pass over the
+  // households. Beneficiaries were marked when the payments were last booked one by one, which
+  // must have been this assessment year (January at the latest: the year's tally starts then).
+  void repeat_last_month() { repeat_ = true; }
+
+  // Household h is paid `yuan` (>= 0; 0 is no payment) this month. Branch-free: policies call it
+  // for every household. The product fits 64 bits for payments up to 10^6 yuan a month and
+  // weights up to 10^7 (10^8 fen x 10^10 weight units).
+  void pay(HouseholdStore& hh, std::uint32_t h, double yuan) {
+    const std::int64_t fen = static_cast<std::int64_t>(yuan * 100.0 + 0.5);
+    hh.benefits[h] |= fen > 0 ? bit_ : 0u;
+    fen_units_ += fen * weight_units(hh.weight[h]);
+  }
+
+ private:
+  YearTally* tally_;
+  std::uint32_t slot_, bit_;
+  Int128 fen_units_ = 0;
+  bool repeat_ = false;
+};
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -103,6 +139,8 @@ class Model {
   // engine before the run.
   void set_slot(std::uint32_t slot) { slot_ = slot; }
   std::uint32_t slot() const { return slot_; }
+  // The book a policy records its payments in during one step.
+  PaymentBook payments(const MonthContext& ctx) const { return PaymentBook(ctx, slot_); }
 
   // Once a month, before any household is stepped, on one thread: schedule look-ups and draws
   // shared by a whole county (computed for every county, so every MPI rank gets the same).
@@ -116,16 +154,6 @@ class Model {
 
   // Advances households in `range` by one month. Called concurrently on disjoint ranges.
   virtual void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const = 0;
-
- protected:
-  // A policy paying household h `yuan` (>= 0) this month records it: the fiscal cost, weighted by
-  // the household's survey weight, and the household as this year's beneficiary.
-  void record_payment(const MonthContext& ctx, HouseholdStore& hh, std::uint32_t h, double yuan) const {
-    if (yuan <= 0) return;
-    hh.benefits[h] |= 1u << slot_;
-    if (ctx.tally)
-      ctx.tally->model_cost_fen[slot_] += Int128(static_cast<std::int64_t>(yuan * 100.0 + 0.5)) * weight_units(hh.weight[h]);
-  }
 
  private:
   std::uint32_t slot_ = 0;

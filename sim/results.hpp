@@ -21,7 +21,11 @@ __extension__ using Int128 = __int128;  // GCC/Clang; exact sums of weighted inc
 
 // Weight units per household of weight 1.
 inline constexpr std::int64_t kWeightUnit = 1000;
-inline std::int64_t weight_units(float weight) { return std::llround(static_cast<double>(weight) * kWeightUnit); }
+// Rounded to the nearest unit (weights are positive; a plain conversion, not llround, because this
+// runs for every payment of every policy).
+inline std::int64_t weight_units(float weight) {
+  return static_cast<std::int64_t>(static_cast<double>(weight) * kWeightUnit + 0.5);
+}
 inline double households_of(std::int64_t units) { return static_cast<double>(units) / kWeightUnit; }
 
 // Weighted counts (weight units) over the households of one group (lifted, or edge) still in
@@ -58,6 +62,7 @@ struct YearTally {
   // Fiscal accounting by model slot (the scenario's model order): payments in fen times weight
   // units, and households paid at least once this year (weight units).
   std::array<Int128, kMaxModels> model_cost_fen{};
+  std::array<Int128, kMaxModels> model_cost_last_month{};  // for PaymentBook::repeat_last_month
   std::array<std::int64_t, kMaxModels> model_beneficiaries{};
   double model_cost_yuan(int slot) const {
     return static_cast<double>(model_cost_fen[slot]) / (100.0 * static_cast<double>(kWeightUnit));

@@ -23,6 +23,7 @@ YearTally& YearTally::operator+=(const YearTally& o) {
   income_per_capita_fen_sum += o.income_per_capita_fen_sum;
   for (int m = 0; m < kMaxModels; ++m) {
     model_cost_fen[m] += o.model_cost_fen[m];
+    model_cost_last_month[m] += o.model_cost_last_month[m];
     model_beneficiaries[m] += o.model_beneficiaries[m];
   }
   return *this;
@@ -100,6 +101,7 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
     // Every replicate starts from the same population (drawn with replicate 0's streams) and
     // differs only in the shocks it meets.
     arena.execute([&] { scenario.population->generate(hh, StreamFactory(run.seed, 0)); });
+    hh.count_alive(0, hh.size());
     results.households = hh.size();
     const std::uint32_t n = static_cast<std::uint32_t>(hh.size());
     const std::uint32_t block = std::clamp<std::uint32_t>(options.block_size, 1, kMaxBlockHouseholds);

@@ -26,7 +26,7 @@ inline HouseholdStore make_store(std::uint32_t households, std::uint32_t members
     hh.region[h] = region;
     hh.flags[h] = household_flag::lifted;
     hh.first_person[h] = h * members;
-    hh.persons[h] = static_cast<std::uint8_t>(members);
+    hh.persons[h] = hh.alive_members[h] = static_cast<std::uint8_t>(members);
     hh.income_factor[h] = 1.0f;
     hh.weight[h] = 1.0f;
     for (std::uint32_t q = h * members; q < (h + 1) * members; ++q) {

@@ -21,20 +21,20 @@ TEST(TransferProgramme, StepsScaleThePaymentsOfThatProgrammeOnly) {
   hh.transfer[0][0] = 800;  // public-welfare post
   hh.transfer[1][0] = 300;  // ecological compensation
   std::vector<float> post;
-  double cost = 0;
+  YearTally year;  // the year's accounts persist from month to month, as in a run
   for (int m = 0; m < 6; ++m) {
     Month month(hh, m);
+    month.ctx.tally = &year;
     model.begin_month(month.ctx);
     step_all(model, month.ctx, hh);
     post.push_back(hh.transfer[0][0]);
-    cost += month.tally.model_cost_yuan(model.slot());
     if (m == 2) {
       EXPECT_EQ(hh.last_cause[0], code(Cause::subsidy_withdrawal));
       EXPECT_EQ(hh.last_cause[1], code(Cause::none));  // received nothing, lost nothing
     }
   }
   EXPECT_EQ(post, (std::vector<float>{800, 800, 400, 400, 0, 0}));
-  EXPECT_DOUBLE_EQ(cost, 800 + 800 + 400 + 400);
+  EXPECT_DOUBLE_EQ(year.model_cost_yuan(model.slot()), 800 + 800 + 400 + 400);
   EXPECT_EQ(hh.transfer[1][0], 300.0f);
 }
 
