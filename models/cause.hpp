@@ -8,10 +8,17 @@
 
 namespace povsim {
 
-enum class Cause : std::uint8_t { none = 0, illness = 1, disaster = 2, job_loss = 3, subsidy_withdrawal = 4 };
+enum class Cause : std::uint8_t {
+  none = 0,
+  illness = 1,
+  disaster = 2,
+  job_loss = 3,
+  subsidy_withdrawal = 4,
+  price_collapse = 5  // the household's product price fell by more than the market model's threshold
+};
 
 inline std::vector<std::string> cause_names() {
-  return {"none", "illness", "disaster", "job_loss", "subsidy_withdrawal"};
+  return {"none", "illness", "disaster", "job_loss", "subsidy_withdrawal", "price_collapse"};
 }
 
 inline constexpr std::uint8_t code(Cause c) { return static_cast<std::uint8_t>(c); }

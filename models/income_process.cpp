@@ -17,6 +17,7 @@ void accumulate_month(const float* wage_sum, float saving_rate, HouseholdStore& 
   const std::uint8_t* damaged_months = hh.disaster_months_left.data() + b;
   const float* damage_share = hh.disaster_loss.data() + b;
   const float* operating_base = hh.operating_base.data() + b;
+  const float* market = hh.market_delta.data() + b;
   const float* property = hh.property_income.data() + b;
   const float* post = hh.transfer[0].data() + b;
   const float* eco = hh.transfer[1].data() + b;
@@ -33,7 +34,7 @@ void accumulate_month(const float* wage_sum, float saving_rate, HouseholdStore& 
   for (std::uint32_t i = 0; i < n; ++i) {
     const float earned = wage_sum[i] * factor[i];
     const float damage = damage_share[i] * static_cast<float>(std::min<std::int32_t>(damaged_months[i], 1));  // branch-free
-    const float operating = operating_base[i] * factor[i] * (1.0f - damage);
+    const float operating = operating_base[i] * (1.0f + market[i]) * factor[i] * (1.0f - damage);
     const float transfers = post[i] + eco[i] + dibao[i];
     acc_wage[i] += earned;
     acc_operating[i] += operating;

@@ -6,6 +6,8 @@
 //      |
 //   transfers  public-welfare posts -> eco-compensation (policy levels; a cut is the
 //      |       subsidy-withdrawal shock)
+//   market     prices of homogeneous products from total output (a reduction over households)
+//      |
 //   earnings   income process (wages, farm and business income, transfers, savings)
 //      |
 //   policies   rural pension -> phased industry support -> medical assistance
@@ -21,6 +23,7 @@
 #include "models/illness.hpp"
 #include "models/income_process.hpp"
 #include "models/job_loss.hpp"
+#include "models/market.hpp"
 #include "models/medical_assistance.hpp"
 #include "models/early_warning.hpp"
 #include "models/eco_compensation.hpp"
@@ -43,6 +46,7 @@ ModelRegistry make_default_registry() {
   r.add<JobLossShock>("shocks.job_loss");
   r.add<PublicWelfarePosts>("policies.public_welfare_posts");
   r.add<EcoCompensation>("policies.eco_compensation");
+  r.add<MarketInteraction>("processes.market");
   r.add<IncomeProcess>("processes.income");
   r.add<RuralPension>("policies.rural_pension");
   r.add<PhasedIndustrySupport>("policies.phased_industry_support");

@@ -105,7 +105,7 @@ class HouseholdStore {
     f(disaster_loss), f(first_person), f(persons), f(alive_members), f(operating_base),
     f(property_income);
     f(industry_subsidy), f(income_factor), f(savings), f(weight), f(benefits), f(medical_month), f(medical_ytd),
-        f(assessed_income_pc);
+        f(assessed_income_pc), f(market_delta);
     for (auto& t : transfer) f(t);
     f(acc_wage), f(acc_operating), f(acc_property), f(acc_transfer), f(acc_pension), f(acc_medical);
   }
@@ -147,6 +147,9 @@ class HouseholdStore {
   // Per-capita net income at the latest assessment, yuan/person/year (0 before the first); what
   // means tests and the monitoring threshold look at.
   std::vector<float> assessed_income_pc;
+  // Relative change of operating income from the market price of the household's product and its
+  // output expansion (0: as in 2020); written by the market model, applied by the income process.
+  std::vector<float> market_delta;
 
   // Income accumulated since the last assessment, yuan.
   std::vector<float> acc_wage;

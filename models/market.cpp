@@ -1,0 +1,56 @@
+#include "models/market.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
+
+#include <cmath>
+#include <vector>
+
+#include "models/cause.hpp"
+
+namespace povsim {
+
+// Output by product, summed by a reduction in whole fen (exact, the same for any thread count):
+// what supported households would sell in a normal month (operating income, which grows with the
+// income trend the market is assumed to absorb) and what they can sell this month (less disaster
+// damage). The price responds to expansion and to disaster losses of the product's growers.
+void MarketInteraction::prepare(const MonthContext& ctx, const HouseholdStore& hh) {
+  using Sums = std::vector<std::int64_t>;  // [normal output by product, damaged output by product]
+  const Sums output = tbb::parallel_reduce(
+      tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(hh.size()), 1 << 16), Sums(2 * kProducts, 0),
+      [&](const tbb::blocked_range<std::uint32_t>& r, Sums acc) {
+        for (std::uint32_t h = r.begin(); h < r.end(); ++h) {
+          if (hh.dependence[h] == Dependence::none) continue;
+          const int product = (*ctx.counties)[hh.county[h]].industry;
+          const double normal = double(hh.operating_base[h]) * weight_units(hh.weight[h]);
+          const double damage = hh.disaster_months_left[h] > 0 ? hh.disaster_loss[h] : 0.0;
+          acc[product] += static_cast<std::int64_t>(normal * 100.0 + 0.5);
+          acc[kProducts + product] += static_cast<std::int64_t>(normal * (1.0 - damage) * 100.0 + 0.5);
+        }
+        return acc;
+      },
+      [](Sums a, const Sums& b) {
+        for (std::size_t k = 0; k < a.size(); ++k) a[k] += b[k];
+        return a;
+      });
+  const double expansion = params_.expansion.at(ctx.month);
+  const double premium = params_.branding_premium.at(ctx.month);
+  for (int p = 0; p < kProducts; ++p) {
+    const double available = output[p] > 0 ? static_cast<double>(output[kProducts + p]) / output[p] : 1.0;
+    price_[p] = std::pow(expansion * available, -1.0 / params_.elasticity) * (1.0 + premium);
+    delta_[p] = static_cast<float>(expansion * price_[p] - 1.0);
+    collapse_[p] = price_[p] < 1.0 - params_.price_collapse_threshold;
+  }
+}
+
+void MarketInteraction::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+  const auto& counties = *ctx.counties;
+  for (std::uint32_t h = range.begin; h < range.end; ++h) {
+    if (hh.dependence[h] == Dependence::none) continue;
+    const int product = counties[hh.county[h]].industry;
+    hh.market_delta[h] = delta_[product];
+    if (collapse_[product] && ctx.is_january()) hh.last_cause[h] = code(Cause::price_collapse);
+  }
+}
+
+}  // namespace povsim
