@@ -10,7 +10,8 @@
 //      |
 //   earnings   income process (wages, farm and business income, transfers, savings)
 //      |
-//   policies   rural pension -> phased industry support -> medical assistance
+//   policies   skills training -> relocation follow-up -> rural pension -> phased industry support
+//              -> medical assistance
 //              -> early warning (monitoring, assistance) -> dibao (December: review, settlement)
 //      |
 //   (December) the engine's annual poverty assessment
@@ -29,7 +30,9 @@
 #include "models/eco_compensation.hpp"
 #include "models/phased_industry_support.hpp"
 #include "models/public_welfare_posts.hpp"
+#include "models/relocation_support.hpp"
 #include "models/rural_pension.hpp"
+#include "models/skills_training.hpp"
 #include "models/synthetic_population.hpp"
 #include "sim/registry.hpp"
 
@@ -48,6 +51,8 @@ ModelRegistry make_default_registry() {
   r.add<EcoCompensation>("policies.eco_compensation");
   r.add<MarketInteraction>("processes.market");
   r.add<IncomeProcess>("processes.income");
+  r.add<SkillsTraining>("policies.skills_training");
+  r.add<RelocationSupport>("policies.relocation_support");
   r.add<RuralPension>("policies.rural_pension");
   r.add<PhasedIndustrySupport>("policies.phased_industry_support");
   r.add<MedicalAssistance>("policies.medical_assistance");

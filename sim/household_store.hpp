@@ -43,6 +43,8 @@ namespace person_flag {
 inline constexpr std::uint8_t alive = 1;
 inline constexpr std::uint8_t unemployed = 2;  // a wage earner currently without a job
 inline constexpr std::uint8_t female = 4;
+inline constexpr std::uint8_t trained = 8;    // completed skills training (employment support)
+inline constexpr std::uint8_t site_job = 16;  // holds a job created at a resettlement site
 }  // namespace person_flag
 
 namespace household_flag {

@@ -1,0 +1,29 @@
+#include "models/relocation_support.hpp"
+
+namespace povsim {
+
+void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+  namespace pf = person_flag;
+  PaymentBook book = payments(ctx);
+  for (std::uint32_t h = range.begin; h < range.end; ++h) {
+    if (!(hh.flags[h] & household_flag::relocated)) continue;
+    const std::uint32_t first = hh.first_person[h], end = first + hh.persons[h];
+    for (std::uint32_t q = first; q < end; ++q) {
+      const std::uint8_t f = hh.person_flags[q];
+      if (!(f & pf::alive)) continue;
+      if (ctx.is_january() && !(f & pf::site_job) && hh.age[q] >= 16 && hh.age[q] < 60 &&
+          hh.health[q] != Health::disabled && (hh.work[q] == Work::farming || hh.work[q] == Work::not_working) &&
+          ctx.stream(kStreamId, q).uniform() < take_up_) {
+        hh.work[q] = Work::local_wage;
+        hh.wage[q] = static_cast<float>(params_.site_wage);
+        hh.person_flags[q] = f | pf::site_job;
+      }
+      // The wage subsidy of site jobs held and worked this month (the wage itself is paid by the
+      // income process).
+      if ((hh.person_flags[q] & pf::site_job) && is_wage_earner(hh.work[q]) && !(hh.person_flags[q] & pf::unemployed))
+        book.pay(hh, h, params_.wage_subsidy_share * hh.wage[q]);
+    }
+  }
+}
+
+}  // namespace povsim

@@ -1,0 +1,38 @@
+// Follow-up support for relocated households: jobs created at resettlement sites (workshops,
+// public services) go to working-age members of relocated households who farm or are out of
+// work, at a site wage part of which the government pays (a wage subsidy, the policy's cost).
+#pragma once
+
+#include "sim/model.hpp"
+#include "sim/params.hpp"
+
+namespace povsim {
+
+class RelocationSupport final : public Model {
+ public:
+  static constexpr std::uint32_t kStreamId = 29;
+  struct Params {
+    bool enabled = true;
+    // Each January, the chance that an eligible member takes a site job, from each date. Judgement
+    // (brief: local industry at sites is young and small).
+    StepSchedule job_take_up{{{YearMonth::of(2021, 1), 0.03}}, std::nullopt};
+    double site_wage = 1800;          // yuan/month. Judgement.
+    double wage_subsidy_share = 0.3;  // share of site wages the government pays. Judgement.
+    template <class V>
+    void visit(V& v) {
+      v.flag("enabled", enabled);
+      v.schedule("job_take_up", job_take_up, kProbability);
+      v.number("site_wage", site_wage, Bounds{0, 1e6, "yuan/month"});
+      v.number("wage_subsidy_share", wage_subsidy_share, kShare);
+    }
+  };
+  explicit RelocationSupport(const Params& params) : params_(params) {}
+  void begin_month(const MonthContext& ctx) override { take_up_ = params_.job_take_up.at(ctx.month); }
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+
+ private:
+  Params params_;
+  double take_up_ = 0;
+};
+
+}  // namespace povsim

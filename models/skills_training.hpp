@@ -1,0 +1,47 @@
+// Employment support and skills training. Each January a share of working-age members who are
+// wage earners, farmers or out of work are trained, within a capacity (unemployed members first:
+// twice the probability); training raises a member's wage by a premium, lets trained farmers
+// take up wage work, and gives trained unemployed members an extra monthly chance of finding a
+// job. Each trainee costs a fixed amount.
+#pragma once
+
+#include "sim/model.hpp"
+#include "sim/params.hpp"
+
+namespace povsim {
+
+class SkillsTraining final : public Model {
+ public:
+  static constexpr std::uint32_t kStreamId = 28;
+  struct Params {
+    bool enabled = true;
+    // Share of eligible untrained members trained each year, from each date (capacity). Judgement.
+    StepSchedule capacity{{{YearMonth::of(2021, 1), 0.02}}, std::nullopt};
+    double wage_premium = 0.10;  // relative wage gain of trained earners. Judgement.
+    // A trained farmer takes up local wage work with this probability in the training year, at
+    // the household's mean earner wage or `starting_wage`, whichever is higher. Judgement.
+    double job_take_up = 0.3;
+    double starting_wage = 2000;  // yuan/month
+    double extra_reemployment = 0.10;  // extra monthly job-finding chance of trained unemployed. Judgement.
+    double cost_per_trainee = 1500;    // yuan. Judgement.
+    template <class V>
+    void visit(V& v) {
+      v.flag("enabled", enabled);
+      v.schedule("capacity", capacity, kShare);
+      v.number("wage_premium", wage_premium, Bounds{0, 10, "relative wage gain"});
+      v.number("job_take_up", job_take_up, kProbability);
+      v.number("starting_wage", starting_wage, Bounds{0, 1e6, "yuan/month"});
+      v.number("extra_reemployment", extra_reemployment, kProbability);
+      v.number("cost_per_trainee", cost_per_trainee, Bounds{0, 1e7, "yuan"});
+    }
+  };
+  explicit SkillsTraining(const Params& params) : params_(params) {}
+  void begin_month(const MonthContext& ctx) override { capacity_ = params_.capacity.at(ctx.month); }
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+
+ private:
+  Params params_;
+  double capacity_ = 0;
+};
+
+}  // namespace povsim

@@ -1,0 +1,36 @@
+#include "models/relocation_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+namespace povsim {
+namespace {
+
+using namespace testing;
+
+// Closed form with full take-up: every working-age farming member of a relocated household gets a
+// site job at the site wage in January; each month the government pays the subsidy share of it.
+// Households that were not relocated are untouched.
+TEST(RelocationSupport, SiteJobsForRelocatedFarmersAndTheirWageSubsidy) {
+  RelocationSupport::Params p;
+  p.job_take_up = StepSchedule{{{YearMonth::of(2021, 1), 1.0}}, std::nullopt};
+  RelocationSupport model(p);
+  HouseholdStore hh = make_store(2, 2, 40, Health::healthy, Work::farming);
+  hh.flags[0] |= household_flag::relocated;
+  double cost = 0;
+  for (int m = 0; m < 2; ++m) {
+    Month month(hh, m);
+    model.begin_month(month.ctx);
+    step_all(model, month.ctx, hh);
+    cost += month.tally.model_cost_yuan(model.slot());
+  }
+  EXPECT_EQ(hh.work[0], Work::local_wage);
+  EXPECT_EQ(hh.work[1], Work::local_wage);
+  EXPECT_FLOAT_EQ(hh.wage[0], p.site_wage);
+  EXPECT_EQ(hh.work[2], Work::farming);
+  EXPECT_NEAR(cost, 2 * 2 * p.wage_subsidy_share * p.site_wage, 1e-6);
+}
+
+}  // namespace
+}  // namespace povsim

@@ -1,0 +1,53 @@
+#include "models/skills_training.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+namespace povsim {
+namespace {
+
+using namespace testing;
+
+// Closed form with full capacity: every eligible member is trained in January, earners' wages rise
+// by exactly the premium, and each trainee costs cost_per_trainee; the elderly are not trained.
+TEST(SkillsTraining, FullCapacityTrainsEveryEligibleMember) {
+  SkillsTraining::Params p;
+  p.capacity = StepSchedule{{{YearMonth::of(2021, 1), 1.0}}, std::nullopt};
+  p.job_take_up = 0;
+  SkillsTraining model(p);
+  HouseholdStore hh = make_store(3, 2, 30, Health::healthy, Work::migrant);
+  for (auto& w : hh.wage) w = 3000;
+  hh.age[5] = 65;  // too old
+  Month january(hh, 0);
+  model.begin_month(january.ctx);
+  step_all(model, january.ctx, hh);
+  for (std::uint32_t q = 0; q < 5; ++q) {
+    EXPECT_TRUE(hh.person_flags[q] & person_flag::trained) << q;
+    EXPECT_FLOAT_EQ(hh.wage[q], 3300);
+  }
+  EXPECT_FALSE(hh.person_flags[5] & person_flag::trained);
+  EXPECT_DOUBLE_EQ(january.tally.model_cost_yuan(model.slot()), 5 * p.cost_per_trainee);
+}
+
+// Trained unemployed members find work at the extra rate each month (20,000 persons, one month,
+// 4 binomial standard errors); untrained ones are left to the job-loss model.
+TEST(SkillsTraining, TrainedUnemployedFindWorkAtTheExtraRate) {
+  SkillsTraining::Params p;
+  p.extra_reemployment = 0.25;
+  SkillsTraining model(p);
+  HouseholdStore hh = make_store(10000, 2, 30, Health::healthy, Work::local_wage);
+  for (std::size_t q = 0; q < 20000; ++q)
+    hh.person_flags[q] |= person_flag::unemployed | (q < 10000 ? person_flag::trained : 0);
+  Month march(hh, 2);
+  model.begin_month(march.ctx);
+  step_all(model, march.ctx, hh);
+  double found = 0, untrained_found = 0;
+  for (std::size_t q = 0; q < 20000; ++q)
+    (q < 10000 ? found : untrained_found) += !(hh.person_flags[q] & person_flag::unemployed);
+  EXPECT_NEAR(found / 10000, 0.25, 4 * binomial_sd(0.25, 10000));
+  EXPECT_EQ(untrained_found, 0);
+}
+
+}  // namespace
+}  // namespace povsim
