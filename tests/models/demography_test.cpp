@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "models/cause.hpp"
 #include "test_support.hpp"
 
 namespace povsim {
@@ -31,6 +32,11 @@ TEST(Demography, AgesOnceAYearWithGompertzMortality) {
   }
   const double expected = p.gompertz_a * std::exp(p.gompertz_b * 70);
   EXPECT_NEAR(dead / 50000.0, expected, 4 * binomial_sd(expected, 50000));
+  // Households whose earners retired met the ageing shock; alive counts follow the deaths.
+  EXPECT_EQ(hh.last_cause[0], code(Cause::ageing));
+  for (std::size_t h = 0; h < hh.size(); ++h)
+    EXPECT_EQ(hh.alive_members[h], ((hh.person_flags[2 * h] & person_flag::alive) != 0) +
+                                       ((hh.person_flags[2 * h + 1] & person_flag::alive) != 0));
 }
 
 }  // namespace
