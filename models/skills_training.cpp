@@ -1,22 +1,35 @@
 #include "models/skills_training.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace povsim {
 
 void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   namespace pf = person_flag;
+  // Trained unemployed members get a second chance at a job each month, from this model's own
+  // per-person stream. They are rare, so the flags are scanned eight at a time for persons with
+  // both bits (trained is unemployed << 2).
+  static_assert(pf::trained == pf::unemployed << 2);
+  const PersonRange persons = persons_of(hh, range);
+  std::uint8_t* flags = hh.person_flags.data();
+  auto second_chance = [&](std::uint32_t q) {
+    if ((flags[q] & pf::alive) && ctx.stream(kStreamId, q).uniform() < params_.extra_reemployment)
+      flags[q] = static_cast<std::uint8_t>(flags[q] & ~pf::unemployed);
+  };
+  std::uint32_t q0 = persons.begin;
+  for (; q0 + 8 <= persons.end; q0 += 8) {  // whole words only: the next block is another thread's
+    std::uint64_t word;
+    std::memcpy(&word, flags + q0, 8);
+    std::uint64_t both = word & ((word & 0x0202020202020202ull) << 2) & 0x0808080808080808ull;
+    for (; both != 0; both &= both - 1) second_chance(q0 + static_cast<std::uint32_t>(__builtin_ctzll(both)) / 8);
+  }
+  for (; q0 < persons.end; ++q0)
+    if ((flags[q0] & (pf::trained | pf::unemployed)) == (pf::trained | pf::unemployed)) second_chance(q0);
+  if (!ctx.is_january() || capacity_ <= 0) return;
   PaymentBook book = payments(ctx);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     const std::uint32_t first = hh.first_person[h], end = first + hh.persons[h];
-    for (std::uint32_t q = first; q < end; ++q) {
-      const std::uint8_t f = hh.person_flags[q];
-      if (!(f & pf::alive) || !(f & pf::trained) || !(f & pf::unemployed)) continue;
-      // Trained unemployed: a second chance at a job, from this model's own per-person stream.
-      if (ctx.stream(kStreamId, q).uniform() < params_.extra_reemployment)
-        hh.person_flags[q] = static_cast<std::uint8_t>(f & ~pf::unemployed);
-    }
-    if (!ctx.is_january() || capacity_ <= 0) continue;
     float earner_wage = 0;
     int earners = 0;
     for (std::uint32_t q = first; q < end; ++q)
