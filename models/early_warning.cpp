@@ -65,7 +65,7 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     const double income_pc = hh.assessed_income_pc[h];
     const bool low_income = assessed_before && income_pc < threshold_;
     // Catastrophic spending relative to the household's income (at least the line per person).
-    const int persons = hh.persons[h];
+    const int persons = hh.alive_members[h];
     const bool catastrophic =
         hh.medical_ytd[h] > params_.catastrophic_share * std::max(income_pc, ctx.poverty_line) * persons;
     if (flags & hf::monitored) {

@@ -34,7 +34,7 @@ class MarketInteraction final : public Model {
     void visit(V& v) {
       v.flag("enabled", enabled);
       v.number("elasticity", elasticity, Bounds{0.05, 100, "price elasticity of demand"});
-      v.schedule("expansion", expansion, Bounds{0, 100, "output relative to 2020"});
+      v.schedule("expansion", expansion, Bounds{0.01, 100, "output relative to 2020"});
       v.schedule("branding_premium", branding_premium, Bounds{0, 10, "price premium, share"});
       v.number("price_collapse_threshold", price_collapse_threshold, kShare);
     }

@@ -20,7 +20,9 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
       }
       // The wage subsidy of site jobs held and worked this month (the wage itself is paid by the
       // income process).
-      if ((hh.person_flags[q] & pf::site_job) && is_wage_earner(hh.work[q]) && !(hh.person_flags[q] & pf::unemployed))
+      const bool working = is_wage_earner(hh.work[q]) && !(hh.person_flags[q] & pf::unemployed) &&
+                           hh.sick_until[q] <= ctx.step;
+      if ((hh.person_flags[q] & pf::site_job) && working)
         book.pay(hh, h, params_.wage_subsidy_share * hh.wage[q]);
     }
   }

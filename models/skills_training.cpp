@@ -33,7 +33,7 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
     float earner_wage = 0;
     int earners = 0;
     for (std::uint32_t q = first; q < end; ++q)
-      if (is_wage_earner(hh.work[q])) earner_wage += hh.wage[q], ++earners;
+      if (is_wage_earner(hh.work[q]) && (hh.person_flags[q] & pf::alive)) earner_wage += hh.wage[q], ++earners;
     for (std::uint32_t q = first; q < end; ++q) {
       const std::uint8_t f = hh.person_flags[q];
       const Work work = hh.work[q];

@@ -1,6 +1,6 @@
 // Household and person state, struct-of-arrays. A household's members are the contiguous person
-// range [first_person, first_person + persons). Budget: 78 bytes per household plus 11 bytes
-// per person, about 115 bytes for an average household of 3.3 (bytes_per_household(),
+// range [first_person, first_person + persons). Budget: 99 bytes per household plus 11 bytes
+// per person, about 135 bytes for an average household of 3.3 (bytes_per_household(),
 // bytes_per_person(); a test holds the total under the 300-byte ceiling).
 #pragma once
 
@@ -142,8 +142,9 @@ class HouseholdStore {
   std::vector<float> weight;
   // Models (by slot, bit k = scenario model k) that paid the household this assessment year.
   std::vector<std::uint32_t> benefits;
-  // Out-of-pocket medical spending after basic insurance: this month (written by the illness
-  // model every month) and so far this year after all cover (kept by medical assistance), yuan.
+  // Out-of-pocket medical spending after basic insurance, before critical-illness insurance and
+  // medical assistance: this month (written by the illness model every month) and so far this
+  // year (kept by medical assistance), yuan.
   std::vector<float> medical_month;
   std::vector<float> medical_ytd;
   // Per-capita net income at the latest assessment, yuan/person/year (0 before the first); what
