@@ -28,8 +28,14 @@ std::string baseline() { return std::string(POVSIM_SOURCE_DIR) + "/scenarios/bas
 TEST(Cli, HelpDocumentsEveryRunOption) {
   const Result r = cli({"run", "--help"});
   EXPECT_EQ(r.code, 0);
-  for (const char* opt : {"--out", "--households", "--seed", "--threads", "--set", "--quiet", "--no-progress"})
+  for (const char* opt : {"--out", "--households", "--seed", "--threads", "--set", "--quiet", "--no-progress",
+                          "--population", "--persons"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+  const Result p = cli({"population", "--help"});
+  EXPECT_EQ(p.code, 0);
+  for (const char* opt : {"--report", "--targets", "--out", "--population", "--persons", "--households", "--seed",
+                          "--threads", "--set"})
+    EXPECT_NE(p.out.find(opt), std::string::npos) << opt;
   EXPECT_EQ(cli({"--help"}).code, 0);
   EXPECT_EQ(cli({}).code, 2);
 }
