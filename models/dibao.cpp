@@ -14,10 +14,16 @@ void Dibao::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange ran
   PaymentBook book = payments(ctx);
   // Regular benefits change only at the December review, so they are booked one by one in
   // January and repeated in the other months.
-  if (ctx.is_january() || ctx.first_month)
+  if (ctx.is_january() || ctx.first_month || params_.budget_per_household > 0)
     for (std::uint32_t h = range.begin; h < range.end; ++h) book.pay(hh, h, benefit[h]);
   else
     book.repeat_last_month();
+  // A budget factor that changed applies to the benefits from next month (the income process has
+  // paid this month's already).
+  if (budget_ != previous_budget_ && previous_budget_ > 0) {
+    const float rescale = static_cast<float>(budget_ / previous_budget_);
+    for (std::uint32_t h = range.begin; h < range.end; ++h) benefit[h] *= rescale;
+  }
   if (ctx.month.month() == 12) review(ctx, hh, range, book);
 }
 
@@ -56,7 +62,7 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
     const double per_person = std::max(params_.minimum_benefit,
                                        standard_next - params_.withdrawal_rate * std::max(0.0, income_pc));
     hh.flags[h] = enrolled ? (hh.flags[h] | hf::dibao) : (hh.flags[h] & ~hf::dibao);
-    benefit[h] = enrolled ? static_cast<float>(per_person * alive / 12.0) : 0.0f;
+    benefit[h] = enrolled ? static_cast<float>(per_person * alive / 12.0 * budget_) : 0.0f;
   }
 }
 

@@ -39,6 +39,9 @@ class Dibao final : public Model {
     // Reviews from this month on move out households above the standard; before it (the 2021-2025
     // transition period, brief: support kept broadly stable) they keep their benefit unchanged.
     YearMonth exits_from = YearMonth::of(2026, 1);
+    // Annual budget per household in the population, yuan; 0 = none. When it binds, benefits are
+    // cut pro rata (Model::budget_factor) from the next month's payment on.
+    double budget_per_household = 0;
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
@@ -50,9 +53,14 @@ class Dibao final : public Model {
       v.number("minimum_benefit", minimum_benefit, Bounds{0, 1e6, "yuan/person/year"});
       v.flag("year_end_settlement", year_end_settlement);
       v.month("exits_from", exits_from);
+      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
     }
   };
   explicit Dibao(const Params& params) : params_(params) {}
+  void begin_month(const MonthContext& ctx) override {
+    previous_budget_ = budget_;
+    budget_ = budget_factor(ctx, params_.budget_per_household);
+  }
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
 
   // The standard in force in month m for a year whose line is `line`, yuan/person/year.
@@ -61,6 +69,7 @@ class Dibao final : public Model {
  private:
   void review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, PaymentBook& book) const;
   Params params_;
+  double budget_ = 1, previous_budget_ = 1;  // budget factors of this month and the last
 };
 
 }  // namespace povsim

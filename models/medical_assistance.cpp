@@ -6,6 +6,7 @@ namespace povsim {
 
 void MedicalAssistance::begin_month(const MonthContext& ctx) {
   deductible_ = params_.deductible_share * params_.reference_income.at(ctx.month);
+  budget_ = budget_factor(ctx, params_.budget_per_household);
 }
 
 double MedicalAssistance::refund(double ytd, bool covered) const {
@@ -33,7 +34,7 @@ void MedicalAssistance::step(const MonthContext& ctx, HouseholdStore& hh, Househ
     const double before = hh.medical_ytd[h], after = before + bill;
     hh.medical_ytd[h] = static_cast<float>(after);
     if (!covered && after <= plain_deductible) continue;  // the common case: nothing to pay back
-    const double paid = refund(after, covered) - refund(before, covered);
+    const double paid = (refund(after, covered) - refund(before, covered)) * budget_;
     hh.acc_medical[h] -= static_cast<float>(paid);
     hh.savings[h] += static_cast<float>(paid);
     book.pay(hh, h, paid);

@@ -35,6 +35,9 @@ class MedicalAssistance final : public Model {
     double assistance_rate = 0.7;  // share of the remaining bill. Judgement.
     double assistance_cap = 20000;  // yuan per household and year. Judgement.
     bool assist_edge_households = false;  // extend assistance to never-registered households
+    // Annual budget per household in the population, yuan; 0 = none. When it binds, payments are
+    // cut pro rata (Model::budget_factor).
+    double budget_per_household = 0;
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
@@ -46,6 +49,7 @@ class MedicalAssistance final : public Model {
       v.number("assistance_rate", assistance_rate, kShare);
       v.number("assistance_cap", assistance_cap, Bounds{0, 1e8, "yuan/household/year"});
       v.flag("assist_edge_households", assist_edge_households);
+      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
     }
     std::string check() const {
       if (critical_illness_rate + registered_rate_bonus > 1) return "critical_illness_rate + registered_rate_bonus exceeds 1";
@@ -63,6 +67,7 @@ class MedicalAssistance final : public Model {
  private:
   Params params_;
   double deductible_ = 0;  // this year's, yuan per household
+  double budget_ = 1;      // this month's budget factor
 };
 
 }  // namespace povsim

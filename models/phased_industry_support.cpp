@@ -6,10 +6,12 @@ namespace povsim {
 
 void PhasedIndustrySupport::begin_month(const MonthContext& ctx) {
   const StepSchedule* schedules[] = {&params_.low, &params_.medium, &params_.high};
-  bool changed = false;
+  const double budget = budget_factor(ctx, params_.budget_per_household);
+  bool changed = budget != budget_;
+  budget_ = budget;
   for (int d = 1; d <= 3; ++d) {
     const double now = schedules[d - 1]->at(ctx.month);
-    level_[d] = static_cast<float>(now);
+    level_[d] = static_cast<float>(now * budget);
     const double before = schedules[d - 1]->before(ctx.month, ctx.first_month);
     stepped_down_[d] = now < before;
     changed |= now != before;

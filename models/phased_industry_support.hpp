@@ -20,12 +20,16 @@ class PhasedIndustrySupport final : public Model {
     StepSchedule low{{{YearMonth::of(2026, 1), 0.0}}, 1.0};
     StepSchedule medium{{{YearMonth::of(2026, 1), 0.5}, {YearMonth::of(2028, 1), 0.0}}, 1.0};
     StepSchedule high{{{YearMonth::of(2026, 1), 0.8}, {YearMonth::of(2028, 1), 0.5}}, 1.0};
+    // Annual budget per household in the population, yuan; 0 = none. When it binds, payments are
+    // cut pro rata (Model::budget_factor).
+    double budget_per_household = 0;
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
       v.schedule("low_dependence", low, Bounds{0, 10, "level relative to 2020"});
       v.schedule("medium_dependence", medium, Bounds{0, 10, "level relative to 2020"});
       v.schedule("high_dependence", high, Bounds{0, 10, "level relative to 2020"});
+      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
     }
   };
   explicit PhasedIndustrySupport(const Params& params) : params_(params) {}
@@ -37,6 +41,7 @@ class PhasedIndustrySupport final : public Model {
   std::array<float, 4> level_{};         // by Dependence; none stays 0
   std::array<bool, 4> stepped_down_{};  // level fell this month
   bool changed_ = true;                  // some level changed this month
+  double budget_ = 1;                    // this month's budget factor
 };
 
 }  // namespace povsim

@@ -23,7 +23,7 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
       const bool working = is_wage_earner(hh.work[q]) && !(hh.person_flags[q] & pf::unemployed) &&
                            hh.sick_until[q] <= ctx.step;
       if ((hh.person_flags[q] & pf::site_job) && working)
-        book.pay(hh, h, params_.wage_subsidy_share * hh.wage[q]);
+        book.pay(hh, h, params_.wage_subsidy_share * hh.wage[q] * budget_);
     }
   }
 }

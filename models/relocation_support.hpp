@@ -18,21 +18,29 @@ class RelocationSupport final : public Model {
     StepSchedule job_take_up{{{YearMonth::of(2021, 1), 0.03}}, std::nullopt};
     double site_wage = 1800;          // yuan/month. Judgement.
     double wage_subsidy_share = 0.3;  // share of site wages the government pays. Judgement.
+    // Annual budget per household in the population, yuan; 0 = none. When it binds, the subsidies
+    // and the January hiring are cut pro rata (Model::budget_factor); site wages stay the same.
+    double budget_per_household = 0;
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
       v.schedule("job_take_up", job_take_up, kProbability);
       v.number("site_wage", site_wage, Bounds{0, 1e6, "yuan/month"});
       v.number("wage_subsidy_share", wage_subsidy_share, kShare);
+      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
     }
   };
   explicit RelocationSupport(const Params& params) : params_(params) {}
-  void begin_month(const MonthContext& ctx) override { take_up_ = params_.job_take_up.at(ctx.month); }
+  void begin_month(const MonthContext& ctx) override {
+    budget_ = budget_factor(ctx, params_.budget_per_household);
+    take_up_ = params_.job_take_up.at(ctx.month) * budget_;
+  }
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
 
  private:
   Params params_;
   double take_up_ = 0;
+  double budget_ = 1;
 };
 
 }  // namespace povsim

@@ -5,7 +5,8 @@
 namespace povsim {
 
 void RuralPension::begin_month(const MonthContext& ctx) {
-  const float amount = static_cast<float>(params_.monthly_amount.at(ctx.month) + params_.local_top_up);
+  const double budget = budget_factor(ctx, params_.budget_per_household);
+  const float amount = static_cast<float>((params_.monthly_amount.at(ctx.month) + params_.local_top_up) * budget);
   amount_changed_ = amount != amount_;
   amount_ = amount;
 }

@@ -21,12 +21,16 @@ class RuralPension final : public Model {
                                  {YearMonth::of(2025, 1), 143}},
                                 std::nullopt};
     double local_top_up = 0;  // yuan/month per person paid by local governments on top
+    // Annual budget per household in the population, yuan; 0 = none. When it binds, payments are
+    // cut pro rata (Model::budget_factor).
+    double budget_per_household = 0;
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
       v.integer("eligibility_age", eligibility_age, 0, 120);
       v.schedule("monthly_amount", monthly_amount, Bounds{0, 1e6, "yuan/month per person"});
       v.number("local_top_up", local_top_up, Bounds{0, 1e6, "yuan/month per person"});
+      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
     }
   };
   explicit RuralPension(const Params& params) : params_(params) {}

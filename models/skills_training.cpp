@@ -1,9 +1,50 @@
 #include "models/skills_training.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
+
 #include <algorithm>
 #include <cstring>
 
 namespace povsim {
+
+bool SkillsTraining::eligible(const HouseholdStore& hh, std::uint32_t q) {
+  namespace pf = person_flag;
+  const std::uint8_t f = hh.person_flags[q];
+  const Work work = hh.work[q];
+  return (f & pf::alive) && !(f & pf::trained) && hh.age[q] >= 16 && hh.age[q] < 60 && hh.health[q] != Health::disabled &&
+         (is_wage_earner(work) || work == Work::farming || work == Work::not_working);
+}
+
+// January, under a budget: the expected cost of this year's training (eligible members, weighted,
+// times the capacity - twice for the unemployed - times the cost per trainee) against the budget;
+// the capacity is cut pro rata when it does not fit. Integer sums: the same for any thread count.
+void SkillsTraining::prepare(const MonthContext& ctx, const HouseholdStore& hh) {
+  if (!(ctx.is_january() || ctx.first_month)) return;
+  capacity_ = params_.capacity.at(ctx.month);
+  if (params_.budget_per_household <= 0 || capacity_ <= 0) return;
+  struct Sums {
+    std::int64_t households = 0, trainee_units = 0;  // weight units; unemployed count twice
+  };
+  const Sums sums = tbb::parallel_reduce(
+      tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(hh.size()), 1 << 14), Sums{},
+      [&](const tbb::blocked_range<std::uint32_t>& r, Sums acc) {
+        for (std::uint32_t h = r.begin(); h < r.end(); ++h) {
+          const std::int64_t w = weight_units(hh.weight[h]);
+          acc.households += w;
+          for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q)
+            if (eligible(hh, q)) acc.trainee_units += w * ((hh.person_flags[q] & person_flag::unemployed) ? 2 : 1);
+        }
+        return acc;
+      },
+      [](Sums a, const Sums& b) {
+        a.households += b.households, a.trainee_units += b.trainee_units;
+        return a;
+      });
+  const double expected = capacity_ * params_.cost_per_trainee * static_cast<double>(sums.trainee_units) / kWeightUnit;
+  const double budget = params_.budget_per_household * static_cast<double>(sums.households) / kWeightUnit;
+  if (expected > budget) capacity_ *= budget / expected;
+}
 
 void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   namespace pf = person_flag;
@@ -11,6 +52,7 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
   // per-person stream. They are rare, so the flags are scanned eight at a time for persons with
   // both bits (trained is unemployed << 2).
   static_assert(pf::trained == pf::unemployed << 2);
+  PaymentBook book = payments(ctx);  // books 0 outside January: this month's spending is then 0
   const PersonRange persons = persons_of(hh, range);
   std::uint8_t* flags = hh.person_flags.data();
   auto second_chance = [&](std::uint32_t q) {
@@ -27,7 +69,6 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
   for (; q0 < persons.end; ++q0)
     if ((flags[q0] & (pf::trained | pf::unemployed)) == (pf::trained | pf::unemployed)) second_chance(q0);
   if (!ctx.is_january() || capacity_ <= 0) return;
-  PaymentBook book = payments(ctx);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     const std::uint32_t first = hh.first_person[h], end = first + hh.persons[h];
     float earner_wage = 0;
@@ -37,10 +78,7 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
     for (std::uint32_t q = first; q < end; ++q) {
       const std::uint8_t f = hh.person_flags[q];
       const Work work = hh.work[q];
-      const bool eligible = (f & pf::alive) && !(f & pf::trained) && hh.age[q] >= 16 && hh.age[q] < 60 &&
-                            hh.health[q] != Health::disabled &&
-                            (is_wage_earner(work) || work == Work::farming || work == Work::not_working);
-      if (!eligible) continue;
+      if (!eligible(hh, q)) continue;
       Stream s = ctx.stream(substream(kStreamId, 1), q);
       const double p = std::min(1.0, capacity_ * ((f & pf::unemployed) ? 2.0 : 1.0));
       if (s.uniform() >= p) continue;

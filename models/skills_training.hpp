@@ -24,6 +24,9 @@ class SkillsTraining final : public Model {
     double starting_wage = 2000;  // yuan/month
     double extra_reemployment = 0.10;  // extra monthly job-finding chance of trained unemployed. Judgement.
     double cost_per_trainee = 1500;    // yuan. Judgement.
+    // Annual budget per household in the population, yuan; 0 = none. When the year's expected
+    // training cost exceeds it, the capacity is cut pro rata.
+    double budget_per_household = 0;
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
@@ -33,11 +36,14 @@ class SkillsTraining final : public Model {
       v.number("starting_wage", starting_wage, Bounds{0, 1e6, "yuan/month"});
       v.number("extra_reemployment", extra_reemployment, kProbability);
       v.number("cost_per_trainee", cost_per_trainee, Bounds{0, 1e7, "yuan"});
+      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
     }
   };
   explicit SkillsTraining(const Params& params) : params_(params) {}
-  void begin_month(const MonthContext& ctx) override { capacity_ = params_.capacity.at(ctx.month); }
+  void prepare(const MonthContext& ctx, const HouseholdStore& hh) override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+  // Whether member q may be trained this January.
+  static bool eligible(const HouseholdStore& hh, std::uint32_t q);
 
  private:
   Params params_;

@@ -17,10 +17,14 @@ namespace povsim {
 struct ProgrammeLevels {
   bool enabled = true;
   StepSchedule levels;  // relative to 2020; initial 1
+  // Annual budget per household in the population, yuan; 0 = none. When it binds, payments are
+  // cut pro rata (Model::budget_factor).
+  double budget_per_household = 0;
   template <class V>
   void visit(V& v) {
     v.flag("enabled", enabled);
     v.schedule("levels", levels, Bounds{0, 1, "level relative to 2020"});
+    v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
   }
   // A programme that has ended cannot restart (its recipients are gone).
   std::string check() const {
@@ -36,9 +40,12 @@ struct ProgrammeLevels {
 class TransferProgramme : public Model {
  public:
   TransferProgramme(Programme programme, const ProgrammeLevels& params) : programme_(programme), params_(params) {}
+  // A binding budget acts like a level cut (it is one for the recipients), pro rata.
   void begin_month(const MonthContext& ctx) override {
-    const double before = params_.levels.before(ctx.month, ctx.first_month);
-    const double now = params_.levels.at(ctx.month);
+    const double budget = budget_factor(ctx, params_.budget_per_household);
+    const double before = params_.levels.before(ctx.month, ctx.first_month) * budget_;
+    const double now = params_.levels.at(ctx.month) * budget;
+    budget_ = budget;
     ratio_ = before > 0 ? static_cast<float>(now / before) : 1.0f;
   }
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override {
@@ -61,6 +68,7 @@ class TransferProgramme : public Model {
   Programme programme_;
   ProgrammeLevels params_;
   float ratio_ = 1.0f;
+  double budget_ = 1.0;  // budget factor in force
 };
 
 }  // namespace povsim

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
@@ -13,6 +14,13 @@
 #include "sim/rng.hpp"
 
 namespace povsim {
+
+// What each policy (by model slot) has spent, for annual budgets: yuan, weighted.
+struct PolicySpending {
+  std::array<double, kMaxModels> this_year{};   // paid this assessment year before this month
+  std::array<double, kMaxModels> last_month{};  // paid last month
+  double households = 0;                        // weighted households in the population
+};
 
 // Everything a model may know about the month being simulated. Models get configuration from
 // their own Params (fixed at construction) and everything else from here: no globals.
@@ -27,6 +35,7 @@ struct MonthContext {
   YearTally* tally = nullptr;
   double poverty_line = 0;       // this year's line, yuan/person/year
   double next_poverty_line = 0;  // next year's, for reviews in December that set next year's benefits
+  const PolicySpending* spending = nullptr;  // null in tests that do not account
 
   bool is_january() const { return month.month() == 1; }
   Stream stream(std::uint32_t model_stream, std::uint32_t entity) const {
@@ -142,6 +151,23 @@ class Model {
   // The book a policy records its payments in during one step.
   PaymentBook payments(const MonthContext& ctx) const { return PaymentBook(ctx, slot_); }
 
+  // Annual budgets (budget_per_household yuan a year per household in the population; 0: none).
+  // When one binds, the priority rule is pro rata: every payment of the policy this month is
+  // scaled by the same factor, what is left of the year's budget spread evenly over the months
+  // left, divided by what the policy would pay unconstrained (estimated from last month's
+  // spending and factor). Call from begin_month; returns the factor in [0, 1].
+  double budget_factor(const MonthContext& ctx, double budget_per_household) {
+    double factor = 1.0;
+    if (budget_per_household > 0 && ctx.spending) {
+      const double left = budget_per_household * ctx.spending->households - ctx.spending->this_year[slot_];
+      const double unconstrained = last_factor_ > 0 ? ctx.spending->last_month[slot_] / last_factor_ : 0.0;
+      const int months_left = 13 - ctx.month.month();
+      if (unconstrained > 0) factor = std::clamp(left / months_left / unconstrained, 0.0, 1.0);
+    }
+    last_factor_ = factor;
+    return factor;
+  }
+
   // Once a month, before any household is stepped, on one thread: schedule look-ups and draws
   // shared by a whole county (computed for every county, so every MPI rank gets the same).
   virtual void begin_month(const MonthContext& /*ctx*/) {}
@@ -157,6 +183,7 @@ class Model {
 
  private:
   std::uint32_t slot_ = 0;
+  double last_factor_ = 1.0;
 };
 
 // Builds the initial household population (synthetic, or later read from microdata).

@@ -108,6 +108,8 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
     const std::uint32_t blocks = (n + block - 1) / block;
     std::vector<YearTally> block_tallies(blocks);
     auto& tallies = results.tallies.emplace_back();
+    PolicySpending spending;  // for budgets: what each policy paid, from the blocks' tallies
+    for (std::size_t h = 0; h < hh.size(); ++h) spending.households += hh.weight[h];
 
     for (int step = 0; step < run.months(); ++step) {
       MonthContext ctx;
@@ -118,6 +120,8 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
       ctx.counties = &hh.counties;
       ctx.poverty_line = run.poverty_line.line_for(ctx.month.year());
       ctx.next_poverty_line = run.poverty_line.line_for(ctx.month.year() + 1);
+      if (ctx.is_january()) spending.this_year.fill(0.0);
+      ctx.spending = &spending;
       for (const auto& m : scenario.models) m->begin_month(ctx);
       arena.execute([&] {
         for (const auto& m : scenario.models) m->prepare(ctx, hh);
@@ -137,6 +141,13 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
           }
         });
       });
+      for (std::size_t m = 0; m < scenario.models.size(); ++m) {
+        Int128 month_fen = 0;
+        for (const auto& t : block_tallies) month_fen += t.model_cost_last_month[m];
+        const double yuan = static_cast<double>(month_fen) / (100.0 * kWeightUnit);
+        spending.last_month[m] = yuan;
+        spending.this_year[m] += yuan;
+      }
       if (assess) {
         YearTally year;
         for (const auto& t : block_tallies) year += t;

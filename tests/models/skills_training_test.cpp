@@ -20,7 +20,7 @@ TEST(SkillsTraining, FullCapacityTrainsEveryEligibleMember) {
   for (auto& w : hh.wage) w = 3000;
   hh.age[5] = 65;  // too old
   Month january(hh, 0);
-  model.begin_month(january.ctx);
+  model.prepare(january.ctx, hh);
   step_all(model, january.ctx, hh);
   for (std::uint32_t q = 0; q < 5; ++q) {
     EXPECT_TRUE(hh.person_flags[q] & person_flag::trained) << q;

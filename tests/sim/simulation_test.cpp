@@ -79,6 +79,40 @@ TEST(Weights, ScaleEveryCountAndLeaveRatesUnchanged) {
   EXPECT_TRUE(rates_differ);
 }
 
+// Annual budgets: with a budget of half what a policy spends unconstrained, the policy spends at
+// most its budget in every year after the first (the first month of a run is paid in full, so the
+// first year may exceed by a month's spending), and most of it (the cut is pro rata, not a stop).
+// Medical assistance's and relocation support's spending varies from month to month (bills,
+// sickness, unemployment) and the factor is set from last month's, so their caps hold to within
+// 2 %; skills training cuts its capacity to the expected cost, so its cap holds in expectation
+// (about 350 trainees here: 3 binomial sd is 15 %); the others' payments are steady and it holds
+// exactly.
+TEST(Budgets, BindingBudgetsCapEachPolicysYearlySpending) {
+  const std::vector<std::string> small = {"population.households=20000", "horizon.end=2024-12"};
+  const auto unconstrained = run(baseline(), small, 2).tallies[0];
+  const Scenario s = load_scenario(baseline(), small, make_default_registry());
+  for (const char* policy : {"rural_pension", "medical_assistance", "dibao", "public_welfare_posts",
+                             "phased_industry_support", "relocation_support", "skills_training"}) {
+    std::size_t slot = 0;
+    while (s.model_paths[slot] != std::string("policies.") + policy) ++slot;
+    const double free_cost = unconstrained[2].model_cost_yuan(static_cast<int>(slot));  // 2023
+    ASSERT_GT(free_cost, 0) << policy;
+    const double budget = 0.5 * free_cost;  // yuan/year for 20,000 households
+    std::vector<std::string> with_budget = small;
+    with_budget.push_back(std::string("policies.") + policy + ".budget_per_household=" + std::to_string(budget / 20000));
+    const auto capped = run(baseline(), with_budget, 2).tallies[0];
+    for (std::size_t y = 1; y < capped.size(); ++y) {
+      const double cost = capped[y].model_cost_yuan(static_cast<int>(slot));
+      const std::string name = policy;
+      const double slack = name == "skills_training"                                     ? 1.15
+                           : name == "medical_assistance" || name == "relocation_support" ? 1.02
+                                                                                           : 1.001;
+      EXPECT_LE(cost, budget * slack) << policy << " year " << y;
+      EXPECT_GE(cost, budget * 0.7) << policy << " year " << y;
+    }
+  }
+}
+
 TEST(Determinism, IndependentOfBlockSize) {
   const std::vector<std::string> small = {"population.households=20000", "horizon.end=2023-12"};
   const Outcome a = run(baseline(), small, 2, 4096);
