@@ -7,6 +7,11 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
   PaymentBook book = payments(ctx);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     if (!(hh.flags[h] & household_flag::relocated)) continue;
+    if (services_ > 0) {
+      const double value = services_ * hh.alive_members[h];
+      hh.acc_transfer[h] += static_cast<float>(value);
+      book.pay(hh, h, value);
+    }
     const std::uint32_t first = hh.first_person[h], end = first + hh.persons[h];
     for (std::uint32_t q = first; q < end; ++q) {
       const std::uint8_t f = hh.person_flags[q];

@@ -1,6 +1,8 @@
 // Follow-up support for relocated households: jobs created at resettlement sites (workshops,
 // public services) go to working-age members of relocated households who farm or are out of
-// work, at a site wage part of which the government pays (a wage subsidy, the policy's cost).
+// work, at a site wage part of which the government pays (a wage subsidy, the policy's cost); and
+// services at the sites (childcare, elderly care, community services) worth a yearly amount per
+// member of a relocated household, counted as a transfer.
 #pragma once
 
 #include "sim/model.hpp"
@@ -18,6 +20,9 @@ class RelocationSupport final : public Model {
     StepSchedule job_take_up{{{YearMonth::of(2021, 1), 0.03}}, std::nullopt};
     double site_wage = 1800;          // yuan/month. Judgement.
     double wage_subsidy_share = 0.3;  // share of site wages the government pays. Judgement.
+    // Services at the sites, yuan/person/year, from each date. Default none (judgement: the
+    // brief says services lack staff).
+    StepSchedule services{{}, 0.0};
     // Annual budget per household in the population, yuan; 0 = none. When it binds, the subsidies
     // and the January hiring are cut pro rata (Model::budget_factor); site wages stay the same.
     double budget_per_household = 0;
@@ -27,6 +32,7 @@ class RelocationSupport final : public Model {
       v.schedule("job_take_up", job_take_up, kProbability);
       v.number("site_wage", site_wage, Bounds{0, 1e6, "yuan/month"});
       v.number("wage_subsidy_share", wage_subsidy_share, kShare);
+      v.schedule("services", services, Bounds{0, 1e6, "yuan/person/year"});
       v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
     }
   };
@@ -34,12 +40,14 @@ class RelocationSupport final : public Model {
   void begin_month(const MonthContext& ctx) override {
     budget_ = budget_factor(ctx, params_.budget_per_household);
     take_up_ = params_.job_take_up.at(ctx.month) * budget_;
+    services_ = params_.services.at(ctx.month) * budget_ / 12.0;  // yuan/person this month
   }
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
 
  private:
   Params params_;
   double take_up_ = 0;
+  double services_ = 0;
   double budget_ = 1;
 };
 

@@ -32,5 +32,22 @@ TEST(RelocationSupport, SiteJobsForRelocatedFarmersAndTheirWageSubsidy) {
   EXPECT_NEAR(cost, 2 * 2 * p.wage_subsidy_share * p.site_wage, 1e-6);
 }
 
+// Services: each living member of a relocated household receives services worth the scheduled
+// yearly amount, a twelfth a month, counted as a transfer and as the policy's cost.
+TEST(RelocationSupport, ServicesReachEveryMemberOfRelocatedHouseholds) {
+  RelocationSupport::Params p;
+  p.job_take_up = StepSchedule{{{YearMonth::of(2021, 1), 0.0}}, std::nullopt};
+  p.services = StepSchedule{{{YearMonth::of(2021, 1), 1200.0}}, 0.0};
+  RelocationSupport model(p);
+  HouseholdStore hh = make_store(2, 3, 40, Health::healthy, Work::farming);
+  hh.flags[1] |= household_flag::relocated;
+  Month month(hh, 0);
+  model.begin_month(month.ctx);
+  step_all(model, month.ctx, hh);
+  EXPECT_FLOAT_EQ(hh.acc_transfer[1], 3 * 100);
+  EXPECT_FLOAT_EQ(hh.acc_transfer[0], 0);
+  EXPECT_NEAR(month.tally.model_cost_yuan(model.slot()), 300, 1e-9);
+}
+
 }  // namespace
 }  // namespace povsim
