@@ -7,13 +7,16 @@ namespace povsim {
 void MedicalAssistance::begin_month(const MonthContext& ctx) {
   deductible_ = params_.deductible_share * params_.reference_income.at(ctx.month);
   budget_ = budget_factor(ctx, params_.budget_per_household);
+  if (ctx.first_month) first_line_ = ctx.poverty_line;
+  const double price_index = params_.index_cap_to_prices && first_line_ > 0 ? ctx.poverty_line / first_line_ : 1.0;
+  cap_ = params_.assistance_cap * price_index;
 }
 
 double MedicalAssistance::refund(double ytd, bool covered) const {
   const double deductible = deductible_ * (covered ? params_.registered_deductible_factor : 1.0);
   const double rate = params_.critical_illness_rate + (covered ? params_.registered_rate_bonus : 0.0);
   const double insured = rate * std::max(0.0, ytd - deductible);
-  const double assisted = covered ? std::min(params_.assistance_cap, params_.assistance_rate * (ytd - insured)) : 0.0;
+  const double assisted = covered ? std::min(cap_, params_.assistance_rate * (ytd - insured)) : 0.0;
   return insured + assisted;
 }
 

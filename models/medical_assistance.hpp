@@ -33,7 +33,9 @@ class MedicalAssistance final : public Model {
     double registered_deductible_factor = 0.5;
     double registered_rate_bonus = 0.05;
     double assistance_rate = 0.7;  // share of the remaining bill. Judgement.
-    double assistance_cap = 20000;  // yuan per household and year. Judgement.
+    double assistance_cap = 20000;  // yuan per household and year, at 2021 prices. Judgement.
+    // Index the cap to prices: it grows with the scenario's price path (the poverty line's index).
+    bool index_cap_to_prices = true;
     bool assist_edge_households = false;  // extend assistance to never-registered households
     // Annual budget per household in the population, yuan; 0 = none. When it binds, payments are
     // cut pro rata (Model::budget_factor).
@@ -48,6 +50,7 @@ class MedicalAssistance final : public Model {
       v.number("registered_rate_bonus", registered_rate_bonus, kShare);
       v.number("assistance_rate", assistance_rate, kShare);
       v.number("assistance_cap", assistance_cap, Bounds{0, 1e8, "yuan/household/year"});
+      v.flag("index_cap_to_prices", index_cap_to_prices);
       v.flag("assist_edge_households", assist_edge_households);
       v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
     }
@@ -68,6 +71,8 @@ class MedicalAssistance final : public Model {
   Params params_;
   double deductible_ = 0;  // this year's, yuan per household
   double budget_ = 1;      // this month's budget factor
+  double cap_ = 0;         // this year's assistance cap, yuan per household
+  double first_line_ = 0;  // the poverty line of the first year, the price index's base
 };
 
 }  // namespace povsim

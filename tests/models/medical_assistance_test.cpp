@@ -63,5 +63,20 @@ TEST(MedicalAssistance, DeductibleAndCapArePerYear) {
   EXPECT_FLOAT_EQ(before - hh.acc_medical[0], 1000);
 }
 
+// Standards indexed to prices: when the line (the price index) is 10 % higher than in the first
+// year, so is the assistance cap.
+TEST(MedicalAssistance, CapFollowsThePriceIndex) {
+  MedicalAssistance model(simple());  // cap 1,000 at first-year prices
+  HouseholdStore hh = make_store(1, 1, 50, Health::healthy, Work::farming);
+  Month first(hh, 0);
+  model.begin_month(first.ctx);
+  Month later(hh, 24);
+  later.ctx.poverty_line = 4400;
+  model.begin_month(later.ctx);
+  hh.medical_month[0] = 4000;  // below the covered deductible: assistance 0.5 x 4,000, capped
+  step_all(model, later.ctx, hh);
+  EXPECT_FLOAT_EQ(-hh.acc_medical[0], 1100);
+}
+
 }  // namespace
 }  // namespace povsim
