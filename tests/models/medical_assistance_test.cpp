@@ -73,9 +73,9 @@ TEST(MedicalAssistance, CapFollowsThePriceIndex) {
   Month later(hh, 24);
   later.ctx.poverty_line = 4400;
   model.begin_month(later.ctx);
-  hh.medical_month[0] = 4000;  // below the covered deductible: assistance 0.5 x 4,000, capped
+  hh.medical_month[0] = 4000;  // insured 0.6 x (4,000 - 2,500) = 900; assistance min(cap, 0.5 x 3,100)
   step_all(model, later.ctx, hh);
-  EXPECT_FLOAT_EQ(-hh.acc_medical[0], 1100);
+  EXPECT_FLOAT_EQ(-hh.acc_medical[0], 900 + 1100);  // 900 + 1,000 without the index
 }
 
 }  // namespace
