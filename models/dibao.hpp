@@ -57,9 +57,12 @@ class Dibao final : public Model {
     }
   };
   explicit Dibao(const Params& params) : params_(params) {}
+  // Benefits carry the factor from the month after it is set (the income process pays them before
+  // this model steps), so last month's payments were made at the factor of two months ago.
   void begin_month(const MonthContext& ctx) override {
+    const double paid_at = previous_budget_;
     previous_budget_ = budget_;
-    budget_ = budget_factor(ctx, params_.budget_per_household);
+    budget_ = budget_factor(ctx, params_.budget_per_household, paid_at);
   }
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
 

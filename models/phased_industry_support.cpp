@@ -8,12 +8,14 @@ void PhasedIndustrySupport::begin_month(const MonthContext& ctx) {
   const StepSchedule* schedules[] = {&params_.low, &params_.medium, &params_.high};
   const double budget = budget_factor(ctx, params_.budget_per_household);
   bool changed = budget != budget_;
+  const double previous_budget = budget_;
   budget_ = budget;
   for (int d = 1; d <= 3; ++d) {
     const double now = schedules[d - 1]->at(ctx.month);
     level_[d] = static_cast<float>(now * budget);
     const double before = schedules[d - 1]->before(ctx.month, ctx.first_month);
-    stepped_down_[d] = now < before;
+    // A binding budget cuts like a level step: both are subsidy withdrawal for the recipients.
+    stepped_down_[d] = now * budget < before * previous_budget;
     changed |= now != before;
   }
   changed_ = changed;

@@ -155,14 +155,20 @@ class Model {
   // When one binds, the priority rule is pro rata: every payment of the policy this month is
   // scaled by the same factor, what is left of the year's budget spread evenly over the months
   // left, divided by what the policy would pay unconstrained (estimated from last month's
-  // spending and factor). Call from begin_month; returns the factor in [0, 1].
-  double budget_factor(const MonthContext& ctx, double budget_per_household) {
+  // spending and the factor it was paid at). Call once a month from begin_month; returns the factor
+  // in [0, 1]. `paid_at` is the factor last month's payments were made at, for a policy whose
+  // payments follow its factor with a lag (default: last month's factor). Until a month's
+  // spending has been seen the factor is 1; once the budget is spent it is 0.
+  double budget_factor(const MonthContext& ctx, double budget_per_household, double paid_at = -1) {
     double factor = 1.0;
     if (budget_per_household > 0 && ctx.spending) {
+      if (paid_at < 0) paid_at = last_factor_;
+      // The last estimate is kept while payments are cut to nothing (nothing to estimate from).
+      if (paid_at > 0 && ctx.spending->last_month[slot_] > 0) unconstrained_ = ctx.spending->last_month[slot_] / paid_at;
       const double left = budget_per_household * ctx.spending->households - ctx.spending->this_year[slot_];
-      const double unconstrained = last_factor_ > 0 ? ctx.spending->last_month[slot_] / last_factor_ : 0.0;
       const int months_left = 13 - ctx.month.month();
-      if (unconstrained > 0) factor = std::clamp(left / months_left / unconstrained, 0.0, 1.0);
+      if (left <= 0) factor = 0.0;
+      else if (unconstrained_ > 0) factor = std::min(1.0, left / months_left / unconstrained_);
     }
     last_factor_ = factor;
     return factor;
@@ -184,6 +190,7 @@ class Model {
  private:
   std::uint32_t slot_ = 0;
   double last_factor_ = 1.0;
+  double unconstrained_ = 0;  // estimated monthly spending without a budget, yuan
 };
 
 // Builds the initial household population (synthetic, or later read from microdata).
