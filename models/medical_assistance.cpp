@@ -25,6 +25,9 @@ void MedicalAssistance::step(const MonthContext& ctx, HouseholdStore& hh, Househ
   const std::uint8_t covered_flags =
       hf::lifted | hf::monitored | (params_.assist_edge_households ? hf::edge : std::uint8_t{0});
   const double plain_deductible = deductible_;  // households without extra cover pay nothing back below it
+  // Below the covered households' deductible and cap, the refund is just assistance on the bill.
+  const double covered_deductible = deductible_ * params_.registered_deductible_factor;
+  const double uncapped_below = std::min(covered_deductible, cap_ / std::max(params_.assistance_rate, 1e-300));
   PaymentBook book = payments(ctx);
   if (ctx.is_january())
     for (std::uint32_t h = range.begin; h < range.end; ++h) hh.medical_ytd[h] = 0;
@@ -37,7 +40,9 @@ void MedicalAssistance::step(const MonthContext& ctx, HouseholdStore& hh, Househ
     const double before = hh.medical_ytd[h], after = before + bill;
     hh.medical_ytd[h] = static_cast<float>(after);
     if (!covered && after <= plain_deductible) continue;  // the common case: nothing to pay back
-    const double paid = (refund(after, covered) - refund(before, covered)) * budget_;
+    const double paid = (covered && after <= uncapped_below ? params_.assistance_rate * bill
+                                                            : refund(after, covered) - refund(before, covered)) *
+                        budget_;
     hh.acc_medical[h] -= static_cast<float>(paid);
     hh.savings[h] += static_cast<float>(paid);
     book.pay(hh, h, paid);

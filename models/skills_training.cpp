@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "sim/rare_events.hpp"
+
 namespace povsim {
 
 bool SkillsTraining::eligible(const HouseholdStore& hh, std::uint32_t q) {
@@ -69,30 +71,35 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
   for (; q0 < persons.end; ++q0)
     if ((flags[q0] & (pf::trained | pf::unemployed)) == (pf::trained | pf::unemployed)) second_chance(q0);
   if (!ctx.is_january() || capacity_ <= 0) return;
-  for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    const std::uint32_t first = hh.first_person[h], end = first + hh.persons[h];
-    float earner_wage = 0;
-    int earners = 0;
-    for (std::uint32_t q = first; q < end; ++q)
-      if (is_wage_earner(hh.work[q]) && (hh.person_flags[q] & pf::alive)) earner_wage += hh.wage[q], ++earners;
-    for (std::uint32_t q = first; q < end; ++q) {
-      const std::uint8_t f = hh.person_flags[q];
-      const Work work = hh.work[q];
-      if (!eligible(hh, q)) continue;
-      Stream s = ctx.stream(substream(kStreamId, 1), q);
-      const double p = std::min(1.0, capacity_ * ((f & pf::unemployed) ? 2.0 : 1.0));
-      if (s.uniform() >= p) continue;
-      hh.person_flags[q] = f | pf::trained;
-      book.pay(hh, h, params_.cost_per_trainee);
-      if (is_wage_earner(work)) {
-        hh.wage[q] *= static_cast<float>(1.0 + params_.wage_premium);
-      } else if (s.uniform() < params_.job_take_up) {
-        hh.work[q] = Work::local_wage;
-        const double wage = std::max(params_.starting_wage, earners ? double(earner_wage) / earners : 0.0);
-        hh.wage[q] = static_cast<float>(wage * (1.0 + params_.wage_premium));
-      }
+  // Who is trained: a rare event for each eligible member (probability capacity, twice for the
+  // unemployed), drawn by thinning so that the few trainees cost a draw each rather than everyone.
+  const double unemployed_p = std::min(1.0, 2.0 * capacity_), other_p = std::min(1.0, capacity_);
+  const RareEvents trainees(ctx, substream(kStreamId, 1), unemployed_p);
+  const double rate = RareEvents::candidate_rate(unemployed_p);
+  const Bernoulli accept_unemployed = RareEvents::acceptance(unemployed_p, rate);
+  const Bernoulli accept_other = RareEvents::acceptance(other_p, rate);
+  HouseholdCursor household_of(hh, range);  // candidates come in increasing order
+  trainees.for_each_candidate(persons, [&](std::uint32_t q, std::uint32_t raw) {
+    if (!eligible(hh, q)) return;
+    const std::uint8_t f = hh.person_flags[q];
+    if (!((f & pf::unemployed) ? accept_unemployed : accept_other)(raw)) return;
+    const std::uint32_t h = household_of(q);
+    hh.person_flags[q] = f | pf::trained;
+    book.pay(hh, h, params_.cost_per_trainee);
+    const Work work = hh.work[q];
+    if (is_wage_earner(work)) {
+      hh.wage[q] *= static_cast<float>(1.0 + params_.wage_premium);
+    } else if (ctx.stream(substream(kStreamId, 2), q).uniform() < params_.job_take_up) {
+      // A new wage job at the household's mean earner wage, at least the starting wage.
+      double earner_wage = 0;
+      int earners = 0;
+      for (std::uint32_t m = hh.first_person[h]; m < hh.first_person[h] + hh.persons[h]; ++m)
+        if (is_wage_earner(hh.work[m]) && (hh.person_flags[m] & pf::alive)) earner_wage += hh.wage[m], ++earners;
+      hh.work[q] = Work::local_wage;
+      const double wage = std::max(params_.starting_wage, earners ? earner_wage / earners : 0.0);
+      hh.wage[q] = static_cast<float>(wage * (1.0 + params_.wage_premium));
     }
-  }
+  });
 }
 
 }  // namespace povsim

@@ -30,6 +30,23 @@ TEST(SkillsTraining, FullCapacityTrainsEveryEligibleMember) {
   EXPECT_DOUBLE_EQ(january.tally.model_cost_yuan(model.slot()), 5 * p.cost_per_trainee);
 }
 
+// The capacity is the yearly training probability of an eligible member, twice for the unemployed:
+// 20,000 farmers and 20,000 unemployed earners, capacity 0.05; tolerance 4 binomial sd.
+TEST(SkillsTraining, CapacityIsTheTrainingProbability) {
+  SkillsTraining::Params p;
+  p.capacity = StepSchedule{{{YearMonth::of(2021, 1), 0.05}}, std::nullopt};
+  SkillsTraining model(p);
+  HouseholdStore hh = make_store(20000, 2, 30, Health::healthy, Work::farming);
+  for (std::size_t q = 1; q < 40000; q += 2) hh.work[q] = Work::migrant, hh.person_flags[q] |= person_flag::unemployed;
+  Month january(hh, 0);
+  model.prepare(january.ctx, hh);
+  step_all(model, january.ctx, hh);
+  double farmers = 0, unemployed = 0;
+  for (std::size_t q = 0; q < 40000; ++q) ((q % 2) ? unemployed : farmers) += (hh.person_flags[q] & person_flag::trained) != 0;
+  EXPECT_NEAR(farmers / 20000, 0.05, 4 * binomial_sd(0.05, 20000));
+  EXPECT_NEAR(unemployed / 20000, 0.10, 4 * binomial_sd(0.10, 20000));
+}
+
 // Trained unemployed members find work at the extra rate each month (20,000 persons, one month,
 // 4 binomial standard errors); untrained ones are left to the job-loss model.
 TEST(SkillsTraining, TrainedUnemployedFindWorkAtTheExtraRate) {
