@@ -1,10 +1,9 @@
 #include "models/early_warning.hpp"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_reduce.h>
-
 #include <algorithm>
 #include <vector>
+
+#include "sim/household_reduce.hpp"
 
 namespace povsim {
 
@@ -22,21 +21,17 @@ void EarlyWarning::prepare(const MonthContext& ctx, const HouseholdStore& hh) {
     std::vector<std::int64_t> band_cost = std::vector<std::int64_t>(kBands, 0);
     std::int64_t weight = 0;
   };
-  const Sums sums = tbb::parallel_reduce(
-      tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(hh.size()), 1 << 16), Sums{},
-      [&](const tbb::blocked_range<std::uint32_t>& r, Sums acc) {
-        for (std::uint32_t h = r.begin(); h < r.end(); ++h) {
-          acc.weight += weight_units(hh.weight[h]);
-          if (!(hh.flags[h] & household_flag::monitored) || (hh.flags[h] & household_flag::dissolved)) continue;
-          const double monthly = params_.package_per_person * hh.alive_members[h] / 12.0 * hh.weight[h];
-          acc.band_cost[band(need(hh, h))] += static_cast<std::int64_t>(monthly * 100.0 + 0.5);
-        }
-        return acc;
+  const Sums sums = reduce_households(
+      hh, Sums{},
+      [&](Sums& acc, std::uint32_t h) {
+        acc.weight += weight_units(hh.weight[h]);
+        if (!(hh.flags[h] & household_flag::monitored) || (hh.flags[h] & household_flag::dissolved)) return;
+        const double monthly = params_.package_per_person * hh.alive_members[h] / 12.0 * hh.weight[h];
+        acc.band_cost[band(need(hh, h))] += static_cast<std::int64_t>(monthly * 100.0 + 0.5);
       },
-      [](Sums a, const Sums& b) {
+      [](Sums& a, const Sums& b) {
         for (int k = 0; k < kBands; ++k) a.band_cost[k] += b.band_cost[k];
         a.weight += b.weight;
-        return a;
       });
   const std::vector<std::int64_t>& band_cost = sums.band_cost;
   const std::int64_t weight = sums.weight;

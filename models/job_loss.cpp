@@ -1,9 +1,9 @@
 #include "models/job_loss.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "models/cause.hpp"
+#include "sim/member_window.hpp"
 #include "sim/rare_events.hpp"
 
 namespace povsim {
@@ -18,24 +18,6 @@ void JobLossShock::begin_month(const MonthContext& ctx) {
   loss_given_candidate_[1] = RareEvents::acceptance(migrant, rate);
   reemployment_ = Bernoulli(params_.monthly_reemployment);
 }
-
-namespace {
-// Appends to `out` the persons in [begin, end) whose flags have the unemployed bit, eight flags per
-// test: the unemployed are a few percent of persons, so most words are skipped whole.
-std::uint32_t find_unemployed(const std::uint8_t* flags, std::uint32_t begin, std::uint32_t end, std::uint32_t* out) {
-  constexpr std::uint64_t kBit = 0x0101010101010101ull * person_flag::unemployed;
-  std::uint32_t n = 0;
-  std::uint32_t q = begin;
-  for (; q + 8 <= end; q += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, flags + q, 8);
-    for (word &= kBit; word != 0; word &= word - 1) out[n++] = q + static_cast<std::uint32_t>(__builtin_ctzll(word)) / 8;
-  }
-  for (; q < end; ++q)
-    if (flags[q] & person_flag::unemployed) out[n++] = q;
-  return n;
-}
-}  // namespace
 
 void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   namespace pf = person_flag;
@@ -52,7 +34,8 @@ void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     const std::uint32_t lo = std::max(persons.begin, c * RareEvents::kChunk);
     const std::uint32_t hi = std::min(persons.end, (c + 1) * RareEvents::kChunk);
     std::uint32_t unemployed[RareEvents::kChunk];
-    const std::uint32_t n_unemployed = find_unemployed(flags, lo, hi, unemployed);
+    std::uint32_t n_unemployed = 0;
+    for_each_person_with_flags(flags, {lo, hi}, pf::unemployed, [&](std::uint32_t q) { unemployed[n_unemployed++] = q; });
 
     losses.chunk_candidates(c, persons, [&](std::uint32_t q, std::uint32_t raw) {
       const std::uint8_t f = flags[q];

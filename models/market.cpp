@@ -1,12 +1,10 @@
 #include "models/market.hpp"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_reduce.h>
-
 #include <cmath>
 #include <vector>
 
 #include "models/cause.hpp"
+#include "sim/household_reduce.hpp"
 
 namespace povsim {
 
@@ -16,22 +14,18 @@ namespace povsim {
 // damage). The price responds to expansion and to disaster losses of the product's growers.
 void MarketInteraction::prepare(const MonthContext& ctx, const HouseholdStore& hh) {
   using Sums = std::vector<std::int64_t>;  // [normal output by product, damaged output by product]
-  const Sums output = tbb::parallel_reduce(
-      tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(hh.size()), 1 << 16), Sums(2 * kProducts, 0),
-      [&](const tbb::blocked_range<std::uint32_t>& r, Sums acc) {
-        for (std::uint32_t h = r.begin(); h < r.end(); ++h) {
-          if (hh.dependence[h] == Dependence::none) continue;
-          const int product = (*ctx.counties)[hh.county[h]].industry;
-          const double normal = double(hh.operating_base[h]) * weight_units(hh.weight[h]);
-          const double damage = hh.disaster_months_left[h] > 0 ? hh.disaster_loss[h] : 0.0;
-          acc[product] += static_cast<std::int64_t>(normal * 100.0 + 0.5);
-          acc[kProducts + product] += static_cast<std::int64_t>(normal * (1.0 - damage) * 100.0 + 0.5);
-        }
-        return acc;
+  const Sums output = reduce_households(
+      hh, Sums(2 * kProducts, 0),
+      [&](Sums& acc, std::uint32_t h) {
+        if (hh.dependence[h] == Dependence::none) return;
+        const int product = (*ctx.counties)[hh.county[h]].industry;
+        const double normal = double(hh.operating_base[h]) * weight_units(hh.weight[h]);
+        const double damage = hh.disaster_months_left[h] > 0 ? hh.disaster_loss[h] : 0.0;
+        acc[product] += static_cast<std::int64_t>(normal * 100.0 + 0.5);
+        acc[kProducts + product] += static_cast<std::int64_t>(normal * (1.0 - damage) * 100.0 + 0.5);
       },
-      [](Sums a, const Sums& b) {
+      [](Sums& a, const Sums& b) {
         for (std::size_t k = 0; k < a.size(); ++k) a[k] += b[k];
-        return a;
       });
   const double expansion = params_.expansion.at(ctx.month);
   const double premium = params_.branding_premium.at(ctx.month);

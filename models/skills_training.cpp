@@ -1,11 +1,9 @@
 #include "models/skills_training.hpp"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_reduce.h>
-
 #include <algorithm>
-#include <cstring>
 
+#include "sim/household_reduce.hpp"
+#include "sim/member_window.hpp"
 #include "sim/rare_events.hpp"
 
 namespace povsim {
@@ -28,21 +26,15 @@ void SkillsTraining::prepare(const MonthContext& ctx, const HouseholdStore& hh) 
   struct Sums {
     std::int64_t households = 0, trainee_units = 0;  // weight units; unemployed count twice
   };
-  const Sums sums = tbb::parallel_reduce(
-      tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(hh.size()), 1 << 14), Sums{},
-      [&](const tbb::blocked_range<std::uint32_t>& r, Sums acc) {
-        for (std::uint32_t h = r.begin(); h < r.end(); ++h) {
-          const std::int64_t w = weight_units(hh.weight[h]);
-          acc.households += w;
-          for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q)
-            if (eligible(hh, q)) acc.trainee_units += w * ((hh.person_flags[q] & person_flag::unemployed) ? 2 : 1);
-        }
-        return acc;
+  const Sums sums = reduce_households(
+      hh, Sums{},
+      [&](Sums& acc, std::uint32_t h) {
+        const std::int64_t w = weight_units(hh.weight[h]);
+        acc.households += w;
+        for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q)
+          if (eligible(hh, q)) acc.trainee_units += w * ((hh.person_flags[q] & person_flag::unemployed) ? 2 : 1);
       },
-      [](Sums a, const Sums& b) {
-        a.households += b.households, a.trainee_units += b.trainee_units;
-        return a;
-      });
+      [](Sums& a, const Sums& b) { a.households += b.households, a.trainee_units += b.trainee_units; });
   const double expected = capacity_ * params_.cost_per_trainee * static_cast<double>(sums.trainee_units) / kWeightUnit;
   const double budget = params_.budget_per_household * static_cast<double>(sums.households) / kWeightUnit;
   if (expected > budget) capacity_ *= budget / expected;
@@ -51,25 +43,14 @@ void SkillsTraining::prepare(const MonthContext& ctx, const HouseholdStore& hh) 
 void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   namespace pf = person_flag;
   // Trained unemployed members get a second chance at a job each month, from this model's own
-  // per-person stream. They are rare, so the flags are scanned eight at a time for persons with
-  // both bits (trained is unemployed << 2).
-  static_assert(pf::trained == pf::unemployed << 2);
+  // per-person stream.
   PaymentBook book = payments(ctx);  // books 0 outside January: this month's spending is then 0
   const PersonRange persons = persons_of(hh, range);
   std::uint8_t* flags = hh.person_flags.data();
-  auto second_chance = [&](std::uint32_t q) {
+  for_each_person_with_flags(flags, persons, pf::trained | pf::unemployed, [&](std::uint32_t q) {
     if ((flags[q] & pf::alive) && ctx.stream(kStreamId, q).uniform() < params_.extra_reemployment)
       flags[q] = static_cast<std::uint8_t>(flags[q] & ~pf::unemployed);
-  };
-  std::uint32_t q0 = persons.begin;
-  for (; q0 + 8 <= persons.end; q0 += 8) {  // whole words only: the next block is another thread's
-    std::uint64_t word;
-    std::memcpy(&word, flags + q0, 8);
-    std::uint64_t both = word & ((word & 0x0202020202020202ull) << 2) & 0x0808080808080808ull;
-    for (; both != 0; both &= both - 1) second_chance(q0 + static_cast<std::uint32_t>(__builtin_ctzll(both)) / 8);
-  }
-  for (; q0 < persons.end; ++q0)
-    if ((flags[q0] & (pf::trained | pf::unemployed)) == (pf::trained | pf::unemployed)) second_chance(q0);
+  });
   if (!ctx.is_january() || capacity_ <= 0) return;
   // Who is trained: a rare event for each eligible member (probability capacity, twice for the
   // unemployed), drawn by thinning so that the few trainees cost a draw each rather than everyone.

@@ -82,6 +82,27 @@ inline float masked_sum(const float* values, Mask m) {
 
 namespace povsim {
 
+// Calls f(q) for each person q in `persons` whose flags have all of `bits`, in increasing order,
+// testing eight flags at a time: for flags that few persons carry (the unemployed, the trained
+// unemployed), most words are skipped whole. Reads only the flags in `persons`, since the next
+// persons may be another thread's; f may change flags[q].
+template <class F>
+void for_each_person_with_flags(const std::uint8_t* flags, PersonRange persons, std::uint8_t bits, F&& f) {
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full, kHigh = 0x8080808080808080ull;
+  const std::uint64_t pattern = 0x0101010101010101ull * bits;
+  std::uint32_t q = persons.begin;
+  for (; q + 8 <= persons.end; q += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, flags + q, 8);
+    // A person matches where this byte is zero; the zero-byte test is exact (no carries between bytes).
+    const std::uint64_t miss = (word & pattern) ^ pattern;
+    std::uint64_t match = ~(((miss & kLow7) + kLow7) | miss) & kHigh;
+    for (; match != 0; match &= match - 1) f(q + static_cast<std::uint32_t>(__builtin_ctzll(match)) / 8);
+  }
+  for (; q < persons.end; ++q)
+    if ((flags[q] & bits) == bits) f(q);
+}
+
 // counts[i] = number of members q of household range.begin + i for which the window predicate
 // holds; predicate(q) gives the Mask of the eight slots from person q on.
 template <class T, class Predicate>

@@ -127,7 +127,7 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
         for (const auto& m : scenario.models) m->prepare(ctx, hh);
       });
       const bool assess = ctx.month.month() == 12;
-      const double line = run.poverty_line.line_for(ctx.month.year());
+      const double line = ctx.poverty_line;
 
       arena.execute([&] {
         tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks), [&](const tbb::blocked_range<std::uint32_t>& r) {

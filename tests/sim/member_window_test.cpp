@@ -61,5 +61,22 @@ TEST(MemberWindow, SumMembersMatchesAPlainLoop) {
   }
 }
 
+// The eight-at-a-time flag scan finds exactly the persons a plain loop finds, for one bit and for
+// two, over ranges that start and end inside words.
+TEST(MemberWindow, FlagScanMatchesAPlainLoop) {
+  std::vector<std::uint8_t> flags(200 + kMemberWindow, 0);
+  for (std::size_t q = 0; q < 200; ++q) flags[q] = static_cast<std::uint8_t>((q * 37 + q / 7) % 32);
+  for (std::uint8_t bits : {std::uint8_t{2}, std::uint8_t{2 | 8}, std::uint8_t{1 | 4 | 16}}) {
+    for (PersonRange r : {PersonRange{0, 200}, PersonRange{3, 197}, PersonRange{9, 14}}) {
+      std::vector<std::uint32_t> found, expected;
+      for_each_person_with_flags(flags.data(), r, bits, [&](std::uint32_t q) { found.push_back(q); });
+      for (std::uint32_t q = r.begin; q < r.end; ++q)
+        if ((flags[q] & bits) == bits) expected.push_back(q);
+      EXPECT_EQ(found, expected) << int(bits) << " " << r.begin;
+      EXPECT_FALSE(expected.empty());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace povsim
