@@ -12,15 +12,15 @@ Usage: /usr/bin/python3 analysis/compare_scenarios.py baseline.h5 other.h5 [...]
 import argparse
 import sys
 
-import h5py
-import numpy as np
+
+from povsim_files import InputError, open_h5
 
 
 def load(path, replicate):
     try:
-        f = h5py.File(path, "r")
-    except OSError as e:
-        sys.exit(f"compare_scenarios: cannot read {path}: {e}")
+        f = open_h5(path)
+    except InputError as e:
+        sys.exit(f"compare_scenarios: {e}")
     with f:
         a = f["annual"]
         pol = a["policies"]

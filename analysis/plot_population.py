@@ -30,16 +30,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
+from povsim_files import InputError, open_h5  # noqa: E402  (analysis/, beside this script)
+
 PROG = "plot_population"
 TARGET_FIELDS = ("name", "value", "obtained", "tolerance", "comparison", "unit", "source")
 REQUIRED = ("household_size", "household_size_share", "age_band_lower", "persons_by_age_sex",
             "income_decile", "income_decile_upper", "income_by_source_decile") + \
     tuple(f"target_{field}" for field in TARGET_FIELDS)
 PANELS = ("age", "household-size", "income", "targets")
-
-
-class InputError(Exception):
-    pass
 
 
 def to_str(value):
@@ -68,13 +66,7 @@ def attr_strings(obj, name):
 
 def load(path):
     """The /report datasets of path as a dict (plus 'units', 'households', 'version', 'label')."""
-    if not os.path.isfile(path):
-        raise InputError(f"{path}: no such file")
-    try:
-        f = h5py.File(path, "r")
-    except OSError as e:
-        raise InputError(f"{path}: not an HDF5 file ({e})") from None
-    with f:
+    with open_h5(path) as f:
         if "report" not in f or not isinstance(f["report"], h5py.Group):
             raise InputError(f"{path}: no /report group; run povsim population --report --out FILE first")
         g = f["report"]

@@ -13,28 +13,19 @@ import argparse
 import os
 import sys
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
+from povsim_files import InputError, open_h5  # noqa: E402  (analysis/, beside this script)
+
 REQUIRED = ("annual/year", "annual/return_rate", "annual/by_region_type/return_rate")
-
-
-class InputError(Exception):
-    pass
 
 
 def load(path):
     """Returns (label, years, return_rate [R, Y], region names, region return_rate [R, K, Y])."""
-    if not os.path.isfile(path):
-        raise InputError(f"{path}: no such file")
-    try:
-        f = h5py.File(path, "r")
-    except OSError as e:
-        raise InputError(f"{path}: not an HDF5 file ({e})") from None
-    with f:
+    with open_h5(path) as f:
         if not str(f.attrs.get("format", "")).startswith("povsim-results"):
             raise InputError(f"{path}: not a povsim result file (no 'format' attribute 'povsim-results ...')")
         missing = [name for name in REQUIRED if name not in f]
