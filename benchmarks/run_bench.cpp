@@ -8,10 +8,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "sim/memory.hpp"
-#include "sim/registry.hpp"
-#include "sim/scenario.hpp"
-#include "sim/simulation.hpp"
+#include "sim/core/memory.hpp"
+#include "sim/core/registry.hpp"
+#include "sim/core/scenario.hpp"
+#include "sim/core/simulation.hpp"
 
 int main(int argc, char** argv) {
   using namespace povsim;

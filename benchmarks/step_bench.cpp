@@ -3,9 +3,9 @@
 #include <benchmark/benchmark.h>
 #include <tbb/task_arena.h>
 
-#include "sim/registry.hpp"
-#include "sim/scenario.hpp"
-#include "sim/simulation.hpp"
+#include "sim/core/registry.hpp"
+#include "sim/core/scenario.hpp"
+#include "sim/core/simulation.hpp"
 
 namespace {
 

@@ -2,8 +2,8 @@
 // earners past retirement age go back to the farm, children reaching working age start farming.
 #pragma once
 
-#include "sim/model.hpp"
-#include "sim/params.hpp"
+#include "sim/core/model.hpp"
+#include "sim/config/params.hpp"
 
 namespace povsim {
 

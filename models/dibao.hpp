@@ -5,8 +5,8 @@
 // Optionally a year-end settlement tops enrolled households up to the standard exactly.
 #pragma once
 
-#include "sim/model.hpp"
-#include "sim/params.hpp"
+#include "sim/core/model.hpp"
+#include "sim/config/params.hpp"
 
 namespace povsim {
 

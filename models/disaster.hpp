@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "sim/model.hpp"
-#include "sim/params.hpp"
+#include "sim/core/model.hpp"
+#include "sim/config/params.hpp"
 
 namespace povsim {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "sim/household_reduce.hpp"
+#include "sim/core/household_reduce.hpp"
 
 namespace povsim {
 

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "models/cause.hpp"
-#include "sim/member_window.hpp"
-#include "sim/rare_events.hpp"
+#include "sim/core/member_window.hpp"
+#include "sim/random/rare_events.hpp"
 
 namespace povsim {
 
@@ -61,7 +61,7 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     hh.medical_month[h] = cost;  // this month's bill starts afresh; episodes add below
   }
 
-  // Episodes by thinning (sim/rare_events.hpp): candidates at a rate bounding every member's
+  // Episodes by thinning (sim/random/rare_events.hpp): candidates at a rate bounding every member's
   // probability, each accepted with its own probability over that rate.
   const RareEvents events(ctx, kStreamId, max_monthly_probability_);
   const std::uint8_t* ages = hh.age.data();

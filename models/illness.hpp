@@ -3,8 +3,8 @@
 // some episodes leave a chronic condition. Chronic members also pay for outpatient care monthly.
 #pragma once
 
-#include "sim/model.hpp"
-#include "sim/params.hpp"
+#include "sim/core/model.hpp"
+#include "sim/config/params.hpp"
 
 namespace povsim {
 

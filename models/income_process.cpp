@@ -1,6 +1,6 @@
 #include "models/income_process.hpp"
 
-#include "sim/member_window.hpp"
+#include "sim/core/member_window.hpp"
 
 #include <boost/random/normal_distribution.hpp>
 #include <algorithm>

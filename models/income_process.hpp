@@ -4,8 +4,8 @@
 // transient poverty the panel evidence describes.
 #pragma once
 
-#include "sim/model.hpp"
-#include "sim/params.hpp"
+#include "sim/core/model.hpp"
+#include "sim/config/params.hpp"
 
 namespace povsim {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "models/cause.hpp"
-#include "sim/member_window.hpp"
-#include "sim/rare_events.hpp"
+#include "sim/core/member_window.hpp"
+#include "sim/random/rare_events.hpp"
 
 namespace povsim {
 

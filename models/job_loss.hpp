@@ -2,8 +2,8 @@
 // multiplier the scenario can schedule; the unemployed find work again at a monthly hazard.
 #pragma once
 
-#include "sim/model.hpp"
-#include "sim/params.hpp"
+#include "sim/core/model.hpp"
+#include "sim/config/params.hpp"
 
 namespace povsim {
 
@@ -33,7 +33,7 @@ class JobLossShock final : public Model {
 
  private:
   Params params_;
-  // This month's draws. Job loss is a rare event drawn by thinning (sim/rare_events.hpp): the
+  // This month's draws. Job loss is a rare event drawn by thinning (sim/random/rare_events.hpp): the
   // largest hazard sets the candidate rate, and a candidate loses the job with its own hazard over
   // that rate, by [migrant]. Re-employment is common, so each unemployed person gets a draw.
   double max_hazard_ = 0;

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "models/cause.hpp"
-#include "sim/household_reduce.hpp"
+#include "sim/core/household_reduce.hpp"
 
 namespace povsim {
 

@@ -8,8 +8,8 @@
 //   households, up to an annual cap.
 #pragma once
 
-#include "sim/model.hpp"
-#include "sim/params.hpp"
+#include "sim/core/model.hpp"
+#include "sim/config/params.hpp"
 
 namespace povsim {
 

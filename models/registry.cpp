@@ -34,7 +34,7 @@
 #include "models/rural_pension.hpp"
 #include "models/skills_training.hpp"
 #include "models/synthetic_population.hpp"
-#include "sim/registry.hpp"
+#include "sim/core/registry.hpp"
 
 namespace povsim {
 

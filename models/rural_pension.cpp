@@ -1,6 +1,6 @@
 #include "models/rural_pension.hpp"
 
-#include "sim/member_window.hpp"
+#include "sim/core/member_window.hpp"
 
 namespace povsim {
 

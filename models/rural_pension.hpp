@@ -2,8 +2,8 @@
 // monthly amount (national minimum plus a local top-up).
 #pragma once
 
-#include "sim/model.hpp"
-#include "sim/params.hpp"
+#include "sim/core/model.hpp"
+#include "sim/config/params.hpp"
 
 namespace povsim {
 

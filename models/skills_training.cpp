@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "sim/household_reduce.hpp"
-#include "sim/member_window.hpp"
-#include "sim/rare_events.hpp"
+#include "sim/core/household_reduce.hpp"
+#include "sim/core/member_window.hpp"
+#include "sim/random/rare_events.hpp"
 
 namespace povsim {
 

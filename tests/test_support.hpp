@@ -9,8 +9,8 @@
 
 #include <hdf5.h>
 
-#include "sim/household_store.hpp"
-#include "sim/model.hpp"
+#include "sim/core/household_store.hpp"
+#include "sim/core/model.hpp"
 
 namespace povsim::testing {
 

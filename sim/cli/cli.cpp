@@ -14,13 +14,13 @@
 
 #include <optional>
 
-#include "sim/hdf5_output.hpp"
-#include "sim/population_file.hpp"
-#include "sim/population_report.hpp"
-#include "sim/memory.hpp"
-#include "sim/registry.hpp"
-#include "sim/scenario.hpp"
-#include "sim/simulation.hpp"
+#include "sim/output/hdf5_output.hpp"
+#include "sim/population/population_file.hpp"
+#include "sim/population/population_report.hpp"
+#include "sim/core/memory.hpp"
+#include "sim/core/registry.hpp"
+#include "sim/core/scenario.hpp"
+#include "sim/core/simulation.hpp"
 #include "sim/version.hpp"
 
 namespace povsim {

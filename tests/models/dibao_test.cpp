@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/simulation.hpp"
+#include "sim/core/simulation.hpp"
 #include "test_support.hpp"
 
 namespace povsim {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <tbb/task_arena.h>
 
-#include "sim/population_report.hpp"
+#include "sim/population/population_report.hpp"
 #include "test_support.hpp"
 
 namespace povsim {

@@ -1,0 +1,181 @@
+// Household and person state, struct-of-arrays. A household's members are the contiguous person
+// range [first_person, first_person + persons). Budget: 99 bytes per household plus 11 bytes
+// per person, about 135 bytes for an average household of 3.3 (bytes_per_household(),
+// bytes_per_person(); a test holds the total under the 300-byte ceiling).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/region.hpp"
+
+namespace povsim {
+
+enum class Health : std::uint8_t { healthy = 0, chronic = 1, disabled = 2 };
+
+// What a person does for a living; wage earners are the ones job loss can hit.
+enum class Work : std::uint8_t {
+  child = 0,       // under working age
+  student = 1,     // in school
+  farming = 2,     // works on the household's own farm or business (operating income)
+  local_wage = 3,  // wage job near home
+  migrant = 4,     // migrant wage job
+  not_working = 5,  // disabled or otherwise out of work for good
+  retired = 6       // stopped working because of age
+};
+inline constexpr int kWorkKinds = 7;
+inline constexpr std::string_view kWorkNames[kWorkKinds] = {"child",   "student",     "farming", "local_wage",
+                                                            "migrant", "not_working", "retired"};
+inline constexpr int kHealthKinds = 3;
+inline constexpr std::string_view kHealthNames[kHealthKinds] = {"healthy", "chronic", "disabled"};
+
+// Highest level of schooling completed (or being followed, for children and students).
+enum class Education : std::uint8_t { none = 0, primary = 1, junior_secondary = 2, senior_secondary = 3, tertiary = 4 };
+inline constexpr int kEducationLevels = 5;
+inline constexpr std::string_view kEducationNames[kEducationLevels] = {"none", "primary", "junior_secondary",
+                                                                      "senior_secondary", "tertiary"};
+
+inline constexpr bool is_wage_earner(Work w) { return w == Work::local_wage || w == Work::migrant; }
+
+namespace person_flag {
+inline constexpr std::uint8_t alive = 1;
+inline constexpr std::uint8_t unemployed = 2;  // a wage earner currently without a job
+inline constexpr std::uint8_t female = 4;
+inline constexpr std::uint8_t trained = 8;    // completed skills training (employment support)
+inline constexpr std::uint8_t site_job = 16;  // holds a job created at a resettlement site
+}  // namespace person_flag
+
+namespace household_flag {
+inline constexpr std::uint8_t lifted = 1;         // registered household that exited poverty by 2020
+inline constexpr std::uint8_t relocated = 2;      // moved to a resettlement site
+inline constexpr std::uint8_t poor = 4;           // below the line at the latest assessment
+inline constexpr std::uint8_t ever_returned = 8;  // lifted and assessed poor at least once since
+inline constexpr std::uint8_t monitored = 16;     // under the early-warning system (later issue)
+inline constexpr std::uint8_t dissolved = 32;     // no living member left
+inline constexpr std::uint8_t edge = 64;          // never registered, near the line: can become newly poor
+inline constexpr std::uint8_t dibao = 128;        // enrolled in the minimum living guarantee
+}  // namespace household_flag
+
+// Industry supported by poverty-alleviation funds, by how much it still depends on support.
+enum class Dependence : std::uint8_t { none = 0, low = 1, medium = 2, high = 3 };
+inline constexpr int kDependenceLevels = 4;
+inline constexpr std::string_view kDependenceNames[kDependenceLevels] = {"none", "low", "medium", "high"};
+
+// Transfer programmes a household may receive (pension is paid separately, by age).
+enum class Programme : std::uint8_t { public_welfare_post = 0, ecological_compensation = 1, dibao = 2 };
+inline constexpr int kProgrammes = 3;
+inline constexpr std::string_view kProgrammeNames[kProgrammes] = {"public_welfare_post", "ecological_compensation",
+                                                                  "dibao"};
+
+// Person columns carry this many zeroed elements past the last person, so that a fixed-width window
+// over a household's members (see sim/core/member_window.hpp) never reads outside the arrays.
+inline constexpr std::uint32_t kMemberWindow = 8;
+
+// A county, or a resettlement site (relocated households share its disaster exposure and local
+// industry, like a county's households do).
+struct County {
+  RegionType region = RegionType::other;
+  std::uint32_t code = 0;            // the user's county code (microdata) or the index (synthetic)
+  std::uint8_t industry = 0;         // the local specialty industry: a product id, 0 = none
+  bool resettlement_site = false;
+};
+
+class HouseholdStore {
+ public:
+  // Allocates `households` households and `persons` persons, zero-initialised.
+  void resize(std::size_t households, std::size_t persons);
+  std::size_t size() const { return county.size(); }
+  std::size_t person_count() const { return person_count_; }
+
+
+  // Bytes of state per household (excluding members) and per person; used to budget memory
+  // before allocating.
+  static std::size_t bytes_per_household();
+  static std::size_t bytes_per_person();
+  std::size_t bytes_used() const;
+
+  // Sets alive_members of households [begin, end) from the members' alive flags.
+  void count_alive(std::size_t begin, std::size_t end);
+
+  // Every per-household (per-person) column, once: resize() and the byte counts use these lists,
+  // so a new column cannot be forgotten in either.
+  template <class F>
+  void for_each_household_column(F&& f) {
+    f(county), f(region), f(flags), f(last_cause), f(dependence), f(disaster_months_left);
+    f(disaster_loss), f(first_person), f(persons), f(alive_members), f(operating_base),
+    f(property_income);
+    f(industry_subsidy), f(income_factor), f(savings), f(weight), f(benefits), f(medical_month), f(medical_ytd),
+        f(assessed_income_pc), f(market_delta);
+    for (auto& t : transfer) f(t);
+    f(acc_wage), f(acc_operating), f(acc_property), f(acc_transfer), f(acc_pension), f(acc_medical);
+  }
+  template <class F>
+  void for_each_person_column(F&& f) {
+    f(age), f(health), f(work), f(education), f(person_flags), f(sick_until), f(wage);
+  }
+
+  std::vector<County> counties;  // indexed by county id
+
+  // --- households ---------------------------------------------------------------------------
+  std::vector<std::uint32_t> county;
+  std::vector<RegionType> region;  // copy of counties[county].region, for branch-free loops
+  std::vector<std::uint8_t> flags;
+  std::vector<std::uint8_t> last_cause;  // cause code of the latest shock this assessment year
+  std::vector<Dependence> dependence;
+  std::vector<std::uint8_t> disaster_months_left;  // months of damaged operating income left
+  std::vector<float> disaster_loss;                 // share of operating income lost meanwhile
+  std::vector<std::uint32_t> first_person;
+  std::vector<std::uint8_t> persons;
+  // Living members: set by the engine once the population is built, kept by demography.
+  std::vector<std::uint8_t> alive_members;
+
+  std::vector<float> operating_base;    // yuan/month, normal-year farm and business income
+  std::vector<float> property_income;   // yuan/month
+  std::vector<float> industry_subsidy;  // yuan/month at full support level
+  std::vector<float> transfer[kProgrammes];  // yuan/month, current amount per programme
+  std::vector<float> income_factor;     // this year's idiosyncratic income multiplier (mean 1)
+  std::vector<float> savings;           // yuan; negative means debt
+  // Households this record stands for (survey weight; 1 for synthetic households). Every rate is
+  // weighted by it.
+  std::vector<float> weight;
+  // Models (by slot, bit k = scenario model k) that paid the household this assessment year.
+  std::vector<std::uint32_t> benefits;
+  // Out-of-pocket medical spending after basic insurance, before critical-illness insurance and
+  // medical assistance: this month (written by the illness model every month) and so far this
+  // year (kept by medical assistance), yuan.
+  std::vector<float> medical_month;
+  std::vector<float> medical_ytd;
+  // Per-capita net income at the latest assessment, yuan/person/year (0 before the first); what
+  // means tests and the monitoring threshold look at.
+  std::vector<float> assessed_income_pc;
+  // Relative change of operating income from the market price of the household's product and its
+  // output expansion (0: as in 2020); written by the market model, applied by the income process.
+  std::vector<float> market_delta;
+
+  // Income accumulated since the last assessment, yuan.
+  std::vector<float> acc_wage;
+  std::vector<float> acc_operating;  // includes industry subsidy
+  std::vector<float> acc_property;
+  std::vector<float> acc_transfer;   // programme transfers
+  std::vector<float> acc_pension;
+  std::vector<float> acc_medical;    // out-of-pocket medical spending, subtracted at assessment
+
+  // --- persons ------------------------------------------------------------------------------
+  std::vector<std::uint8_t> age;  // years
+  std::vector<Health> health;
+  std::vector<Work> work;
+  std::vector<Education> education;
+  std::vector<std::uint8_t> person_flags;
+  // Step (months since the horizon's start) from which the person can work again after an illness;
+  // off work while the current step is below it. A step, not a countdown, so that months without
+  // an episode touch nothing.
+  std::vector<std::uint16_t> sick_until;
+  std::vector<float> wage;                     // yuan/month when employed
+
+ private:
+  std::size_t person_count_ = 0;
+};
+
+}  // namespace povsim

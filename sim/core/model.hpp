@@ -1,0 +1,210 @@
+// The one small interface every domain model (income process, shock, policy) implements.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#include "sim/config/calendar.hpp"
+#include "sim/core/household_store.hpp"
+#include "sim/core/results.hpp"
+#include "sim/random/rng.hpp"
+
+namespace povsim {
+
+// What each policy (by model slot) has spent, for annual budgets: yuan, weighted.
+struct PolicySpending {
+  std::array<double, kMaxModels> this_year{};   // paid this assessment year before this month
+  std::array<double, kMaxModels> last_month{};  // paid last month
+  double households = 0;                        // weighted households in the population
+};
+
+// Everything a model may know about the month being simulated. Models get configuration from
+// their own Params (fixed at construction) and everything else from here: no globals.
+struct MonthContext {
+  YearMonth month;            // calendar month being simulated
+  std::uint32_t step = 0;     // months since the start of the horizon; the RNG step
+  bool first_month = false;   // the horizon's first month
+  const StreamFactory* rng = nullptr;
+  const std::vector<County>* counties = nullptr;
+  // The assessment year's tally of the block being stepped (the engine gives each block its own,
+  // so models may add to it without locks); null in tests that do not account.
+  YearTally* tally = nullptr;
+  double poverty_line = 0;       // this year's line, yuan/person/year
+  double next_poverty_line = 0;  // next year's, for reviews in December that set next year's benefits
+  const PolicySpending* spending = nullptr;  // null in tests that do not account
+
+  bool is_january() const { return month.month() == 1; }
+  Stream stream(std::uint32_t model_stream, std::uint32_t entity) const {
+    return rng->stream(model_stream, entity, step);
+  }
+  // One raw draw per person (or other entity) id, this month.
+  EntityDraws person_draws(std::uint32_t model_stream) const { return rng->entity_draws(model_stream, step); }
+};
+
+// Households [begin, end); a model may touch only these households and their members.
+struct HouseholdRange {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+};
+
+// The persons of households [range.begin, range.end): contiguous ids [begin, end).
+struct PersonRange {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+};
+inline PersonRange persons_of(const HouseholdStore& hh, HouseholdRange r) {
+  if (r.begin == r.end) return {};
+  return {hh.first_person[r.begin], hh.first_person[r.end - 1] + hh.persons[r.end - 1]};
+}
+
+// The household of person q, which must belong to a household in `range`. A binary search over
+// first_person, which the block's loops keep in cache: for rare events, where a per-person household
+// index would cost a cache miss per event (perf on 10 M households).
+inline std::uint32_t household_of(const HouseholdStore& hh, HouseholdRange range, std::uint32_t q) {
+  const auto begin = hh.first_person.begin() + range.begin, end = hh.first_person.begin() + range.end;
+  return static_cast<std::uint32_t>(std::upper_bound(begin, end, q) - hh.first_person.begin()) - 1;
+}
+
+// household_of for persons visited in increasing order: walks first_person forward from the last
+// answer. Rare events a few households apart cost a few compares each, where the binary search
+// mispredicted a dozen times per event (perf: a quarter of the illness model's time).
+class HouseholdCursor {
+ public:
+  HouseholdCursor(const HouseholdStore& hh, HouseholdRange range)
+      : first_(hh.first_person.data()), h_(range.begin), end_(range.end) {}
+  std::uint32_t operator()(std::uint32_t q) {
+    while (h_ + 1 < end_ && first_[h_ + 1] <= q) ++h_;
+    return h_;
+  }
+
+ private:
+  const std::uint32_t* first_;
+  std::uint32_t h_, end_;
+};
+
+// The scheduler never hands a model more households than this at once, so per-household scratch
+// can live on the stack.
+inline constexpr std::uint32_t kMaxBlockHouseholds = 4096;
+
+// Calls f(q, raw) for each person q in `persons`, in order, with this month's draw for q from the
+// model's stream `model_stream` (the value ctx.person_draws(model_stream)(q) gives). Draws are
+// computed a chunk at a time, eight Philox blocks per AVX2 step where the CPU has it.
+template <class F>
+void for_each_person_draw(const MonthContext& ctx, std::uint32_t model_stream, PersonRange persons, F&& f) {
+  const EntityDraws draws = ctx.person_draws(model_stream);
+  std::uint32_t raw[EntityDraws::kMaxFill];
+  for (std::uint32_t chunk = persons.begin; chunk < persons.end; chunk += EntityDraws::kMaxFill) {
+    const std::uint32_t n = std::min(EntityDraws::kMaxFill, persons.end - chunk);
+    draws.fill(chunk, n, raw);
+    for (std::uint32_t i = 0; i < n; ++i) f(chunk + i, raw[i]);
+  }
+}
+
+// A policy's payments during one step of one block: each payment marks the household as this
+// year's beneficiary and adds to the fiscal cost, weighted by the household's survey weight; the
+// total is booked into the block's tally once, when the book goes out of scope.
+class PaymentBook {
+ public:
+  PaymentBook(const MonthContext& ctx, std::uint32_t slot) : tally_(ctx.tally), slot_(slot), bit_(1u << slot) {}
+  ~PaymentBook() {
+    if (!tally_) return;
+    const Int128 month = (repeat_ ? tally_->model_cost_last_month[slot_] : Int128{0}) + fen_units_;
+    tally_->model_cost_fen[slot_] += month;
+    tally_->model_cost_last_month[slot_] = month;
+  }
+  PaymentBook(const PaymentBook&) = delete;
+  PaymentBook& operator=(const PaymentBook&) = delete;
+  // This block is paid exactly what it was paid last month (plus any pay() calls): for policies
+  // whose payments change only in known months, so that the other months need no pass over the
+  // households. Beneficiaries were marked when the payments were last booked one by one, which
+  // must have been this assessment year (January at the latest: the year's tally starts then).
+  void repeat_last_month() { repeat_ = true; }
+
+  // Household h is paid `yuan` (>= 0; 0 is no payment) this month. Branch-free: policies call it
+  // for every household. The product fits 64 bits for payments up to 10^6 yuan a month and
+  // weights up to 10^7 (10^8 fen x 10^10 weight units).
+  void pay(HouseholdStore& hh, std::uint32_t h, double yuan) {
+    const std::int64_t fen = static_cast<std::int64_t>(yuan * 100.0 + 0.5);
+    hh.benefits[h] |= fen > 0 ? bit_ : 0u;
+    fen_units_ += fen * weight_units(hh.weight[h]);
+  }
+
+ private:
+  YearTally* tally_;
+  std::uint32_t slot_, bit_;
+  Int128 fen_units_ = 0;
+  bool repeat_ = false;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  // The model's position in the scenario's model list; its column in fiscal accounts. Set by the
+  // engine before the run.
+  void set_slot(std::uint32_t slot) { slot_ = slot; }
+  std::uint32_t slot() const { return slot_; }
+  // The book a policy records its payments in during one step.
+  PaymentBook payments(const MonthContext& ctx) const { return PaymentBook(ctx, slot_); }
+
+  // Annual budgets (budget_per_household yuan a year per household in the population; 0: none).
+  // When one binds, the priority rule is pro rata: every payment of the policy this month is
+  // scaled by the same factor, what is left of the year's budget spread evenly over the months
+  // left, divided by what the policy would pay unconstrained (estimated from last month's
+  // spending and the factor it was paid at). Call once a month from begin_month; returns the factor
+  // in [0, 1]. `paid_at` is the factor last month's payments were made at, for a policy whose
+  // payments follow its factor with a lag (default: last month's factor). Until a month's
+  // spending has been seen the factor is 1; once the budget is spent it is 0.
+  double budget_factor(const MonthContext& ctx, double budget_per_household, double paid_at = -1) {
+    double factor = 1.0;
+    if (budget_per_household > 0 && ctx.spending) {
+      if (paid_at < 0) paid_at = last_factor_;
+      // The last estimate is kept while payments are cut to nothing (nothing to estimate from).
+      if (paid_at > 0 && ctx.spending->last_month[slot_] > 0) unconstrained_ = ctx.spending->last_month[slot_] / paid_at;
+      const double left = budget_per_household * ctx.spending->households - ctx.spending->this_year[slot_];
+      const int months_left = 13 - ctx.month.month();
+      if (left <= 0) factor = 0.0;
+      else if (unconstrained_ > 0) factor = std::min(1.0, left / months_left / unconstrained_);
+    }
+    last_factor_ = factor;
+    return factor;
+  }
+
+  // Once a month, before any household is stepped, on one thread: schedule look-ups and draws
+  // shared by a whole county (computed for every county, so every MPI rank gets the same).
+  virtual void begin_month(const MonthContext& /*ctx*/) {}
+
+  // Each month, after begin_month and before any household is stepped: decisions that need the
+  // whole population, e.g. who gets a rationed budget. It must give the same result for any
+  // thread count (a later MPI version computes it from reductions across ranks), so keep it to
+  // integer or order-fixed sums.
+  virtual void prepare(const MonthContext& /*ctx*/, const HouseholdStore& /*hh*/) {}
+
+  // Advances households in `range` by one month. Called concurrently on disjoint ranges.
+  virtual void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const = 0;
+
+ private:
+  std::uint32_t slot_ = 0;
+  double last_factor_ = 1.0;
+  double unconstrained_ = 0;  // estimated monthly spending without a budget, yuan
+};
+
+// Builds the initial household population (synthetic, or later read from microdata).
+class PopulationSource {
+ public:
+  virtual ~PopulationSource() = default;
+  virtual std::size_t households() const = 0;
+  // Expected persons per household, for the memory estimate made before allocating.
+  virtual double persons_per_household() const = 0;
+  virtual void generate(HouseholdStore& hh, const StreamFactory& rng) const = 0;
+};
+
+// Converts an annual event probability to the monthly one with the same yearly total.
+inline double monthly_probability(double annual) { return 1.0 - std::pow(1.0 - annual, 1.0 / 12.0); }
+
+
+}  // namespace povsim

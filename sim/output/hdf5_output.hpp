@@ -1,0 +1,37 @@
+// Writes a run's results to HDF5, atomically: the data goes to a temporary file beside the target,
+// which is renamed over the target only once complete. The layout is documented in docs/output.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/output/hdf5_file.hpp"
+#include "sim/core/results.hpp"
+
+namespace povsim {
+
+struct RunMetadata {
+  std::string version;
+  std::string scenario_file;
+  std::string scenario_yaml;  // fully resolved
+  std::uint64_t seed = 0;
+  int threads = 0;
+  std::string population;  // where the households came from
+};
+
+class Hdf5Output {
+ public:
+  // Creates the temporary file now, so an unwritable destination fails before any simulation.
+  // Throws std::runtime_error with a one-line message.
+  // The temporary file is removed unless commit() succeeds.
+  explicit Hdf5Output(std::string path);
+
+  // Writes everything, closes and renames the file into place.
+  void commit(const RunResults& results, const RunMetadata& meta);
+  const std::string& path() const { return file_.path(); }
+
+ private:
+  h5::AtomicFile file_;
+};
+
+}  // namespace povsim
