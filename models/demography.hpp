@@ -7,7 +7,7 @@
 
 namespace povsim {
 
-class Demography final : public Model {
+class Demography final : public StatelessModel {
  public:
   static constexpr std::uint32_t kStreamId = 2;
   struct Params {

@@ -5,7 +5,7 @@
 namespace povsim {
 
 
-void Dibao::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+void Dibao::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   namespace hf = household_flag;
   auto& benefit = hh.transfer[static_cast<int>(Programme::dibao)];  // yuan/month, paid by the income process
   if (ctx.first_month)  // households receiving dibao in 2020 start enrolled
@@ -20,15 +20,15 @@ void Dibao::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange ran
     book.repeat_last_month();
   // A budget factor that changed applies to the benefits from next month (the income process has
   // paid this month's already).
-  if (budget_ != previous_budget_ && previous_budget_ > 0) {
-    const float rescale = static_cast<float>(budget_ / previous_budget_);
+  if (state.budget != state.previous_budget && state.previous_budget > 0) {
+    const float rescale = static_cast<float>(state.budget / state.previous_budget);
     for (std::uint32_t h = range.begin; h < range.end; ++h) benefit[h] *= rescale;
   }
-  if (ctx.month.month() == 12) review(ctx, hh, range, book);
+  if (ctx.month.month() == 12) review(ctx, hh, range, book, state.budget);
 }
 
 // December, after every income of the year is in and before the engine's assessment.
-void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, PaymentBook& book) const {
+void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, PaymentBook& book, double budget) const {
   namespace hf = household_flag;
   auto& benefit = hh.transfer[static_cast<int>(Programme::dibao)];
   const double standard_now = standard(ctx.month, ctx.poverty_line);
@@ -62,7 +62,7 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
     const double per_person = std::max(params_.minimum_benefit,
                                        standard_next - params_.withdrawal_rate * std::max(0.0, income_pc));
     hh.flags[h] = enrolled ? (hh.flags[h] | hf::dibao) : (hh.flags[h] & ~hf::dibao);
-    benefit[h] = enrolled ? static_cast<float>(per_person * alive / 12.0 * budget_) : 0.0f;
+    benefit[h] = enrolled ? static_cast<float>(per_person * alive / 12.0 * budget) : 0.0f;
   }
 }
 

@@ -10,7 +10,13 @@
 
 namespace povsim {
 
-class Dibao final : public Model {
+// Budget factors of this month and the last (benefits follow the factor with a month's lag).
+struct DibaoState {
+  double budget = 1, previous_budget = 1;
+  BudgetState budget_estimate;
+};
+
+class Dibao final : public StatefulModel<DibaoState> {
  public:
   static constexpr std::uint32_t kStreamId = 22;
   struct Params {
@@ -59,20 +65,19 @@ class Dibao final : public Model {
   explicit Dibao(const Params& params) : params_(params) {}
   // Benefits carry the factor from the month after it is set (the income process pays them before
   // this model steps), so last month's payments were made at the factor of two months ago.
-  void begin_month(const MonthContext& ctx) override {
-    const double paid_at = previous_budget_;
-    previous_budget_ = budget_;
-    budget_ = budget_factor(ctx, params_.budget_per_household, paid_at);
+  void begin_month(const MonthContext& ctx, State& state) const override {
+    const double paid_at = state.previous_budget;
+    state.previous_budget = state.budget;
+    state.budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate, paid_at);
   }
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
   // The standard in force in month m for a year whose line is `line`, yuan/person/year.
   double standard(YearMonth m, double line) const { return params_.standard_ratio.at(m) * line; }
 
  private:
-  void review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, PaymentBook& book) const;
+  void review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, PaymentBook& book, double budget) const;
   Params params_;
-  double budget_ = 1, previous_budget_ = 1;  // budget factors of this month and the last
 };
 
 }  // namespace povsim

@@ -6,23 +6,23 @@
 
 namespace povsim {
 
-void DisasterShock::begin_month(const MonthContext& ctx) {
+void DisasterShock::begin_month(const MonthContext& ctx, State& state) const {
   const auto& counties = *ctx.counties;
-  severity_.assign(counties.size(), 0.0f);
+  state.severity.assign(counties.size(), 0.0f);
   boost::random::uniform_real_distribution<double> severity(params_.severity_min, params_.severity_max);
   for (std::uint32_t c = 0; c < counties.size(); ++c) {
     Stream s = ctx.stream(kStreamId, c);
     const double p = monthly_probability(params_.annual_probability[static_cast<int>(counties[c].region)]);
     const double u = s.uniform();
-    if (u < p) severity_[c] = static_cast<float>(std::max(severity(s), 1e-6));
+    if (u < p) state.severity[c] = static_cast<float>(std::max(severity(s), 1e-6));
   }
 }
 
-void DisasterShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+void DisasterShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   const auto months = static_cast<std::uint8_t>(params_.recovery_months);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     if (hh.disaster_months_left[h] > 0) --hh.disaster_months_left[h];
-    const float sev = severity_[hh.county[h]];
+    const float sev = state.severity[hh.county[h]];
     if (sev == 0.0f) continue;
     Stream s = ctx.stream(substream(kStreamId, 1), h);
     if (s.uniform() >= params_.household_exposure) continue;

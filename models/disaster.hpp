@@ -10,7 +10,14 @@
 
 namespace povsim {
 
-class DisasterShock final : public Model {
+// This month's disaster severity by county (0: no disaster), drawn in begin_month.
+struct DisasterState {
+  std::vector<float> severity;
+  template <class A>
+  void archive(A& a) { a(severity); }
+};
+
+class DisasterShock final : public StatefulModel<DisasterState> {
  public:
   static constexpr std::uint32_t kStreamId = 11;
   struct Params {
@@ -42,15 +49,12 @@ class DisasterShock final : public Model {
     }
   };
   explicit DisasterShock(const Params& params) : params_(params) {}
-  void begin_month(const MonthContext& ctx) override;
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+  void begin_month(const MonthContext& ctx, State& state) const override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
   // This month's severity per county (0: no disaster); exposed for tests.
-  const std::vector<float>& county_severity() const { return severity_; }
-
  private:
   Params params_;
-  std::vector<float> severity_;
 };
 
 }  // namespace povsim

@@ -11,9 +11,9 @@ namespace povsim {
 // Each month: this year's threshold and, under a budget, the lowest need band the month's share
 // of the budget left reaches (bands served from the neediest down). Sums are in whole fen so that
 // the choice is exact and the same for any thread count.
-void EarlyWarning::prepare(const MonthContext& ctx, const HouseholdStore& hh) {
-  threshold_ = params_.threshold_ratio * ctx.poverty_line;
-  cut_band_ = 0;
+void EarlyWarning::prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const {
+  state.threshold = params_.threshold_ratio * ctx.poverty_line;
+  state.cut_band = 0;
   if (params_.budget_per_household <= 0) return;
   // Cost by need band (fen) and total weight, summed over blocks in parallel: integer sums, so the
   // result is the same for any thread count.
@@ -27,7 +27,7 @@ void EarlyWarning::prepare(const MonthContext& ctx, const HouseholdStore& hh) {
         acc.weight += weight_units(hh.weight[h]);
         if (!(hh.flags[h] & household_flag::monitored) || (hh.flags[h] & household_flag::dissolved)) return;
         const double monthly = params_.package_per_person * hh.alive_members[h] / 12.0 * hh.weight[h];
-        acc.band_cost[band(need(hh, h))] += static_cast<std::int64_t>(monthly * 100.0 + 0.5);
+        acc.band_cost[band(state, need(state, hh, h))] += static_cast<std::int64_t>(monthly * 100.0 + 0.5);
       },
       [](Sums& a, const Sums& b) {
         for (int k = 0; k < kBands; ++k) a.band_cost[k] += b.band_cost[k];
@@ -36,20 +36,20 @@ void EarlyWarning::prepare(const MonthContext& ctx, const HouseholdStore& hh) {
   const std::vector<std::int64_t>& band_cost = sums.band_cost;
   const std::int64_t weight = sums.weight;
   if (ctx.is_january() || ctx.first_month)
-    budget_left_ = params_.budget_per_household * static_cast<double>(weight) / kWeightUnit;
+    state.budget_left = params_.budget_per_household * static_cast<double>(weight) / kWeightUnit;
   const int months_left = 13 - ctx.month.month();
-  const double allowance = budget_left_ / months_left;  // yuan this month
+  const double allowance = state.budget_left / months_left;  // yuan this month
   std::int64_t spent = 0;
-  cut_band_ = kBands;  // nobody, unless the allowance reaches the neediest band
+  state.cut_band = kBands;  // nobody, unless the allowance reaches the neediest band
   for (int b = kBands - 1; b >= 0; --b) {
     if (static_cast<double>(spent + band_cost[b]) / 100.0 > allowance) break;
     spent += band_cost[b];
-    cut_band_ = b;
+    state.cut_band = b;
   }
-  budget_left_ -= static_cast<double>(spent) / 100.0;
+  state.budget_left -= static_cast<double>(spent) / 100.0;
 }
 
-void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   namespace hf = household_flag;
   const bool assessed_before = ctx.step >= 12;  // the income trigger needs an assessment
   const double detect = (1.0 - params_.miss_rate) / params_.detection_lag_months;  // per month
@@ -58,7 +58,7 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     const std::uint8_t flags = hh.flags[h];
     if ((flags & hf::dissolved) || !(flags & (hf::lifted | hf::edge))) continue;
     const double income_pc = hh.assessed_income_pc[h];
-    const bool low_income = assessed_before && income_pc < threshold_;
+    const bool low_income = assessed_before && income_pc < state.threshold;
     // Catastrophic spending relative to the household's income (at least the line per person).
     const int persons = hh.alive_members[h];
     const bool catastrophic =
@@ -78,7 +78,7 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
       }
       continue;
     }
-    if (params_.budget_per_household > 0 && band(need(hh, h)) < cut_band_) continue;  // budget spent
+    if (params_.budget_per_household > 0 && band(state, need(state, hh, h)) < state.cut_band) continue;  // budget spent
     const double paid = params_.package_per_person * hh.alive_members[h] / 12.0;  // yuan this month
     hh.acc_transfer[h] += static_cast<float>(paid);
     book.pay(hh, h, paid);

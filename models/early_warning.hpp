@@ -15,7 +15,15 @@
 
 namespace povsim {
 
-class EarlyWarning final : public Model {
+// This month's threshold and rationing decision (prepare) and the year's budget left.
+struct EarlyWarningState {
+  double threshold = 0;  // this year's, yuan/person/year
+  // Monitored households in need bands >= cut_band are served this month (0: all).
+  int cut_band = 0;
+  double budget_left = 0;  // yuan, this year
+};
+
+class EarlyWarning final : public StatefulModel<EarlyWarningState> {
  public:
   static constexpr std::uint32_t kStreamId = 26;
   struct Params {
@@ -42,23 +50,21 @@ class EarlyWarning final : public Model {
     }
   };
   explicit EarlyWarning(const Params& params) : params_(params) {}
-  void prepare(const MonthContext& ctx, const HouseholdStore& hh) override;
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+  void prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
   // How far below the threshold a household is, yuan/person/year (0 if above): the priority.
-  double need(const HouseholdStore& hh, std::uint32_t h) const {
-    const double gap = threshold_ - hh.assessed_income_pc[h];
+  static double need(const State& state, const HouseholdStore& hh, std::uint32_t h) {
+    const double gap = state.threshold - hh.assessed_income_pc[h];
     return gap > 0 ? gap : 0.0;
   }
 
  private:
   Params params_;
-  double threshold_ = 0;  // this year's, yuan/person/year
   static constexpr int kBands = 1000;  // need bands for rationing
-  int band(double need) const { return std::min(kBands - 1, static_cast<int>(need / threshold_ * kBands)); }
-  // Monitored households in need bands >= cut_band_ are served this month (0: all).
-  int cut_band_ = 0;
-  double budget_left_ = 0;  // yuan, this year
+  static int band(const State& state, double need) {
+    return std::min(kBands - 1, static_cast<int>(need / state.threshold * kBands));
+  }
 };
 
 }  // namespace povsim

@@ -8,7 +8,7 @@
 
 namespace povsim {
 
-class IllnessShock final : public Model {
+class IllnessShock final : public StatelessModel {
  public:
   static constexpr std::uint32_t kStreamId = 10;
   struct Params {

@@ -9,7 +9,7 @@
 
 namespace povsim {
 
-class IncomeProcess final : public Model {
+class IncomeProcess final : public StatelessModel {
  public:
   static constexpr std::uint32_t kStreamId = 3;
   struct Params {

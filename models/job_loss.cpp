@@ -8,24 +8,24 @@
 
 namespace povsim {
 
-void JobLossShock::begin_month(const MonthContext& ctx) {
+void JobLossShock::begin_month(const MonthContext& ctx, State& state) const {
   const double m = params_.downturn_multiplier.at(ctx.month);
   const double local = std::min(1.0, params_.monthly_hazard_local * m);
   const double migrant = std::min(1.0, params_.monthly_hazard_migrant * m);
-  max_hazard_ = std::max(local, migrant);
-  const double rate = RareEvents::candidate_rate(max_hazard_);
-  loss_given_candidate_[0] = RareEvents::acceptance(local, rate);
-  loss_given_candidate_[1] = RareEvents::acceptance(migrant, rate);
-  reemployment_ = Bernoulli(params_.monthly_reemployment);
+  state.max_hazard = std::max(local, migrant);
+  const double rate = RareEvents::candidate_rate(state.max_hazard);
+  state.loss_given_candidate[0] = RareEvents::acceptance(local, rate);
+  state.loss_given_candidate[1] = RareEvents::acceptance(migrant, rate);
+  state.reemployment = Bernoulli(params_.monthly_reemployment);
 }
 
-void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   namespace pf = person_flag;
   std::uint8_t* flags = hh.person_flags.data();
   const Work* works = hh.work.data();
   const PersonRange persons = persons_of(hh, range);
   if (persons.begin == persons.end) return;
-  const RareEvents losses(ctx, kStreamId, max_hazard_);
+  const RareEvents losses(ctx, kStreamId, state.max_hazard);
   const EntityDraws reemployment_draws = ctx.person_draws(substream(kStreamId, 1));
   HouseholdCursor household_of(hh, range);  // candidates come in increasing order
   // Chunk by chunk, so the unemployed at the start of the month can be listed on the stack: each
@@ -41,7 +41,7 @@ void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
       const std::uint8_t f = flags[q];
       const Work work = works[q];
       const bool employed_earner = ((f & (pf::alive | pf::unemployed)) == pf::alive) && is_wage_earner(work);
-      if (!(employed_earner && loss_given_candidate_[work == Work::migrant](raw))) return;
+      if (!(employed_earner && state.loss_given_candidate[work == Work::migrant](raw))) return;
       flags[q] = static_cast<std::uint8_t>(f | pf::unemployed);
       hh.last_cause[household_of(q)] = code(Cause::job_loss);
     });
@@ -49,7 +49,7 @@ void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     EntityDraws draws = reemployment_draws;
     for (std::uint32_t i = 0; i < n_unemployed; ++i) {
       const std::uint32_t q = unemployed[i];
-      const bool finds_work = (flags[q] & pf::alive) && is_wage_earner(works[q]) && reemployment_(draws(q));
+      const bool finds_work = (flags[q] & pf::alive) && is_wage_earner(works[q]) && state.reemployment(draws(q));
       if (finds_work) flags[q] = static_cast<std::uint8_t>(flags[q] & ~pf::unemployed);
     }
   }

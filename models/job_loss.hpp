@@ -7,7 +7,14 @@
 
 namespace povsim {
 
-class JobLossShock final : public Model {
+// This month's hazards, from the downturn schedule (begin_month).
+struct JobLossState {
+  double max_hazard = 0;
+  Bernoulli loss_given_candidate[2];  // by [migrant]
+  Bernoulli reemployment;
+};
+
+class JobLossShock final : public StatefulModel<JobLossState> {
  public:
   static constexpr std::uint32_t kStreamId = 12;
   struct Params {
@@ -28,17 +35,14 @@ class JobLossShock final : public Model {
     }
   };
   explicit JobLossShock(const Params& params) : params_(params) {}
-  void begin_month(const MonthContext& ctx) override;
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+  void begin_month(const MonthContext& ctx, State& state) const override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
  private:
   Params params_;
   // This month's draws. Job loss is a rare event drawn by thinning (sim/random/rare_events.hpp): the
   // largest hazard sets the candidate rate, and a candidate loses the job with its own hazard over
   // that rate, by [migrant]. Re-employment is common, so each unemployed person gets a draw.
-  double max_hazard_ = 0;
-  Bernoulli loss_given_candidate_[2];
-  Bernoulli reemployment_;
 };
 
 }  // namespace povsim

@@ -12,7 +12,7 @@ namespace povsim {
 // what supported households would sell in a normal month (operating income, which grows with the
 // income trend the market is assumed to absorb) and what they can sell this month (less disaster
 // damage). The price responds to expansion and to disaster losses of the product's growers.
-void MarketInteraction::prepare(const MonthContext& ctx, const HouseholdStore& hh) {
+void MarketInteraction::prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const {
   using Sums = std::vector<std::int64_t>;  // [normal output by product, damaged output by product]
   const Sums output = reduce_households(
       hh, Sums(2 * kProducts, 0),
@@ -31,19 +31,19 @@ void MarketInteraction::prepare(const MonthContext& ctx, const HouseholdStore& h
   const double premium = params_.branding_premium.at(ctx.month);
   for (int p = 0; p < kProducts; ++p) {
     const double available = output[p] > 0 ? static_cast<double>(output[kProducts + p]) / output[p] : 1.0;
-    price_[p] = std::pow(expansion * available, -1.0 / params_.elasticity) * (1.0 + premium);
-    delta_[p] = static_cast<float>(expansion * price_[p] - 1.0);
-    collapse_[p] = price_[p] < 1.0 - params_.price_collapse_threshold;
+    state.price[p] = std::pow(expansion * available, -1.0 / params_.elasticity) * (1.0 + premium);
+    state.delta[p] = static_cast<float>(expansion * state.price[p] - 1.0);
+    state.collapse[p] = state.price[p] < 1.0 - params_.price_collapse_threshold;
   }
 }
 
-void MarketInteraction::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+void MarketInteraction::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   const auto& counties = *ctx.counties;
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     if (hh.dependence[h] == Dependence::none) continue;
     const int product = counties[hh.county[h]].industry;
-    hh.market_delta[h] = delta_[product];
-    if (collapse_[product] && ctx.is_january()) hh.last_cause[h] = code(Cause::price_collapse);
+    hh.market_delta[h] = state.delta[product];
+    if (state.collapse[product] && ctx.is_january()) hh.last_cause[h] = code(Cause::price_collapse);
   }
 }
 

@@ -18,7 +18,15 @@
 
 namespace povsim {
 
-class MarketInteraction final : public Model {
+// This month's prices by product (prepare), read by every household's step.
+inline constexpr int kMarketProducts = 256;  // product ids are County::industry (0 = none)
+struct MarketState {
+  std::array<double, kMarketProducts> price{};
+  std::array<float, kMarketProducts> delta{};  // expansion x price - 1, by product
+  std::array<bool, kMarketProducts> collapse{};
+};
+
+class MarketInteraction final : public StatefulModel<MarketState> {
  public:
   static constexpr std::uint32_t kStreamId = 27;  // reserved; the model draws nothing
   struct Params {
@@ -39,18 +47,14 @@ class MarketInteraction final : public Model {
       v.number("price_collapse_threshold", price_collapse_threshold, kShare);
     }
   };
-  static constexpr int kProducts = 256;  // product ids are County::industry (0 = none)
+  static constexpr int kProducts = kMarketProducts;
 
   explicit MarketInteraction(const Params& params) : params_(params) {}
-  void prepare(const MonthContext& ctx, const HouseholdStore& hh) override;
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
-  double price(int product) const { return price_[product]; }
+  void prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
  private:
   Params params_;
-  std::array<double, kProducts> price_{};
-  std::array<float, kProducts> delta_{};  // expansion x price - 1, by product
-  bool collapse_[kProducts] = {};
 };
 
 }  // namespace povsim

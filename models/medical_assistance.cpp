@@ -4,30 +4,30 @@
 
 namespace povsim {
 
-void MedicalAssistance::begin_month(const MonthContext& ctx) {
-  deductible_ = params_.deductible_share * params_.reference_income.at(ctx.month);
-  budget_ = budget_factor(ctx, params_.budget_per_household);
-  if (ctx.first_month) first_line_ = ctx.poverty_line;
-  const double price_index = params_.index_cap_to_prices && first_line_ > 0 ? ctx.poverty_line / first_line_ : 1.0;
-  cap_ = params_.assistance_cap * price_index;
+void MedicalAssistance::begin_month(const MonthContext& ctx, State& state) const {
+  state.deductible = params_.deductible_share * params_.reference_income.at(ctx.month);
+  state.budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate);
+  if (ctx.first_month) state.first_line = ctx.poverty_line;
+  const double price_index = params_.index_cap_to_prices && state.first_line > 0 ? ctx.poverty_line / state.first_line : 1.0;
+  state.cap = params_.assistance_cap * price_index;
 }
 
-double MedicalAssistance::refund(double ytd, bool covered) const {
-  const double deductible = deductible_ * (covered ? params_.registered_deductible_factor : 1.0);
+double MedicalAssistance::refund(const State& state, double ytd, bool covered) const {
+  const double deductible = state.deductible * (covered ? params_.registered_deductible_factor : 1.0);
   const double rate = params_.critical_illness_rate + (covered ? params_.registered_rate_bonus : 0.0);
   const double insured = rate * std::max(0.0, ytd - deductible);
-  const double assisted = covered ? std::min(cap_, params_.assistance_rate * (ytd - insured)) : 0.0;
+  const double assisted = covered ? std::min(state.cap, params_.assistance_rate * (ytd - insured)) : 0.0;
   return insured + assisted;
 }
 
-void MedicalAssistance::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+void MedicalAssistance::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   namespace hf = household_flag;
   const std::uint8_t covered_flags =
       hf::lifted | hf::monitored | (params_.assist_edge_households ? hf::edge : std::uint8_t{0});
-  const double plain_deductible = deductible_;  // households without extra cover pay nothing back below it
+  const double plain_deductible = state.deductible;  // households without extra cover pay nothing back below it
   // Below the covered households' deductible and cap, the refund is just assistance on the bill.
-  const double covered_deductible = deductible_ * params_.registered_deductible_factor;
-  const double uncapped_below = std::min(covered_deductible, cap_ / std::max(params_.assistance_rate, 1e-300));
+  const double covered_deductible = state.deductible * params_.registered_deductible_factor;
+  const double uncapped_below = std::min(covered_deductible, state.cap / std::max(params_.assistance_rate, 1e-300));
   PaymentBook book = payments(ctx);
   if (ctx.is_january())
     for (std::uint32_t h = range.begin; h < range.end; ++h) hh.medical_ytd[h] = 0;
@@ -41,8 +41,8 @@ void MedicalAssistance::step(const MonthContext& ctx, HouseholdStore& hh, Househ
     hh.medical_ytd[h] = static_cast<float>(after);
     if (!covered && after <= plain_deductible) continue;  // the common case: nothing to pay back
     const double paid = (covered && after <= uncapped_below ? params_.assistance_rate * bill
-                                                            : refund(after, covered) - refund(before, covered)) *
-                        budget_;
+                                                            : refund(state, after, covered) - refund(state, before, covered)) *
+                        state.budget;
     hh.acc_medical[h] -= static_cast<float>(paid);
     hh.savings[h] += static_cast<float>(paid);
     book.pay(hh, h, paid);

@@ -13,7 +13,16 @@
 
 namespace povsim {
 
-class MedicalAssistance final : public Model {
+// This year's deductible and cap and this month's budget factor (begin_month).
+struct MedicalAssistanceState {
+  double deductible = 0;  // yuan per household
+  double budget = 1;      // this month's budget factor
+  double cap = 0;         // assistance cap, yuan per household
+  double first_line = 0;  // the poverty line of the first year, the price index's base
+  BudgetState budget_estimate;
+};
+
+class MedicalAssistance final : public StatefulModel<MedicalAssistanceState> {
  public:
   static constexpr std::uint32_t kStreamId = 23;  // reserved; the model draws nothing
   struct Params {
@@ -60,19 +69,15 @@ class MedicalAssistance final : public Model {
     }
   };
   explicit MedicalAssistance(const Params& params) : params_(params) {}
-  void begin_month(const MonthContext& ctx) override;
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+  void begin_month(const MonthContext& ctx, State& state) const override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
   // The part of a household's cumulative out-of-pocket spending `ytd` (yuan this year, after basic
   // insurance) that the policy pays back, for a covered (registered or monitored) household or not.
-  double refund(double ytd, bool covered) const;
+  double refund(const State& state, double ytd, bool covered) const;
 
  private:
   Params params_;
-  double deductible_ = 0;  // this year's, yuan per household
-  double budget_ = 1;      // this month's budget factor
-  double cap_ = 0;         // this year's assistance cap, yuan per household
-  double first_line_ = 0;  // the poverty line of the first year, the price index's base
 };
 
 }  // namespace povsim

@@ -10,7 +10,16 @@
 
 namespace povsim {
 
-class PhasedIndustrySupport final : public Model {
+// This month's support levels by dependence class (begin_month).
+struct PhasedIndustrySupportState {
+  std::array<float, 4> level{};         // by Dependence; none stays 0
+  std::array<bool, 4> stepped_down{};  // level fell this month
+  bool changed = true;                  // some level changed this month
+  double budget = 1;                    // this month's budget factor
+  BudgetState budget_estimate;
+};
+
+class PhasedIndustrySupport final : public StatefulModel<PhasedIndustrySupportState> {
  public:
   static constexpr std::uint32_t kStreamId = 21;  // reserved; the model draws nothing
   struct Params {
@@ -33,15 +42,11 @@ class PhasedIndustrySupport final : public Model {
     }
   };
   explicit PhasedIndustrySupport(const Params& params) : params_(params) {}
-  void begin_month(const MonthContext& ctx) override;
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+  void begin_month(const MonthContext& ctx, State& state) const override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
  private:
   Params params_;
-  std::array<float, 4> level_{};         // by Dependence; none stays 0
-  std::array<bool, 4> stepped_down_{};  // level fell this month
-  bool changed_ = true;                  // some level changed this month
-  double budget_ = 1;                    // this month's budget factor
 };
 
 }  // namespace povsim

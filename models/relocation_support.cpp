@@ -2,13 +2,13 @@
 
 namespace povsim {
 
-void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   namespace pf = person_flag;
   PaymentBook book = payments(ctx);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     if (!(hh.flags[h] & household_flag::relocated)) continue;
-    if (services_ > 0) {
-      const double value = services_ * hh.alive_members[h];
+    if (state.services > 0) {
+      const double value = state.services * hh.alive_members[h];
       hh.acc_transfer[h] += static_cast<float>(value);
       book.pay(hh, h, value);
     }
@@ -18,7 +18,7 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
       if (!(f & pf::alive)) continue;
       if (ctx.is_january() && !(f & pf::site_job) && hh.age[q] >= 16 && hh.age[q] < 60 &&
           hh.health[q] != Health::disabled && (hh.work[q] == Work::farming || hh.work[q] == Work::not_working) &&
-          ctx.stream(kStreamId, q).uniform() < take_up_) {
+          ctx.stream(kStreamId, q).uniform() < state.take_up) {
         hh.work[q] = Work::local_wage;
         hh.wage[q] = static_cast<float>(params_.site_wage);
         hh.person_flags[q] = f | pf::site_job;
@@ -28,7 +28,7 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
       const bool working = is_wage_earner(hh.work[q]) && !(hh.person_flags[q] & pf::unemployed) &&
                            hh.sick_until[q] <= ctx.step;
       if ((hh.person_flags[q] & pf::site_job) && working)
-        book.pay(hh, h, params_.wage_subsidy_share * hh.wage[q] * budget_);
+        book.pay(hh, h, params_.wage_subsidy_share * hh.wage[q] * state.budget);
     }
   }
 }

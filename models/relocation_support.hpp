@@ -10,7 +10,15 @@
 
 namespace povsim {
 
-class RelocationSupport final : public Model {
+// This month's take-up and services after the budget factor (begin_month).
+struct RelocationSupportState {
+  double take_up = 0;   // probability a candidate takes a site job this January
+  double services = 0;  // yuan/person this month
+  double budget = 1;    // budget factor
+  BudgetState budget_estimate;
+};
+
+class RelocationSupport final : public StatefulModel<RelocationSupportState> {
  public:
   static constexpr std::uint32_t kStreamId = 29;
   struct Params {
@@ -37,18 +45,15 @@ class RelocationSupport final : public Model {
     }
   };
   explicit RelocationSupport(const Params& params) : params_(params) {}
-  void begin_month(const MonthContext& ctx) override {
-    budget_ = budget_factor(ctx, params_.budget_per_household);
-    take_up_ = params_.job_take_up.at(ctx.month) * budget_;
-    services_ = params_.services.at(ctx.month) * budget_ / 12.0;  // yuan/person this month
+  void begin_month(const MonthContext& ctx, State& state) const override {
+    state.budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate);
+    state.take_up = params_.job_take_up.at(ctx.month) * state.budget;
+    state.services = params_.services.at(ctx.month) * state.budget / 12.0;  // yuan/person this month
   }
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
  private:
   Params params_;
-  double take_up_ = 0;
-  double services_ = 0;
-  double budget_ = 1;
 };
 
 }  // namespace povsim

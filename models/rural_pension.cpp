@@ -4,14 +4,14 @@
 
 namespace povsim {
 
-void RuralPension::begin_month(const MonthContext& ctx) {
-  const double budget = budget_factor(ctx, params_.budget_per_household);
+void RuralPension::begin_month(const MonthContext& ctx, State& state) const {
+  const double budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate);
   const float amount = static_cast<float>((params_.monthly_amount.at(ctx.month) + params_.local_top_up) * budget);
-  amount_changed_ = amount != amount_;
-  amount_ = amount;
+  state.amount_changed = amount != state.amount;
+  state.amount = amount;
 }
 
-void RuralPension::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+void RuralPension::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   const auto age = static_cast<std::uint8_t>(params_.eligibility_age);
   PaymentBook book = payments(ctx);
   std::uint8_t eligible[kMaxBlockHouseholds];  // living members at or above the age, by household
@@ -23,15 +23,15 @@ void RuralPension::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   }, eligible);
   // Who is eligible changes only in January (ageing, deaths) and the amount only on schedule
   // dates: in other months the block costs what it did last month.
-  const bool book_each = ctx.is_january() || ctx.first_month || amount_changed_;
+  const bool book_each = ctx.is_january() || ctx.first_month || state.amount_changed;
   if (!book_each) book.repeat_last_month();
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    const float paid = static_cast<float>(eligible[h - range.begin]) * amount_;  // yuan this month
+    const float paid = static_cast<float>(eligible[h - range.begin]) * state.amount;  // yuan this month
     hh.acc_pension[h] += paid;
   }
   if (book_each)
     for (std::uint32_t h = range.begin; h < range.end; ++h)
-      book.pay(hh, h, static_cast<float>(eligible[h - range.begin]) * amount_);
+      book.pay(hh, h, static_cast<float>(eligible[h - range.begin]) * state.amount);
 }
 
 }  // namespace povsim

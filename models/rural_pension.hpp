@@ -7,7 +7,14 @@
 
 namespace povsim {
 
-class RuralPension final : public Model {
+// This month's amount after the budget factor (begin_month).
+struct RuralPensionState {
+  float amount = 0;             // yuan/month per eligible person
+  bool amount_changed = true;   // differs from last month's
+  BudgetState budget_estimate;
+};
+
+class RuralPension final : public StatefulModel<RuralPensionState> {
  public:
   static constexpr std::uint32_t kStreamId = 20;  // reserved; the model draws nothing
   struct Params {
@@ -34,13 +41,11 @@ class RuralPension final : public Model {
     }
   };
   explicit RuralPension(const Params& params) : params_(params) {}
-  void begin_month(const MonthContext& ctx) override;
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+  void begin_month(const MonthContext& ctx, State& state) const override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
  private:
   Params params_;
-  float amount_ = 0;  // this month's amount, yuan/month per eligible person
-  bool amount_changed_ = true;
 };
 
 }  // namespace povsim

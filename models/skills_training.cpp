@@ -19,10 +19,10 @@ bool SkillsTraining::eligible(const HouseholdStore& hh, std::uint32_t q) {
 // January, under a budget: the expected cost of this year's training (eligible members, weighted,
 // times the capacity - twice for the unemployed - times the cost per trainee) against the budget;
 // the capacity is cut pro rata when it does not fit. Integer sums: the same for any thread count.
-void SkillsTraining::prepare(const MonthContext& ctx, const HouseholdStore& hh) {
+void SkillsTraining::prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const {
   if (!(ctx.is_january() || ctx.first_month)) return;
-  capacity_ = params_.capacity.at(ctx.month);
-  if (params_.budget_per_household <= 0 || capacity_ <= 0) return;
+  state.capacity = params_.capacity.at(ctx.month);
+  if (params_.budget_per_household <= 0 || state.capacity <= 0) return;
   struct Sums {
     std::int64_t households = 0, trainee_units = 0;  // weight units; unemployed count twice
   };
@@ -35,12 +35,12 @@ void SkillsTraining::prepare(const MonthContext& ctx, const HouseholdStore& hh) 
           if (eligible(hh, q)) acc.trainee_units += w * ((hh.person_flags[q] & person_flag::unemployed) ? 2 : 1);
       },
       [](Sums& a, const Sums& b) { a.households += b.households, a.trainee_units += b.trainee_units; });
-  const double expected = capacity_ * params_.cost_per_trainee * static_cast<double>(sums.trainee_units) / kWeightUnit;
+  const double expected = state.capacity * params_.cost_per_trainee * static_cast<double>(sums.trainee_units) / kWeightUnit;
   const double budget = params_.budget_per_household * static_cast<double>(sums.households) / kWeightUnit;
-  if (expected > budget) capacity_ *= budget / expected;
+  if (expected > budget) state.capacity *= budget / expected;
 }
 
-void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   namespace pf = person_flag;
   // Trained unemployed members get a second chance at a job each month, from this model's own
   // per-person stream.
@@ -51,10 +51,10 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
     if ((flags[q] & pf::alive) && ctx.stream(kStreamId, q).uniform() < params_.extra_reemployment)
       flags[q] = static_cast<std::uint8_t>(flags[q] & ~pf::unemployed);
   });
-  if (!ctx.is_january() || capacity_ <= 0) return;
+  if (!ctx.is_january() || state.capacity <= 0) return;
   // Who is trained: a rare event for each eligible member (probability capacity, twice for the
   // unemployed), drawn by thinning so that the few trainees cost a draw each rather than everyone.
-  const double unemployed_p = std::min(1.0, 2.0 * capacity_), other_p = std::min(1.0, capacity_);
+  const double unemployed_p = std::min(1.0, 2.0 * state.capacity), other_p = std::min(1.0, state.capacity);
   const RareEvents trainees(ctx, substream(kStreamId, 1), unemployed_p);
   const double rate = RareEvents::candidate_rate(unemployed_p);
   const Bernoulli accept_unemployed = RareEvents::acceptance(unemployed_p, rate);

@@ -10,7 +10,12 @@
 
 namespace povsim {
 
-class SkillsTraining final : public Model {
+// This year's training capacity (share of eligible members), cut to the budget (prepare).
+struct SkillsTrainingState {
+  double capacity = 0;
+};
+
+class SkillsTraining final : public StatefulModel<SkillsTrainingState> {
  public:
   static constexpr std::uint32_t kStreamId = 28;
   struct Params {
@@ -40,14 +45,13 @@ class SkillsTraining final : public Model {
     }
   };
   explicit SkillsTraining(const Params& params) : params_(params) {}
-  void prepare(const MonthContext& ctx, const HouseholdStore& hh) override;
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
+  void prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const override;
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
   // Whether member q may be trained this January.
   static bool eligible(const HouseholdStore& hh, std::uint32_t q);
 
  private:
   Params params_;
-  double capacity_ = 0;
 };
 
 }  // namespace povsim

@@ -37,27 +37,35 @@ struct ProgrammeLevels {
   }
 };
 
-class TransferProgramme : public Model {
+// A programme's level change this month (begin_month) and the budget factor in force.
+struct TransferProgrammeState {
+  float ratio = 1.0f;   // this month's amounts / last month's
+  double budget = 1.0;  // budget factor in force
+  BudgetState budget_estimate;
+};
+
+class TransferProgramme : public StatefulModel<TransferProgrammeState> {
  public:
   TransferProgramme(Programme programme, const ProgrammeLevels& params) : programme_(programme), params_(params) {}
   // A binding budget acts like a level cut (it is one for the recipients), pro rata.
-  void begin_month(const MonthContext& ctx) override {
-    const double budget = budget_factor(ctx, params_.budget_per_household);
-    const double before = params_.levels.before(ctx.month, ctx.first_month) * budget_;
+  void begin_month(const MonthContext& ctx, State& state) const override {
+    const double budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate);
+    const double before = params_.levels.before(ctx.month, ctx.first_month) * state.budget;
     const double now = params_.levels.at(ctx.month) * budget;
-    budget_ = budget;
-    ratio_ = before > 0 ? static_cast<float>(now / before) : 1.0f;
+    state.budget = budget;
+    state.ratio = before > 0 ? static_cast<float>(now / before) : 1.0f;
   }
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override {
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override {
+    const float ratio = state.ratio;
     auto& amount = hh.transfer[static_cast<int>(programme_)];
     PaymentBook book = payments(ctx);
     // Amounts change only when the level does; in other months the block costs what it did.
-    if (ratio_ == 1.0f && !ctx.is_january() && !ctx.first_month) return book.repeat_last_month();
+    if (ratio == 1.0f && !ctx.is_january() && !ctx.first_month) return book.repeat_last_month();
     for (std::uint32_t h = range.begin; h < range.end; ++h) {
       if (amount[h] <= 0) continue;
-      if (ratio_ != 1.0f) {
-        amount[h] *= ratio_;
-        if (ratio_ < 1.0f) hh.last_cause[h] = code(Cause::subsidy_withdrawal);
+      if (ratio != 1.0f) {
+        amount[h] *= ratio;
+        if (ratio < 1.0f) hh.last_cause[h] = code(Cause::subsidy_withdrawal);
       }
       // This month's payment: programmes step before the income process pays the amounts.
       book.pay(hh, h, amount[h]);
@@ -67,8 +75,6 @@ class TransferProgramme : public Model {
  private:
   Programme programme_;
   ProgrammeLevels params_;
-  float ratio_ = 1.0f;
-  double budget_ = 1.0;  // budget factor in force
 };
 
 }  // namespace povsim

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -59,10 +60,28 @@ struct Month {
 
 inline HouseholdRange all(const HouseholdStore& hh) { return {0, static_cast<std::uint32_t>(hh.size())}; }
 
-// Runs model.step over the store in blocks of at most kMaxBlockHouseholds.
-inline void step_all(const Model& model, const MonthContext& ctx, HouseholdStore& hh) {
+// A model with the per-run state a Run would own, for tests that drive one model by hand:
+// Driven<Dibao> model(params); model.begin_month(ctx); step_all(model, ctx, hh); model.state...
+template <class M>
+struct Driven {
+  template <class... Args>
+  explicit Driven(Args&&... args) : model(std::forward<Args>(args)...) {}
+  M model;
+  typename M::State state{};
+  void begin_month(const MonthContext& ctx) { model.begin_month(ctx, state); }
+  void prepare(const MonthContext& ctx, const HouseholdStore& hh) { model.prepare(ctx, hh, state); }
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+    model.step(ctx, hh, range, state);
+  }
+};
+
+// Runs model.step over the store in blocks of at most kMaxBlockHouseholds; a stateful model's
+// test passes its State (tests own it, as a Run does).
+template <class M, class... State>
+void step_all(const M& model, const MonthContext& ctx, HouseholdStore& hh, const State&... state) {
   for (std::uint32_t b = 0; b < hh.size(); b += kMaxBlockHouseholds)
-    model.step(ctx, hh, {b, std::min<std::uint32_t>(static_cast<std::uint32_t>(hh.size()), b + kMaxBlockHouseholds)});
+    model.step(ctx, hh, {b, std::min<std::uint32_t>(static_cast<std::uint32_t>(hh.size()), b + kMaxBlockHouseholds)},
+               state...);
 }
 
 // A fresh temporary directory, removed on destruction.

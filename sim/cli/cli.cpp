@@ -1,6 +1,10 @@
 #include "sim/cli/cli.hpp"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <array>
+#include <atomic>
 
 #include <charconv>
 #include <chrono>
@@ -41,7 +45,9 @@ Usage:
 Scenario files are YAML; scenarios/baseline.yaml documents every key. Results are
 described in docs/output.md, the model in docs/model.md.
 
-Exit status: 0 success, 1 run-time failure (I/O, memory), 2 bad usage or invalid input.
+Exit status: 0 success, 1 run-time failure (I/O, memory), 2 bad usage or invalid input,
+75 stopped by SIGTERM, SIGINT, SIGHUP or SIGUSR1 after finishing a month (with --checkpoint the
+state is saved: rerun with --restart to continue); a second SIGINT aborts at once (130).
 )";
 
 constexpr const char* kRunHelp = R"(Usage: povsim run SCENARIO.yaml [options]
@@ -61,6 +67,15 @@ Options:
   --threads T         worker threads (default: all cores); results do not depend on T
   --set PATH=VALUE    override any scalar in the scenario, e.g.
                       --set shocks.illness.reimbursement_rate=0.7 (repeatable)
+  --replicate K[:L]   run only replicate K (or K to L, inclusive) of the scenario's
+                      replicates; the file records which (/replicate_index), so parts
+                      run as separate jobs can be merged
+  --checkpoint FILE   save the whole run state to FILE (atomically, replacing it) every
+                      --checkpoint-every months and when stopped by a signal
+  --checkpoint-every M  months between checkpoints (default 12; needs --checkpoint)
+  --restart FILE      continue the run saved in checkpoint FILE; give the same scenario
+                      and options (--threads and --out may differ); results equal an
+                      uninterrupted run's bit for bit
   --quiet             print no summary table
   --no-progress       no progress bar (it is shown only when stderr is a terminal)
   -h, --help          this help
@@ -111,6 +126,9 @@ struct RunArgs {
   bool report = false;     // population command: print the report
   std::vector<std::string> overrides;
   int threads = 0;
+  std::uint32_t first_replicate = 0, replicate_count = 0;  // 0: all
+  std::string checkpoint, restart;
+  int checkpoint_every = 0;  // 0: not given
   bool quiet = false;
   bool progress = true;
   bool help = false;
@@ -146,6 +164,22 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
       r.targets = value();
     } else if (population && a == "--report") {
       r.report = true;
+    } else if (!population && a == "--replicate") {
+      const std::string v = value();
+      const auto colon = v.find(':');
+      const auto first = parse_number_arg<std::uint32_t>(a, v.substr(0, colon), 0);
+      const auto last = colon == std::string::npos ? first : parse_number_arg<std::uint32_t>(a, v.substr(colon + 1), 0);
+      if (last < first) throw UsageError("--replicate: expected K or K:L with K <= L, got '" + v + "'");
+      r.first_replicate = first;
+      r.replicate_count = last - first + 1;
+    } else if (!population && a == "--checkpoint") {
+      r.checkpoint = value();
+      if (r.checkpoint.empty()) throw UsageError("--checkpoint: expected a file name");
+    } else if (!population && a == "--checkpoint-every") {
+      r.checkpoint_every = parse_number_arg<int>(a, value(), 1);
+    } else if (!population && a == "--restart") {
+      r.restart = value();
+      if (r.restart.empty()) throw UsageError("--restart: expected a checkpoint file");
     } else if (!population && a == "--quiet") {
       r.quiet = true;
     } else if (a == "--no-progress") {
@@ -161,6 +195,8 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
   if (!r.persons.empty() && r.population.empty()) throw UsageError("--persons: needs --population HOUSEHOLDS.csv");
   if (population) return r;
   if (!r.help && r.scenario.empty()) throw UsageError("missing the scenario file (see povsim run --help)");
+  if (r.checkpoint_every > 0 && r.checkpoint.empty()) throw UsageError("--checkpoint-every: needs --checkpoint FILE");
+  if (!r.checkpoint.empty() && r.checkpoint_every == 0) r.checkpoint_every = 12;
   if (r.out.empty() && !r.scenario.empty()) {
     std::string stem = r.scenario.substr(r.scenario.find_last_of('/') + 1);
     stem = stem.substr(0, stem.rfind('.'));
@@ -186,7 +222,7 @@ void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc)
       << sc.run.seed << ", " << res.tallies.size() << " replicate(s), " << std::fixed << std::setprecision(1)
       << res.seconds << " s\n";
   out << "Return-to-poverty rate, % of lifted households above the line the year before"
-      << (res.tallies.size() > 1 ? " (replicate 0)" : "") << "\n";
+      << (res.tallies.size() > 1 ? " (replicate " + std::to_string(res.replicate_index.front()) + ")" : std::string()) << "\n";
   out << std::left << std::setw(6) << "year" << std::right << std::setw(11) << "line" << std::setw(9) << "return"
       << std::setw(12) << "cumulative" << std::setw(11) << "headcount";
   for (auto name : kRegionTypeNames) out << std::setw(17) << name;
@@ -241,6 +277,57 @@ class ProgressBar {
   clock::time_point start_;
 };
 
+// Signals that ask a run to stop (what batch schedulers send before a time limit): the run
+// finishes its month, saves a checkpoint if asked and exits with kExitStopped. A second SIGINT
+// aborts at once, removing the temporary output file. Signal handlers can reach only static
+// storage, hence these file-local statics (the one place the program keeps any).
+constexpr int kExitStopped = 75;  // EX_TEMPFAIL: "try again later" (here: --restart)
+std::atomic<int> stop_signal{0};
+char abort_unlink_path[4096] = {};
+
+void on_stop_signal(int signal) {
+  if (signal == SIGINT && stop_signal.load() != 0) {
+    if (abort_unlink_path[0] != '\0') ::unlink(abort_unlink_path);
+    static const char message[] = "\npovsim: aborted by a second SIGINT\n";
+    [[maybe_unused]] const auto n = ::write(STDERR_FILENO, message, sizeof message - 1);
+    ::_exit(128 + SIGINT);
+  }
+  stop_signal.store(signal);
+}
+
+// Installs the handlers for one run and restores the previous ones when it ends.
+class StopSignals {
+ public:
+  explicit StopSignals(const std::string& temp_output) {
+    stop_signal.store(0);
+    std::snprintf(abort_unlink_path, sizeof abort_unlink_path, "%s", temp_output.c_str());
+    struct sigaction action = {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    for (std::size_t k = 0; k < kSignals.size(); ++k) sigaction(kSignals[k], &action, &previous_[k]);
+  }
+  ~StopSignals() {
+    for (std::size_t k = 0; k < kSignals.size(); ++k) sigaction(kSignals[k], &previous_[k], nullptr);
+    abort_unlink_path[0] = '\0';
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  static constexpr std::array<int, 4> kSignals = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
+  std::array<struct sigaction, 4> previous_{};
+};
+
+std::string signal_name(int signal) {
+  switch (signal) {
+    case SIGTERM: return "SIGTERM";
+    case SIGINT: return "SIGINT";
+    case SIGHUP: return "SIGHUP";
+    case SIGUSR1: return "SIGUSR1";
+    default: return "signal " + std::to_string(signal);
+  }
+}
+
 int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   const RunArgs ra = parse_run_args(args);
   if (ra.help) {
@@ -255,14 +342,38 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     population = ra.population + (ra.persons.empty() ? "" : " with " + ra.persons);
   }
 
+  RunOptions options;
+  options.threads = ra.threads;
+  options.first_replicate = ra.first_replicate;
+  options.replicate_count = ra.replicate_count;
+  selected_replicates(scenario, options);  // a replicate that does not exist is bad input: say so now
   if (!fits_in_memory(*scenario.population, err)) return 1;
   Hdf5Output output(ra.out);  // fails now if the destination is not writable
 
-  RunOptions options;
-  options.threads = ra.threads;
+  options.checkpoint_path = ra.checkpoint;
+  options.checkpoint_every = ra.checkpoint_every;
+  options.restart_path = ra.restart;
+  options.identity.version = kVersion;
+  options.identity.resolved_scenario = scenario.resolved_yaml;
+  options.identity.population = population;
+  options.stop_signal = &stop_signal;
   ProgressBar bar(err, ra.progress && isatty(STDERR_FILENO));
   options.on_progress = [&](long done, long total) { bar(done, total); };
-  const RunResults results = simulate(scenario, options);
+  const StopSignals signals(output.temp_path());
+  RunResults results;
+  try {
+    results = simulate(scenario, options);
+  } catch (const Interrupted& stop) {
+    err << "\npovsim: stopped by " << signal_name(stop.signal) << " after month " << stop.months_done
+        << " of the replicate in progress; "
+        << (stop.checkpointed ? "state saved to " + ra.checkpoint + " (continue with --restart " + ra.checkpoint + ")"
+                              : std::string("no checkpoint (none was asked for: use --checkpoint FILE)"))
+        << "; no output written\n";
+    return kExitStopped;
+  } catch (const CheckpointError& e) {
+    err << "povsim: error: " << e.what() << "\n";
+    return 2;
+  }
 
   RunMetadata meta{kVersion, scenario.source, scenario.resolved_yaml, scenario.run.seed, ra.threads, population};
   output.commit(results, meta);

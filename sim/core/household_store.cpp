@@ -1,6 +1,9 @@
 #include "sim/core/household_store.hpp"
 
+#include <string_view>
 #include <type_traits>
+
+#include "sim/core/byte_io.hpp"
 
 namespace povsim {
 
@@ -13,7 +16,7 @@ constexpr std::size_t element_size(const V&) {
 
 void HouseholdStore::resize(std::size_t households, std::size_t persons_total) {
   auto fit = [](std::size_t n) {
-    return [n](auto& v) {
+    return [n](const char*, auto& v) {
       v.assign(n, {});
       v.shrink_to_fit();
     };
@@ -26,14 +29,14 @@ void HouseholdStore::resize(std::size_t households, std::size_t persons_total) {
 std::size_t HouseholdStore::bytes_per_household() {
   HouseholdStore empty;
   std::size_t bytes = 0;
-  empty.for_each_household_column([&](auto& v) { bytes += element_size(v); });
+  empty.for_each_household_column([&](const char*, auto& v) { bytes += element_size(v); });
   return bytes;
 }
 
 std::size_t HouseholdStore::bytes_per_person() {
   HouseholdStore empty;
   std::size_t bytes = 0;
-  empty.for_each_person_column([&](auto& v) { bytes += element_size(v); });
+  empty.for_each_person_column([&](const char*, auto& v) { bytes += element_size(v); });
   return bytes;
 }
 
@@ -43,6 +46,20 @@ void HouseholdStore::count_alive(std::size_t begin, std::size_t end) {
     for (std::uint32_t q = first_person[h]; q < first_person[h] + persons[h]; ++q) n += person_flags[q] & person_flag::alive;
     alive_members[h] = static_cast<std::uint8_t>(n);
   }
+}
+
+std::uint64_t HouseholdStore::layout_hash() {
+  HouseholdStore empty;
+  LayoutHash hash;
+  auto add = [&](const char* name, auto& column) {
+    hash.add(std::string_view(name));
+    hash.add(element_size(column));
+  };
+  empty.for_each_household_column(add);
+  hash.add(std::string_view("|persons|"));
+  empty.for_each_person_column(add);
+  hash.add(sizeof(County));
+  return hash.value();
 }
 
 std::size_t HouseholdStore::bytes_used() const {

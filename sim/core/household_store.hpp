@@ -99,22 +99,38 @@ class HouseholdStore {
   // Sets alive_members of households [begin, end) from the members' alive flags.
   void count_alive(std::size_t begin, std::size_t end);
 
-  // Every per-household (per-person) column, once: resize() and the byte counts use these lists,
-  // so a new column cannot be forgotten in either.
+  // Every per-household (per-person) column, once, with its name: resize(), the byte counts, the
+  // checkpoint and its layout hash use these lists, so a new column cannot be forgotten in any.
+  // f(name, column).
   template <class F>
   void for_each_household_column(F&& f) {
-    f(county), f(region), f(flags), f(last_cause), f(dependence), f(disaster_months_left);
-    f(disaster_loss), f(first_person), f(persons), f(alive_members), f(operating_base),
-    f(property_income);
-    f(industry_subsidy), f(income_factor), f(savings), f(weight), f(benefits), f(medical_month), f(medical_ytd),
-        f(assessed_income_pc), f(market_delta);
-    for (auto& t : transfer) f(t);
-    f(acc_wage), f(acc_operating), f(acc_property), f(acc_transfer), f(acc_pension), f(acc_medical);
+    f("county", county), f("region", region), f("flags", flags), f("last_cause", last_cause);
+    f("dependence", dependence), f("disaster_months_left", disaster_months_left), f("disaster_loss", disaster_loss);
+    f("first_person", first_person), f("persons", persons), f("alive_members", alive_members);
+    f("operating_base", operating_base), f("property_income", property_income);
+    f("industry_subsidy", industry_subsidy), f("income_factor", income_factor), f("savings", savings);
+    f("weight", weight), f("benefits", benefits), f("medical_month", medical_month), f("medical_ytd", medical_ytd);
+    f("assessed_income_pc", assessed_income_pc), f("market_delta", market_delta);
+    for (int k = 0; k < kProgrammes; ++k) f(kProgrammeNames[k].data(), transfer[k]);
+    f("acc_wage", acc_wage), f("acc_operating", acc_operating), f("acc_property", acc_property);
+    f("acc_transfer", acc_transfer), f("acc_pension", acc_pension), f("acc_medical", acc_medical);
   }
   template <class F>
   void for_each_person_column(F&& f) {
-    f(age), f(health), f(work), f(education), f(person_flags), f(sick_until), f(wage);
+    f("age", age), f("health", health), f("work", work), f("education", education);
+    f("person_flags", person_flags), f("sick_until", sick_until), f("wage", wage);
   }
+
+  // Every column, the counties and the person count, for checkpoints: a(value) for each.
+  template <class A>
+  void archive(A& a) {
+    for_each_household_column([&](const char*, auto& column) { a(column); });
+    for_each_person_column([&](const char*, auto& column) { a(column); });
+    a(counties);
+    a(person_count_);
+  }
+  // Changes whenever a column is added, removed, renamed, reordered or changes type.
+  static std::uint64_t layout_hash();
 
   std::vector<County> counties;  // indexed by county id
 

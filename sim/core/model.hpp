@@ -5,11 +5,13 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <type_traits>
 #include <vector>
 
 #include "sim/config/calendar.hpp"
 #include "sim/core/household_store.hpp"
+#include "sim/core/byte_io.hpp"
 #include "sim/core/results.hpp"
 #include "sim/random/rng.hpp"
 
@@ -140,57 +142,133 @@ class PaymentBook {
   bool repeat_ = false;
 };
 
+// The per-run state of one model (budget estimates, this month's schedule look-ups, rationing
+// decisions): everything a model remembers from one month to the next. The Run owns one per
+// model, so replicates and restarted runs never see another run's state, and a checkpoint saves
+// it with save()/load().
+class ModelState {
+ public:
+  virtual ~ModelState() = default;
+  // The state as bytes (or fields) in a fixed layout: a checkpoint stores exactly this.
+  virtual void save(ByteWriter& out) const = 0;
+  virtual void load(ByteReader& in) = 0;
+  // Identifies the layout (type size), for the checkpoint's layout hash.
+  virtual std::size_t layout_size() const = 0;
+};
+
+// A model's State struct S as a ModelState. S is default-initialised at the start of a run. It is
+// saved as its bytes when trivially copyable; otherwise S provides
+// `template <class A> void archive(A& a)` calling a(field) for each field (a vector<T> of trivially
+// copyable T, or a trivially copyable field).
+template <class S>
+class StateOf final : public ModelState {
+ public:
+  S value{};
+  void save(ByteWriter& out) const override {
+    if constexpr (std::is_trivially_copyable_v<S>) out.raw(&value, sizeof(S));
+    else const_cast<S&>(value).archive(out);
+  }
+  void load(ByteReader& in) override {
+    if constexpr (std::is_trivially_copyable_v<S>) in.raw(&value, sizeof(S));
+    else value.archive(in);
+  }
+  std::size_t layout_size() const override { return sizeof(S); }
+};
+
+// The budget estimates of a policy with an annual budget (budget_factor below).
+struct BudgetState {
+  double last_factor = 1.0;   // the factor last month's payments were made at
+  double unconstrained = 0;   // estimated monthly spending without a budget, yuan
+};
+
+// Annual budgets (budget_per_household yuan a year per household in the population; 0: none), one
+// implementation for every policy. When one binds, the priority rule is pro rata: every payment of
+// the policy this month is scaled by the same factor, what is left of the year's budget spread
+// evenly over the months left, divided by what the policy would pay unconstrained (estimated from
+// last month's spending and the factor it was paid at). Call once a month from begin_month; returns
+// the factor in [0, 1]. `paid_at` is the factor last month's payments were made at, for a policy
+// whose payments follow its factor with a lag (default: last month's factor). Until a month's
+// spending has been seen the factor is 1; once the budget is spent it is 0.
+double budget_factor(const MonthContext& ctx, std::uint32_t slot, double budget_per_household, BudgetState& state,
+                     double paid_at = -1);
+
+// The one interface the engine calls. A model object is an immutable description: its Params and
+// what is derived from them, plus its slot, fixed when the scenario is built. Everything that
+// changes during a run lives in the ModelState that make_state() creates and the Run owns.
+// Models derive from StatefulModel<State> or StatelessModel rather than from Model directly.
 class Model {
  public:
   virtual ~Model() = default;
 
-  // The model's position in the scenario's model list; its column in fiscal accounts. Set by the
-  // engine before the run.
+  // The model's position in the scenario's model list; its column in fiscal accounts. Set once
+  // when the scenario is built.
   void set_slot(std::uint32_t slot) { slot_ = slot; }
   std::uint32_t slot() const { return slot_; }
   // The book a policy records its payments in during one step.
   PaymentBook payments(const MonthContext& ctx) const { return PaymentBook(ctx, slot_); }
 
-  // Annual budgets (budget_per_household yuan a year per household in the population; 0: none).
-  // When one binds, the priority rule is pro rata: every payment of the policy this month is
-  // scaled by the same factor, what is left of the year's budget spread evenly over the months
-  // left, divided by what the policy would pay unconstrained (estimated from last month's
-  // spending and the factor it was paid at). Call once a month from begin_month; returns the factor
-  // in [0, 1]. `paid_at` is the factor last month's payments were made at, for a policy whose
-  // payments follow its factor with a lag (default: last month's factor). Until a month's
-  // spending has been seen the factor is 1; once the budget is spent it is 0.
-  double budget_factor(const MonthContext& ctx, double budget_per_household, double paid_at = -1) {
-    double factor = 1.0;
-    if (budget_per_household > 0 && ctx.spending) {
-      if (paid_at < 0) paid_at = last_factor_;
-      // The last estimate is kept while payments are cut to nothing (nothing to estimate from).
-      if (paid_at > 0 && ctx.spending->last_month[slot_] > 0) unconstrained_ = ctx.spending->last_month[slot_] / paid_at;
-      const double left = budget_per_household * ctx.spending->households - ctx.spending->this_year[slot_];
-      const int months_left = 13 - ctx.month.month();
-      if (left <= 0) factor = 0.0;
-      else if (unconstrained_ > 0) factor = std::min(1.0, left / months_left / unconstrained_);
-    }
-    last_factor_ = factor;
-    return factor;
-  }
+  // A fresh state for a new run.
+  virtual std::unique_ptr<ModelState> make_state() const = 0;
 
   // Once a month, before any household is stepped, on one thread: schedule look-ups and draws
   // shared by a whole county (computed for every county, so every MPI rank gets the same).
-  virtual void begin_month(const MonthContext& /*ctx*/) {}
+  virtual void begin_month_with(const MonthContext& ctx, ModelState& state) const = 0;
 
   // Each month, after begin_month and before any household is stepped: decisions that need the
   // whole population, e.g. who gets a rationed budget. It must give the same result for any
   // thread count (a later MPI version computes it from reductions across ranks), so keep it to
   // integer or order-fixed sums.
-  virtual void prepare(const MonthContext& /*ctx*/, const HouseholdStore& /*hh*/) {}
+  virtual void prepare_with(const MonthContext& ctx, const HouseholdStore& hh, ModelState& state) const = 0;
 
   // Advances households in `range` by one month. Called concurrently on disjoint ranges.
-  virtual void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const = 0;
+  virtual void step_with(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range,
+                         const ModelState& state) const = 0;
 
  private:
   std::uint32_t slot_ = 0;
-  double last_factor_ = 1.0;
-  double unconstrained_ = 0;  // estimated monthly spending without a budget, yuan
+};
+
+// A model with per-run state S: it implements the typed hooks below.
+template <class S>
+class StatefulModel : public Model {
+ public:
+  using State = S;
+  std::unique_ptr<ModelState> make_state() const final { return std::make_unique<StateOf<S>>(); }
+  void begin_month_with(const MonthContext& ctx, ModelState& state) const final { begin_month(ctx, typed(state)); }
+  void prepare_with(const MonthContext& ctx, const HouseholdStore& hh, ModelState& state) const final {
+    prepare(ctx, hh, typed(state));
+  }
+  void step_with(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range,
+                 const ModelState& state) const final {
+    step(ctx, hh, range, typed(state));
+  }
+
+  virtual void begin_month(const MonthContext& /*ctx*/, S& /*state*/) const {}
+  virtual void prepare(const MonthContext& /*ctx*/, const HouseholdStore& /*hh*/, S& /*state*/) const {}
+  virtual void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const S& state) const = 0;
+
+  // The budget factor of this policy this month (budget_factor above), kept in `budget`.
+  double budget_factor(const MonthContext& ctx, double budget_per_household, BudgetState& budget,
+                       double paid_at = -1) const {
+    return povsim::budget_factor(ctx, slot(), budget_per_household, budget, paid_at);
+  }
+
+ private:
+  static S& typed(ModelState& s) { return static_cast<StateOf<S>&>(s).value; }
+  static const S& typed(const ModelState& s) { return static_cast<const StateOf<S>&>(s).value; }
+};
+
+// A model that remembers nothing between months: only its step.
+class StatelessModel : public Model {
+ public:
+  struct State {};
+  std::unique_ptr<ModelState> make_state() const final { return std::make_unique<StateOf<State>>(); }
+  void begin_month_with(const MonthContext&, ModelState&) const final {}
+  void prepare_with(const MonthContext&, const HouseholdStore&, ModelState&) const final {}
+  void step_with(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const ModelState&) const final {
+    step(ctx, hh, range);
+  }
+  virtual void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const = 0;
 };
 
 // Builds the initial household population (synthetic, or later read from microdata).

@@ -79,7 +79,8 @@ struct YearTally {
 struct RunResults {
   std::vector<int> years;
   std::vector<double> poverty_line;            // yuan/person/year, per year
-  std::vector<std::vector<YearTally>> tallies;  // [replicate][year]
+  std::vector<std::vector<YearTally>> tallies;  // [replicate][year], the replicates run
+  std::vector<std::uint32_t> replicate_index;   // the scenario's replicate number of each
   std::vector<std::string> cause_names;
   std::vector<std::string> model_paths;  // by slot, e.g. "policies.dibao"
   std::uint64_t households = 0;

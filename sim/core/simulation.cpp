@@ -1,12 +1,12 @@
 #include "sim/core/simulation.hpp"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+
+#include "sim/core/run.hpp"
 
 namespace povsim {
 
@@ -81,83 +81,72 @@ void assess_households(HouseholdStore& hh, std::uint32_t begin, std::uint32_t en
   }
 }
 
+std::pair<std::uint32_t, std::uint32_t> selected_replicates(const Scenario& scenario, const RunOptions& options) {
+  const std::uint32_t total = scenario.run.replicates;
+  const std::uint32_t first = options.first_replicate;
+  if (first >= total)
+    throw ConfigError("--replicate: replicate " + std::to_string(first) + " does not exist (the scenario has " +
+                      std::to_string(total) + ": 0.." + std::to_string(total - 1) + ")");
+  const std::uint32_t count = options.replicate_count == 0 ? total - first : options.replicate_count;
+  if (count > total - first)
+    throw ConfigError("--replicate: replicates " + std::to_string(first) + ".." + std::to_string(first + count - 1) +
+                      " do not all exist (the scenario has " + std::to_string(total) + ": 0.." +
+                      std::to_string(total - 1) + ")");
+  return {first, count};
+}
+
 RunResults simulate(const Scenario& scenario, const RunOptions& options) {
   const RunSettings& run = scenario.run;
+  const auto [first, count] = selected_replicates(scenario, options);
   RunResults results;
+  results.households = scenario.population->households();
   results.cause_names = scenario.cause_names;
   results.model_paths = scenario.model_paths;
   for (int y = run.horizon.start.year(); y <= run.horizon.end.year(); ++y) {
     results.years.push_back(y);
     results.poverty_line.push_back(run.poverty_line.line_for(y));
   }
-  const long total_months = long(run.months()) * run.replicates;
-  long months_done = 0;
+  const long total_months = long(run.months()) * count;
   const auto t0 = std::chrono::steady_clock::now();
-
   tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
-  HouseholdStore hh;
-  for (std::uint32_t rep = 0; rep < run.replicates; ++rep) {
-    const StreamFactory rng(run.seed, rep);
-    // Every replicate starts from the same population (drawn with replicate 0's streams) and
-    // differs only in the shocks it meets.
-    arena.execute([&] { scenario.population->generate(hh, StreamFactory(run.seed, 0)); });
-    hh.count_alive(0, hh.size());
-    results.households = hh.size();
-    const std::uint32_t n = static_cast<std::uint32_t>(hh.size());
-    const std::uint32_t block = std::clamp<std::uint32_t>(options.block_size, 1, kMaxBlockHouseholds);
-    const std::uint32_t blocks = (n + block - 1) / block;
-    std::vector<YearTally> block_tallies(blocks);
-    auto& tallies = results.tallies.emplace_back();
-    PolicySpending spending;  // for budgets: what each policy paid, from the blocks' tallies
-    for (std::size_t h = 0; h < hh.size(); ++h) spending.households += hh.weight[h];
 
-    for (int step = 0; step < run.months(); ++step) {
-      MonthContext ctx;
-      ctx.month = YearMonth{run.horizon.start.index + step};
-      ctx.step = static_cast<std::uint32_t>(step);
-      ctx.first_month = step == 0;
-      ctx.rng = &rng;
-      ctx.counties = &hh.counties;
-      ctx.poverty_line = run.poverty_line.line_for(ctx.month.year());
-      ctx.next_poverty_line = run.poverty_line.line_for(ctx.month.year() + 1);
-      if (ctx.is_january()) spending.this_year.fill(0.0);
-      ctx.spending = &spending;
-      for (const auto& m : scenario.models) m->begin_month(ctx);
-      arena.execute([&] {
-        for (const auto& m : scenario.models) m->prepare(ctx, hh);
-      });
-      const bool assess = ctx.month.month() == 12;
-      const double line = ctx.poverty_line;
+  CheckpointIdentity identity = options.identity;
+  identity.first_replicate = first;
+  identity.replicate_count = count;
+  identity.layout_hash = Run(scenario, first, options.block_size).layout_hash();
 
-      arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks), [&](const tbb::blocked_range<std::uint32_t>& r) {
-          for (std::uint32_t b = r.begin(); b != r.end(); ++b) {
-            const HouseholdRange range{b * block, std::min(n, (b + 1) * block)};
-            if (ctx.is_january() || ctx.first_month) block_tallies[b] = YearTally{};
-            MonthContext block_ctx = ctx;  // with the block's own tally, for fiscal accounting
-            block_ctx.tally = &block_tallies[b];
-            for (const auto& m : scenario.models) m->step(block_ctx, hh, range);
-            if (assess) assess_households(hh, range.begin, range.end, line, block_tallies[b]);
-          }
-        });
-      });
-      for (std::size_t m = 0; m < scenario.models.size(); ++m) {
-        Int128 month_fen = 0;
-        for (const auto& t : block_tallies) month_fen += t.model_cost_last_month[m];
-        const double yuan = static_cast<double>(month_fen) / (100.0 * kWeightUnit);
-        spending.last_month[m] = yuan;
-        spending.this_year[m] += yuan;
-      }
-      if (assess) {
-        YearTally year;
-        for (const auto& t : block_tallies) year += t;
-        tallies.push_back(year);
-      }
-      ++months_done;
-      if (options.on_progress) options.on_progress(months_done, total_months);
-    }
-    if (options.on_replicate_end) options.on_replicate_end(rep, hh);
+  // Where to begin: from the start, or from a checkpoint's finished replicates and run in progress.
+  std::unique_ptr<CheckpointReader> restart;
+  if (!options.restart_path.empty()) {
+    restart = std::make_unique<CheckpointReader>(options.restart_path, identity);
+    results.tallies = restart->done;
   }
+  for (std::uint32_t rep = first + static_cast<std::uint32_t>(results.tallies.size()); rep < first + count; ++rep) {
+    Run current(scenario, rep, options.block_size);
+    if (restart && restart->in_progress == rep) {
+      restart->load_run(current);
+    } else {
+      current.start(arena);
+    }
+    restart.reset();
+    const long months_before = long(run.months()) * (rep - first);
+    while (!current.done()) {
+      current.advance(arena);
+      if (options.on_progress) options.on_progress(months_before + current.months_done(), total_months);
+      const int signal = options.stop_signal ? options.stop_signal->load() : 0;
+      const bool due = options.checkpoint_every > 0 && current.months_done() % options.checkpoint_every == 0;
+      if (!options.checkpoint_path.empty() && (due || signal != 0)) {
+        // A finished replicate is saved as finished, so a restart goes straight to the next one.
+        std::vector<std::vector<YearTally>> done = results.tallies;
+        if (current.done()) done.push_back(current.tallies());
+        save_checkpoint(options.checkpoint_path, identity, done, current.done() ? nullptr : &current);
+      }
+      if (signal != 0) throw Interrupted(signal, !options.checkpoint_path.empty(), current.months_done());
+    }
+    results.tallies.push_back(current.tallies());
+    if (options.on_replicate_end) options.on_replicate_end(rep, current.households());
+  }
+  for (std::uint32_t k = 0; k < count; ++k) results.replicate_index.push_back(first + k);
   results.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return results;
 }

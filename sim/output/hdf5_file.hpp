@@ -89,6 +89,7 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
   hid_t id() const { return file_; }
   const std::string& path() const { return path_; }
+  const std::string& temp_path() const { return temp_path_; }
   void commit();  // closes, syncs and renames into place
 
  private:

@@ -140,6 +140,9 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
 
   Handle annual = group(f, "annual");
   const std::size_t R = res.tallies.size(), Y = res.years.size();
+  dataset(f, "replicate_index", H5T_NATIVE_UINT32, {R}, res.replicate_index, "replicate number",
+          "the scenario's replicate number of each entry of the replicate axis (a file may hold a subset, "
+          "e.g. from run --replicate K:L)");
   dataset(annual, "year", H5T_NATIVE_INT32, {Y}, res.years, "calendar year", "assessment year (December)");
   dataset(annual, "poverty_line", H5T_NATIVE_DOUBLE, {Y}, res.poverty_line, "yuan/person/year",
           "poverty line applied at the assessment");

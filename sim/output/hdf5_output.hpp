@@ -29,6 +29,7 @@ class Hdf5Output {
   // Writes everything, closes and renames the file into place.
   void commit(const RunResults& results, const RunMetadata& meta);
   const std::string& path() const { return file_.path(); }
+  const std::string& temp_path() const { return file_.temp_path(); }
 
  private:
   h5::AtomicFile file_;

@@ -28,7 +28,7 @@ TEST(Dibao, YearEndSettlementMakesFallingBelowTheStandardImpossible) {
   Dibao::Params p;
   p.year_end_settlement = true;
   p.exclusion_rate = 0;
-  const Dibao model(p);
+  Driven<Dibao> model(p);
   HouseholdStore hh = enrolled_households({0, 3000, 7999, 8000, 20000});
   Month december(hh, 11);
   step_all(model, december.ctx, hh);
@@ -38,7 +38,7 @@ TEST(Dibao, YearEndSettlementMakesFallingBelowTheStandardImpossible) {
   EXPECT_FLOAT_EQ(hh.acc_transfer[2], 1);
   EXPECT_FLOAT_EQ(hh.acc_transfer[3], 0);
   EXPECT_FLOAT_EQ(hh.acc_transfer[4], 0);
-  EXPECT_DOUBLE_EQ(december.tally.model_cost_yuan(model.slot()), 8000 + 5000 + 1);
+  EXPECT_DOUBLE_EQ(december.tally.model_cost_yuan(model.model.slot()), 8000 + 5000 + 1);
   YearTally t;
   assess_households(hh, 0, static_cast<std::uint32_t>(hh.size()), line, t);
   EXPECT_EQ(t.all.poor, 0);
@@ -53,7 +53,7 @@ TEST(Dibao, ReviewSetsNextYearsBenefitAndMovesOutTheBetterOff) {
   p.withdrawal_rate = 0.5;
   p.minimum_benefit = 100;
   p.exits_from = YearMonth::of(2021, 1);
-  const Dibao model(p);
+  Driven<Dibao> model(p);
   HouseholdStore hh = enrolled_households({2000, 7900, 9000});
   Month december(hh, 11);
   step_all(model, december.ctx, hh);
@@ -68,7 +68,7 @@ TEST(Dibao, ReviewSetsNextYearsBenefitAndMovesOutTheBetterOff) {
 TEST(Dibao, ExclusionErrorsMissTheStatedShareOfEligibleHouseholds) {
   Dibao::Params p;
   p.exclusion_rate = 0.3;
-  const Dibao model(p);
+  Driven<Dibao> model(p);
   HouseholdStore hh = enrolled_households(std::vector<float>(20000, 2000.0f));
   Month december(hh, 11);
   step_all(model, december.ctx, hh);
@@ -81,7 +81,7 @@ TEST(Dibao, ExclusionErrorsMissTheStatedShareOfEligibleHouseholds) {
 // benefit.
 TEST(Dibao, NoExitsBeforeTheTransitionEnds) {
   Dibao::Params p;  // exits from 2026
-  const Dibao model(p);
+  Driven<Dibao> model(p);
   HouseholdStore hh = enrolled_households({9000});
   hh.transfer[2][0] = 50;
   Month december(hh, 11);

@@ -14,13 +14,13 @@ using namespace testing;
 // within 4 binomial standard errors.
 TEST(DisasterShock, CountyFrequencyMatchesTheAnnualProbability) {
   DisasterShock::Params p;
-  DisasterShock model(p);
+  Driven<DisasterShock> model(p);
   HouseholdStore hh = make_store(2000, 1, 40, Health::healthy, Work::farming, 1, RegionType::karst);
   long hits = 0;
   for (int m = 0; m < 120; ++m) {
     Month month(hh, m);
     model.begin_month(month.ctx);
-    for (float s : model.county_severity()) {
+    for (float s : model.state.severity) {
       hits += s > 0;
       if (s > 0) {
         EXPECT_GE(s, p.severity_min);
@@ -37,7 +37,7 @@ TEST(DisasterShock, CountyFrequencyMatchesTheAnnualProbability) {
 TEST(DisasterShock, HitsWholeCountiesWithOneSeverity) {
   DisasterShock::Params p;
   p.annual_probability = {1, 1, 1, 1};  // every county, every month
-  DisasterShock model(p);
+  Driven<DisasterShock> model(p);
   HouseholdStore hh = make_store(20000, 1, 40, Health::healthy, Work::farming, 10000);
   for (auto& s : hh.savings) s = 1000;
   Month month(hh, 0);
@@ -47,7 +47,7 @@ TEST(DisasterShock, HitsWholeCountiesWithOneSeverity) {
   for (std::size_t h = 0; h < hh.size(); ++h) {
     if (hh.disaster_months_left[h] == 0) continue;
     ++damaged;
-    EXPECT_EQ(hh.disaster_loss[h], model.county_severity()[hh.county[h]]);
+    EXPECT_EQ(hh.disaster_loss[h], model.state.severity[hh.county[h]]);
     EXPECT_EQ(hh.disaster_months_left[h], p.recovery_months);
     EXPECT_EQ(hh.last_cause[h], code(Cause::disaster));
     EXPECT_LT(hh.savings[h], 1000.0f);
@@ -60,13 +60,13 @@ TEST(DisasterShock, LossLastsRecoveryMonths) {
   p.annual_probability = {1, 1, 1, 1};
   p.household_exposure = 1;
   p.recovery_months = 3;
-  DisasterShock model(p);
+  Driven<DisasterShock> model(p);
   HouseholdStore hh = make_store(1, 1, 40, Health::healthy, Work::farming);
   Month hit(hh, 0);
   model.begin_month(hit.ctx);
   step_all(model, hit.ctx, hh);
   p.annual_probability = {0, 0, 0, 0};
-  DisasterShock calm(p);
+  Driven<DisasterShock> calm(p);
   for (int m = 1; m <= 3; ++m) {
     Month month(hh, m);
     calm.begin_month(month.ctx);

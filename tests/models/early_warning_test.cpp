@@ -16,7 +16,7 @@ HouseholdStore assessed(const std::vector<float>& income_pc) {
   return hh;
 }
 
-void run_month(EarlyWarning& model, HouseholdStore& hh, Month& month) {
+void run_month(Driven<EarlyWarning>& model, HouseholdStore& hh, Month& month) {
   model.prepare(month.ctx, hh);
   step_all(model, month.ctx, hh);
 }
@@ -27,7 +27,7 @@ void run_month(EarlyWarning& model, HouseholdStore& hh, Month& month) {
 TEST(EarlyWarning, FlagsHouseholdsBelowTheThresholdAtTheDetectionRate) {
   EarlyWarning::Params p;
   p.miss_rate = 0.2, p.detection_lag_months = 4;
-  EarlyWarning model(p);
+  Driven<EarlyWarning> model(p);
   std::vector<float> income(20000, 5000.0f);
   income.resize(25000, 7000.0f);
   HouseholdStore hh = assessed(income);
@@ -46,7 +46,7 @@ TEST(EarlyWarning, BudgetServesTheNeediestFirstAndClearsTheRecovered) {
   EarlyWarning::Params p;
   p.package_per_person = 1200;  // 100 yuan a month
   p.budget_per_household = 600;  // 4 households x 600 = 2,400 a year = 200 a month: two packages
-  EarlyWarning model(p);
+  Driven<EarlyWarning> model(p);
   HouseholdStore hh = assessed({1000, 2000, 3000, 5000});
   for (std::size_t h = 0; h < 4; ++h) hh.flags[h] |= household_flag::monitored;
   Month january(hh, 12);
@@ -55,7 +55,7 @@ TEST(EarlyWarning, BudgetServesTheNeediestFirstAndClearsTheRecovered) {
   EXPECT_FLOAT_EQ(hh.acc_transfer[1], 100);
   EXPECT_FLOAT_EQ(hh.acc_transfer[2], 0);
   EXPECT_FLOAT_EQ(hh.acc_transfer[3], 0);
-  EXPECT_LE(january.tally.model_cost_yuan(model.slot()), 2400.0 / 12 + 1e-9);
+  EXPECT_LE(january.tally.model_cost_yuan(model.model.slot()), 2400.0 / 12 + 1e-9);
 
   hh.assessed_income_pc[0] = 7000;  // recovered by the next January
   Month next_january(hh, 24);

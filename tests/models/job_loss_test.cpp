@@ -10,7 +10,7 @@ namespace {
 using namespace testing;
 
 double unemployment_after(JobLossShock::Params p, int months, Work work) {
-  JobLossShock model(p);
+  Driven<JobLossShock> model(p);
   HouseholdStore hh = make_store(10000, 2, 35, Health::healthy, work);
   for (int m = 0; m < months; ++m) {
     Month month(hh, m);

@@ -31,12 +31,12 @@ TEST(MarketInteraction, ExpansionLowersThePriceByTheElasticity) {
     MarketInteraction::Params p;
     p.elasticity = elasticity;
     p.expansion = StepSchedule{{{YearMonth::of(2021, 1), 2.0}}, 1.0};
-    MarketInteraction model(p);
+    Driven<MarketInteraction> model(p);
     HouseholdStore hh = supported(10);
     Month month(hh, 0);
     model.prepare(month.ctx, hh);
     step_all(model, month.ctx, hh);
-    EXPECT_NEAR(model.price(1), std::pow(2.0, -1.0 / elasticity), 1e-12);
+    EXPECT_NEAR(model.state.price[1], std::pow(2.0, -1.0 / elasticity), 1e-12);
     EXPECT_NEAR(hh.market_delta[0], 2 * std::pow(2.0, -1.0 / elasticity) - 1, 1e-6);
     EXPECT_EQ(hh.last_cause[0], code(Cause::price_collapse));
   }
@@ -46,13 +46,13 @@ TEST(MarketInteraction, ExpansionLowersThePriceByTheElasticity) {
 TEST(MarketInteraction, DisasterLossesRaiseTheProductsPrice) {
   MarketInteraction::Params p;
   p.elasticity = 1;
-  MarketInteraction model(p);
+  Driven<MarketInteraction> model(p);
   HouseholdStore hh = supported(10);
   for (std::uint32_t h = 0; h < 10; h += 2) hh.disaster_months_left[h] = 3, hh.disaster_loss[h] = 0.5;  // product 1
   Month month(hh, 0);
   model.prepare(month.ctx, hh);
-  EXPECT_NEAR(model.price(1), 2.0, 1e-9);  // half the output can be sold: price doubles
-  EXPECT_NEAR(model.price(2), 1.0, 1e-12);
+  EXPECT_NEAR(model.state.price[1], 2.0, 1e-9);  // half the output can be sold: price doubles
+  EXPECT_NEAR(model.state.price[2], 1.0, 1e-12);
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ MedicalAssistance::Params simple() {
 //  lifted household (covered):    0.6 x (12,000 - 2,500) = 5,700 insured, then assistance
 //                                 min(1,000, 0.5 x 6,300) = 1,000: 6,700 back.
 TEST(MedicalAssistance, RefundsByClosedForm) {
-  MedicalAssistance model(simple());
+  Driven<MedicalAssistance> model(simple());
   HouseholdStore hh = make_store(2, 1, 50, Health::healthy, Work::farming);
   hh.flags[0] = household_flag::edge;
   for (std::uint32_t h = 0; h < 2; ++h) hh.medical_month[h] = hh.acc_medical[h] = 12000, hh.savings[h] = -12000;
@@ -35,13 +35,13 @@ TEST(MedicalAssistance, RefundsByClosedForm) {
   EXPECT_FLOAT_EQ(hh.acc_medical[0], 12000 - 3500);
   EXPECT_FLOAT_EQ(hh.acc_medical[1], 12000 - 6700);
   EXPECT_FLOAT_EQ(hh.savings[1], -12000 + 6700);
-  EXPECT_DOUBLE_EQ(january.tally.model_cost_yuan(model.slot()), 3500 + 6700);
+  EXPECT_DOUBLE_EQ(january.tally.model_cost_yuan(model.model.slot()), 3500 + 6700);
 }
 
 // The deductible and the cap apply to the year's total: the same spending split over two months
 // gets the same refund as in one month, and a new year starts afresh.
 TEST(MedicalAssistance, DeductibleAndCapArePerYear) {
-  MedicalAssistance model(simple());
+  Driven<MedicalAssistance> model(simple());
   HouseholdStore hh = make_store(2, 1, 50, Health::healthy, Work::farming);
   hh.medical_month[0] = 12000;  // household 0: all in January
   double refund1 = 0;
@@ -66,7 +66,7 @@ TEST(MedicalAssistance, DeductibleAndCapArePerYear) {
 // Standards indexed to prices: when the line (the price index) is 10 % higher than in the first
 // year, so is the assistance cap.
 TEST(MedicalAssistance, CapFollowsThePriceIndex) {
-  MedicalAssistance model(simple());  // cap 1,000 at first-year prices
+  Driven<MedicalAssistance> model(simple());  // cap 1,000 at first-year prices
   HouseholdStore hh = make_store(1, 1, 50, Health::healthy, Work::farming);
   Month first(hh, 0);
   model.begin_month(first.ctx);

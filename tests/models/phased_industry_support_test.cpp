@@ -14,7 +14,7 @@ TEST(PhasedIndustrySupport, PaysTheSubsidyAtTheLevelOfItsDependenceClass) {
   PhasedIndustrySupport::Params p;
   p.low = StepSchedule{{{YearMonth::of(2021, 2), 0.0}}, 1.0};
   p.high = StepSchedule{{{YearMonth::of(2021, 2), 1.5}}, 1.0};
-  PhasedIndustrySupport model(p);
+  Driven<PhasedIndustrySupport> model(p);
   HouseholdStore hh = make_store(3, 1, 40, Health::healthy, Work::farming);
   hh.dependence = {Dependence::low, Dependence::high, Dependence::none};
   hh.industry_subsidy = {100, 100, 100};

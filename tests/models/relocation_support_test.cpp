@@ -15,7 +15,7 @@ using namespace testing;
 TEST(RelocationSupport, SiteJobsForRelocatedFarmersAndTheirWageSubsidy) {
   RelocationSupport::Params p;
   p.job_take_up = StepSchedule{{{YearMonth::of(2021, 1), 1.0}}, std::nullopt};
-  RelocationSupport model(p);
+  Driven<RelocationSupport> model(p);
   HouseholdStore hh = make_store(2, 2, 40, Health::healthy, Work::farming);
   hh.flags[0] |= household_flag::relocated;
   double cost = 0;
@@ -23,7 +23,7 @@ TEST(RelocationSupport, SiteJobsForRelocatedFarmersAndTheirWageSubsidy) {
     Month month(hh, m);
     model.begin_month(month.ctx);
     step_all(model, month.ctx, hh);
-    cost += month.tally.model_cost_yuan(model.slot());
+    cost += month.tally.model_cost_yuan(model.model.slot());
   }
   EXPECT_EQ(hh.work[0], Work::local_wage);
   EXPECT_EQ(hh.work[1], Work::local_wage);
@@ -38,7 +38,7 @@ TEST(RelocationSupport, ServicesReachEveryMemberOfRelocatedHouseholds) {
   RelocationSupport::Params p;
   p.job_take_up = StepSchedule{{{YearMonth::of(2021, 1), 0.0}}, std::nullopt};
   p.services = StepSchedule{{{YearMonth::of(2021, 1), 1200.0}}, 0.0};
-  RelocationSupport model(p);
+  Driven<RelocationSupport> model(p);
   HouseholdStore hh = make_store(2, 3, 40, Health::healthy, Work::farming);
   hh.flags[1] |= household_flag::relocated;
   Month month(hh, 0);
@@ -46,7 +46,7 @@ TEST(RelocationSupport, ServicesReachEveryMemberOfRelocatedHouseholds) {
   step_all(model, month.ctx, hh);
   EXPECT_FLOAT_EQ(hh.acc_transfer[1], 3 * 100);
   EXPECT_FLOAT_EQ(hh.acc_transfer[0], 0);
-  EXPECT_NEAR(month.tally.model_cost_yuan(model.slot()), 300, 1e-9);
+  EXPECT_NEAR(month.tally.model_cost_yuan(model.model.slot()), 300, 1e-9);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ TEST(RuralPension, PaysTheScheduledAmountToEligibleMembersOnly) {
   RuralPension::Params p;
   p.monthly_amount = StepSchedule{{{YearMonth::of(2021, 1), 100}, {YearMonth::of(2021, 3), 150}}, std::nullopt};
   p.local_top_up = 10;
-  RuralPension model(p);
+  Driven<RuralPension> model(p);
   HouseholdStore hh = make_store(2, 3, 65, Health::healthy, Work::farming);
   hh.age[1] = 59;          // too young
   hh.person_flags[2] = 0;  // dead

@@ -15,7 +15,7 @@ TEST(SkillsTraining, FullCapacityTrainsEveryEligibleMember) {
   SkillsTraining::Params p;
   p.capacity = StepSchedule{{{YearMonth::of(2021, 1), 1.0}}, std::nullopt};
   p.job_take_up = 0;
-  SkillsTraining model(p);
+  Driven<SkillsTraining> model(p);
   HouseholdStore hh = make_store(3, 2, 30, Health::healthy, Work::migrant);
   for (auto& w : hh.wage) w = 3000;
   hh.age[5] = 65;  // too old
@@ -27,7 +27,7 @@ TEST(SkillsTraining, FullCapacityTrainsEveryEligibleMember) {
     EXPECT_FLOAT_EQ(hh.wage[q], 3300);
   }
   EXPECT_FALSE(hh.person_flags[5] & person_flag::trained);
-  EXPECT_DOUBLE_EQ(january.tally.model_cost_yuan(model.slot()), 5 * p.cost_per_trainee);
+  EXPECT_DOUBLE_EQ(january.tally.model_cost_yuan(model.model.slot()), 5 * p.cost_per_trainee);
 }
 
 // The capacity is the yearly training probability of an eligible member, twice for the unemployed:
@@ -35,7 +35,7 @@ TEST(SkillsTraining, FullCapacityTrainsEveryEligibleMember) {
 TEST(SkillsTraining, CapacityIsTheTrainingProbability) {
   SkillsTraining::Params p;
   p.capacity = StepSchedule{{{YearMonth::of(2021, 1), 0.05}}, std::nullopt};
-  SkillsTraining model(p);
+  Driven<SkillsTraining> model(p);
   HouseholdStore hh = make_store(20000, 2, 30, Health::healthy, Work::farming);
   for (std::size_t q = 1; q < 40000; q += 2) hh.work[q] = Work::migrant, hh.person_flags[q] |= person_flag::unemployed;
   Month january(hh, 0);
@@ -52,7 +52,7 @@ TEST(SkillsTraining, CapacityIsTheTrainingProbability) {
 TEST(SkillsTraining, TrainedUnemployedFindWorkAtTheExtraRate) {
   SkillsTraining::Params p;
   p.extra_reemployment = 0.25;
-  SkillsTraining model(p);
+  Driven<SkillsTraining> model(p);
   HouseholdStore hh = make_store(10000, 2, 30, Health::healthy, Work::local_wage);
   for (std::size_t q = 0; q < 20000; ++q)
     hh.person_flags[q] |= person_flag::unemployed | (q < 10000 ? person_flag::trained : 0);

@@ -16,7 +16,7 @@ using namespace testing;
 TEST(TransferProgramme, StepsScaleThePaymentsOfThatProgrammeOnly) {
   PublicWelfarePosts::Params p;
   p.levels = StepSchedule{{{YearMonth::of(2021, 3), 0.5}, {YearMonth::of(2021, 5), 0.0}}, 1.0};
-  PublicWelfarePosts model(p);
+  Driven<PublicWelfarePosts> model(p);
   HouseholdStore hh = make_store(2, 1, 40, Health::healthy, Work::farming);
   hh.transfer[0][0] = 800;  // public-welfare post
   hh.transfer[1][0] = 300;  // ecological compensation
@@ -34,14 +34,14 @@ TEST(TransferProgramme, StepsScaleThePaymentsOfThatProgrammeOnly) {
     }
   }
   EXPECT_EQ(post, (std::vector<float>{800, 800, 400, 400, 0, 0}));
-  EXPECT_DOUBLE_EQ(year.model_cost_yuan(model.slot()), 800 + 800 + 400 + 400);
+  EXPECT_DOUBLE_EQ(year.model_cost_yuan(model.model.slot()), 800 + 800 + 400 + 400);
   EXPECT_EQ(hh.transfer[1][0], 300.0f);
 }
 
 TEST(TransferProgramme, ScheduleDatedBeforeTheStartAppliesInTheFirstMonth) {
   EcoCompensation::Params p;
   p.levels = StepSchedule{{{YearMonth::of(2020, 6), 0.25}}, 1.0};
-  EcoCompensation model(p);
+  Driven<EcoCompensation> model(p);
   HouseholdStore hh = make_store(1, 1, 40, Health::healthy, Work::farming);
   hh.transfer[1][0] = 400;
   Month month(hh, 0);

@@ -1,0 +1,116 @@
+#include "sim/core/run.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+
+#include "sim/core/simulation.hpp"
+
+namespace povsim {
+
+Run::Run(const Scenario& scenario, std::uint32_t replicate, std::uint32_t block_size)
+    : scenario_(scenario),
+      replicate_(replicate),
+      block_size_(std::clamp<std::uint32_t>(block_size, 1, kMaxBlockHouseholds)),
+      months_(scenario.run.months()),
+      rng_(scenario.run.seed, replicate) {
+  for (const auto& m : scenario.models) states_.push_back(m->make_state());
+}
+
+void Run::start(tbb::task_arena& arena) {
+  arena.execute([&] { scenario_.population->generate(hh_, StreamFactory(scenario_.run.seed, 0)); });
+  hh_.count_alive(0, hh_.size());
+  // Weighted households in the population, for budgets: an integer sum of weight units, exact in
+  // any order.
+  std::int64_t units = 0;
+  for (std::size_t h = 0; h < hh_.size(); ++h) units += weight_units(hh_.weight[h]);
+  spending_.households = households_of(units);
+  block_tallies_.assign((hh_.size() + block_size_ - 1) / block_size_, YearTally{});
+}
+
+void Run::advance(tbb::task_arena& arena) {
+  const RunSettings& run = scenario_.run;
+  const auto& models = scenario_.models;
+  MonthContext ctx;
+  ctx.month = YearMonth{run.horizon.start.index + step_};
+  ctx.step = static_cast<std::uint32_t>(step_);
+  ctx.first_month = step_ == 0;
+  ctx.rng = &rng_;
+  ctx.counties = &hh_.counties;
+  ctx.poverty_line = run.poverty_line.line_for(ctx.month.year());
+  ctx.next_poverty_line = run.poverty_line.line_for(ctx.month.year() + 1);
+  if (ctx.is_january()) spending_.this_year.fill(0.0);
+  ctx.spending = &spending_;
+  for (std::size_t m = 0; m < models.size(); ++m) models[m]->begin_month_with(ctx, *states_[m]);
+  arena.execute([&] {
+    for (std::size_t m = 0; m < models.size(); ++m) models[m]->prepare_with(ctx, hh_, *states_[m]);
+  });
+  const bool assess = ctx.month.month() == 12;
+  const double line = ctx.poverty_line;
+  const std::uint32_t n = static_cast<std::uint32_t>(hh_.size());
+  const std::uint32_t blocks = static_cast<std::uint32_t>(block_tallies_.size());
+
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks), [&](const tbb::blocked_range<std::uint32_t>& r) {
+      for (std::uint32_t b = r.begin(); b != r.end(); ++b) {
+        const HouseholdRange range{b * block_size_, std::min(n, (b + 1) * block_size_)};
+        if (ctx.is_january() || ctx.first_month) block_tallies_[b] = YearTally{};
+        MonthContext block_ctx = ctx;  // with the block's own tally, for fiscal accounting
+        block_ctx.tally = &block_tallies_[b];
+        for (std::size_t m = 0; m < models.size(); ++m) models[m]->step_with(block_ctx, hh_, range, *states_[m]);
+        if (assess) assess_households(hh_, range.begin, range.end, line, block_tallies_[b]);
+      }
+    });
+  });
+  for (std::size_t m = 0; m < models.size(); ++m) {
+    Int128 month_fen = 0;
+    for (const auto& t : block_tallies_) month_fen += t.model_cost_last_month[m];
+    const double yuan = static_cast<double>(month_fen) / (100.0 * kWeightUnit);
+    spending_.last_month[m] = yuan;
+    spending_.this_year[m] += yuan;
+  }
+  if (assess) {
+    YearTally year;
+    for (const auto& t : block_tallies_) year += t;
+    tallies_.push_back(year);
+  }
+  ++step_;
+}
+
+void Run::save(ByteWriter& out) const {
+  out(replicate_);
+  out(block_size_);
+  out(step_);
+  const_cast<HouseholdStore&>(hh_).archive(out);  // archive() only reads through a writer
+  for (const auto& s : states_) s->save(out);
+  out(spending_);
+  out(block_tallies_);
+  out(tallies_);
+}
+
+void Run::load(ByteReader& in) {
+  in.expect(replicate_, "replicate");
+  in.expect(block_size_, "block size");
+  in(step_);
+  if (step_ < 0 || step_ > months_) in.fail("month " + std::to_string(step_) + " outside the horizon");
+  hh_.archive(in);
+  for (auto& s : states_) s->load(in);
+  in(spending_);
+  in(block_tallies_);
+  in(tallies_);
+}
+
+std::uint64_t Run::layout_hash() const {
+  LayoutHash hash;
+  hash.add(HouseholdStore::layout_hash());
+  for (std::size_t m = 0; m < states_.size(); ++m) {
+    hash.add(std::string_view(scenario_.model_paths[m]));
+    hash.add(states_[m]->layout_size());
+  }
+  hash.add(sizeof(YearTally));
+  hash.add(sizeof(PolicySpending));
+  return hash.value();
+}
+
+}  // namespace povsim

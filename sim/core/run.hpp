@@ -1,0 +1,63 @@
+// One replicate of a scenario in progress. A Run owns everything that changes while it advances:
+// the household store, every model's state, the spending record the budgets read, the block and
+// annual tallies and the month counter. Each replicate gets a fresh Run, so no replicate can see
+// another's state, and a checkpoint is a Run saved whole (save/load).
+#pragma once
+
+#include <tbb/task_arena.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "sim/core/byte_io.hpp"
+#include "sim/core/household_store.hpp"
+#include "sim/core/model.hpp"
+#include "sim/core/results.hpp"
+#include "sim/core/scenario.hpp"
+
+namespace povsim {
+
+class Run {
+ public:
+  // Households per work item. Fixed, never derived from the thread count: results cannot depend
+  // on how work is split.
+  static constexpr std::uint32_t kDefaultBlock = 4096;
+
+  Run(const Scenario& scenario, std::uint32_t replicate, std::uint32_t block_size = kDefaultBlock);
+
+  // Builds the starting population: every replicate starts from the same one (drawn with
+  // replicate 0's streams) and differs only in the shocks it meets.
+  void start(tbb::task_arena& arena);
+  // Advances one month: every model's begin_month and prepare, then every block through every
+  // model in step order, then (December) the annual assessment.
+  void advance(tbb::task_arena& arena);
+
+  bool done() const { return step_ >= months_; }
+  int months_done() const { return step_; }
+  std::uint32_t replicate() const { return replicate_; }
+  const std::vector<YearTally>& tallies() const { return tallies_; }
+  const HouseholdStore& households() const { return hh_; }
+
+  // The whole run state, in a fixed layout (sim/core/checkpoint.cpp frames it).
+  void save(ByteWriter& out) const;
+  void load(ByteReader& in);
+  // Changes whenever the saved layout does: the store's columns, the scenario's models and the
+  // sizes of their states, the tallies.
+  std::uint64_t layout_hash() const;
+
+ private:
+  const Scenario& scenario_;
+  std::uint32_t replicate_;
+  std::uint32_t block_size_;
+  int months_;
+  StreamFactory rng_;
+  HouseholdStore hh_;
+  std::vector<std::unique_ptr<ModelState>> states_;  // by model slot
+  PolicySpending spending_;
+  std::vector<YearTally> block_tallies_;  // the assessment year so far, by block
+  std::vector<YearTally> tallies_;        // completed assessment years
+  int step_ = 0;                          // months done
+};
+
+}  // namespace povsim
