@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 #include <utility>
 #include <unistd.h>
 
@@ -114,6 +115,34 @@ inline std::vector<double> read_dataset(const std::string& file, const std::stri
   }
   H5Fclose(f);
   return out;
+}
+
+// The paths of every dataset in an HDF5 file, sorted.
+inline std::vector<std::string> dataset_paths(const std::string& file) {
+  std::vector<std::string> paths;
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return paths;
+  H5Ovisit(f, H5_INDEX_NAME, H5_ITER_INC,
+           [](hid_t, const char* name, const H5O_info_t* info, void* out) -> herr_t {
+             if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back(name);
+             return 0;
+           },
+           &paths);
+  H5Fclose(f);
+  return paths;
+}
+
+// Every numeric dataset of two result files is equal bit for bit (as doubles, which every
+// results dataset converts to exactly); the message names the first difference.
+inline std::string compare_result_files(const std::string& a, const std::string& b) {
+  const auto paths = dataset_paths(a);
+  if (paths.empty()) return "no datasets in " + a;
+  if (paths != dataset_paths(b)) return "the files hold different datasets";
+  for (const auto& p : paths) {
+    if (p == "replicate_index") continue;  // checked by the callers where it matters
+    if (read_dataset(a, p) != read_dataset(b, p)) return "dataset " + p + " differs";
+  }
+  return {};
 }
 
 // Standard error of a binomial proportion, for stating tolerances.

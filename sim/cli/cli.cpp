@@ -283,11 +283,13 @@ class ProgressBar {
 // storage, hence these file-local statics (the one place the program keeps any).
 constexpr int kExitStopped = 75;  // EX_TEMPFAIL: "try again later" (here: --restart)
 std::atomic<int> stop_signal{0};
-char abort_unlink_path[4096] = {};
+// Files a second SIGINT removes: the temporary output and the checkpoint being written.
+char abort_unlink_paths[2][4096] = {};
 
 void on_stop_signal(int signal) {
   if (signal == SIGINT && stop_signal.load() != 0) {
-    if (abort_unlink_path[0] != '\0') ::unlink(abort_unlink_path);
+    for (const char* path : abort_unlink_paths)
+      if (path[0] != '\0') ::unlink(path);
     static const char message[] = "\npovsim: aborted by a second SIGINT\n";
     [[maybe_unused]] const auto n = ::write(STDERR_FILENO, message, sizeof message - 1);
     ::_exit(128 + SIGINT);
@@ -298,9 +300,10 @@ void on_stop_signal(int signal) {
 // Installs the handlers for one run and restores the previous ones when it ends.
 class StopSignals {
  public:
-  explicit StopSignals(const std::string& temp_output) {
+  StopSignals(const std::string& temp_output, const std::string& temp_checkpoint) {
     stop_signal.store(0);
-    std::snprintf(abort_unlink_path, sizeof abort_unlink_path, "%s", temp_output.c_str());
+    std::snprintf(abort_unlink_paths[0], sizeof abort_unlink_paths[0], "%s", temp_output.c_str());
+    std::snprintf(abort_unlink_paths[1], sizeof abort_unlink_paths[1], "%s", temp_checkpoint.c_str());
     struct sigaction action = {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
@@ -308,7 +311,7 @@ class StopSignals {
   }
   ~StopSignals() {
     for (std::size_t k = 0; k < kSignals.size(); ++k) sigaction(kSignals[k], &previous_[k], nullptr);
-    abort_unlink_path[0] = '\0';
+    for (char* path : abort_unlink_paths) path[0] = '\0';
   }
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
@@ -359,7 +362,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   options.stop_signal = &stop_signal;
   ProgressBar bar(err, ra.progress && isatty(STDERR_FILENO));
   options.on_progress = [&](long done, long total) { bar(done, total); };
-  const StopSignals signals(output.temp_path());
+  const StopSignals signals(output.temp_path(), ra.checkpoint.empty() ? "" : checkpoint_temp_path(ra.checkpoint));
   RunResults results;
   try {
     results = simulate(scenario, options);

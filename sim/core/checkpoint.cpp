@@ -30,11 +30,14 @@ std::uint64_t CheckpointIdentity::scenario_hash() const {
   return h.value();
 }
 
+std::string checkpoint_temp_path(const std::string& path) {
+  const std::filesystem::path target(path);
+  return (target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
+}
+
 void save_checkpoint(const std::string& path, const CheckpointIdentity& id,
                      const std::vector<std::vector<YearTally>>& done, const Run* run) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()));
+  const std::filesystem::path target(path), tmp(checkpoint_temp_path(path));
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw std::runtime_error(system_error("cannot create checkpoint", tmp.string()));
   try {

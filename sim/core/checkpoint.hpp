@@ -27,6 +27,9 @@ struct CheckpointIdentity {
   std::uint64_t scenario_hash() const;
 };
 
+// The temporary file save_checkpoint writes before renaming it over `path` (for this process).
+std::string checkpoint_temp_path(const std::string& path);
+
 // Writes `done` (the tallies of the replicates finished, in order) and `run` (the replicate in
 // progress; null between replicates) to `path` atomically: a temporary file beside it is written,
 // flushed to disk and renamed over `path`, so `path` always holds a complete checkpoint.
