@@ -30,7 +30,11 @@ void accumulate_month(const float* wage_sum, float saving_rate, HouseholdStore& 
   float* savings = hh.savings.data() + b;
   // The columns are distinct arrays: no iteration's stores feed another's loads, so the loop
   // vectorises (GCC cannot prove that for so many pointers itself).
+#if defined(__clang__)
+#pragma clang loop vectorize(assume_safety)
+#else
 #pragma GCC ivdep
+#endif
   for (std::uint32_t i = 0; i < n; ++i) {
     const float earned = wage_sum[i] * factor[i];
     const float damage = damage_share[i] * static_cast<float>(std::min<std::int32_t>(damaged_months[i], 1));  // branch-free
