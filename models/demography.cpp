@@ -35,4 +35,9 @@ void Demography::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRang
   hh.count_alive(range.begin, range.end);
 }
 
+void Demography::declare(ModelDeclarations& d) {
+  for (const char* c : {"age", "person_flags", "work", "alive_members", "last_cause"}) d.writes(c);
+  d.reads("health", When::last_month);
+}
+
 }  // namespace povsim

@@ -28,6 +28,7 @@ class Demography final : public StatelessModel {
     }
   };
   explicit Demography(const Params& params);
+  void declare(ModelDeclarations& d) override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
 
  private:

@@ -10,7 +10,7 @@ void Dibao::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange ran
   auto& benefit = hh.transfer[static_cast<int>(Programme::dibao)];  // yuan/month, paid by the income process
   if (ctx.first_month)  // households receiving dibao in 2020 start enrolled
     for (std::uint32_t h = range.begin; h < range.end; ++h)
-      if (benefit[h] > 0) hh.flags[h] |= hf::dibao;
+      if (benefit[h] > 0) hh.model_flags[h] |= enrolled_.mask;
   PaymentBook book = payments(ctx);
   // Regular benefits change only at the December review, so they are booked one by one in
   // January and repeated in the other months.
@@ -40,7 +40,7 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
     if (alive == 0) continue;
     const double net = double(hh.acc_wage[h]) + hh.acc_operating[h] + hh.acc_property[h] + hh.acc_transfer[h] +
                        hh.acc_pension[h] - hh.acc_medical[h];  // yuan this year, dibao included
-    if (params_.year_end_settlement && (hh.flags[h] & hf::dibao)) {
+    if (params_.year_end_settlement && (hh.model_flags[h] & enrolled_.mask)) {
       const double shortfall = standard_now * alive - net;
       if (shortfall > 0) {
         hh.acc_transfer[h] += static_cast<float>(shortfall);
@@ -53,7 +53,7 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
     const double regular = 12.0 * benefit[h];
     const double income_pc = (net - regular) / alive;
     const bool eligible = income_pc < standard_next;
-    const bool was_enrolled = hh.flags[h] & hf::dibao;
+    const bool was_enrolled = hh.model_flags[h] & enrolled_.mask;
     if (!eligible && was_enrolled && next_january < params_.exits_from) continue;  // kept, unchanged
     Stream s = ctx.stream(kStreamId, h);
     const double u = s.uniform();
@@ -61,9 +61,17 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
                                    : income_pc < params_.inclusion_band * standard_next && u < params_.inclusion_rate;
     const double per_person = std::max(params_.minimum_benefit,
                                        standard_next - params_.withdrawal_rate * std::max(0.0, income_pc));
-    hh.flags[h] = enrolled ? (hh.flags[h] | hf::dibao) : (hh.flags[h] & ~hf::dibao);
+    hh.model_flags[h] = static_cast<std::uint16_t>(enrolled ? (hh.model_flags[h] | enrolled_.mask)
+                                                         : (hh.model_flags[h] & ~enrolled_.mask));
     benefit[h] = enrolled ? static_cast<float>(per_person * alive / 12.0 * budget) : 0.0f;
   }
+}
+
+void Dibao::declare(ModelDeclarations& d) {
+  enrolled_ = d.household_flag("dibao_enrolled");
+  for (const char* c : {"dibao_enrolled", "dibao", "acc_transfer"}) d.writes(c);
+  for (const char* c : {"acc_wage", "acc_operating", "acc_property", "acc_transfer", "acc_pension", "acc_medical"})
+    d.reads(c, When::this_month);
 }
 
 }  // namespace povsim

@@ -63,6 +63,7 @@ class Dibao final : public StatefulModel<DibaoState> {
     }
   };
   explicit Dibao(const Params& params) : params_(params) {}
+  void declare(ModelDeclarations& d) override;
   // Benefits carry the factor from the month after it is set (the income process pays them before
   // this model steps), so last month's payments were made at the factor of two months ago.
   void begin_month(const MonthContext& ctx, State& state) const override {
@@ -78,6 +79,7 @@ class Dibao final : public StatefulModel<DibaoState> {
  private:
   void review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, PaymentBook& book, double budget) const;
   Params params_;
+  HouseholdFlag enrolled_;  // enrolled in the minimum living guarantee
 };
 
 }  // namespace povsim

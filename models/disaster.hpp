@@ -49,12 +49,15 @@ class DisasterShock final : public StatefulModel<DisasterState> {
     }
   };
   explicit DisasterShock(const Params& params) : params_(params) {}
+  void declare(ModelDeclarations& d) override;
   void begin_month(const MonthContext& ctx, State& state) const override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
   // This month's severity per county (0: no disaster); exposed for tests.
  private:
   Params params_;
+  ColumnHandle<std::uint8_t> months_left_;  // months of damaged operating income left
+  ColumnHandle<float> loss_;                // share of operating income lost meanwhile
 };
 
 }  // namespace povsim

@@ -50,6 +50,7 @@ class EarlyWarning final : public StatefulModel<EarlyWarningState> {
     }
   };
   explicit EarlyWarning(const Params& params) : params_(params) {}
+  void declare(ModelDeclarations& d) override;
   void prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
@@ -61,6 +62,11 @@ class EarlyWarning final : public StatefulModel<EarlyWarningState> {
 
  private:
   Params params_;
+  HouseholdFlag monitored_;          // under monitoring
+  ColumnHandle<float> medical_ytd_;  // medical assistance's
+  // /annual/monitoring counters: monitored at the December assessment, flagged and cleared during
+  // the year (weight units, lifted and edge households).
+  CounterHandle monitored_count_, flagged_count_, cleared_count_;
   static constexpr int kBands = 1000;  // need bands for rationing
   static int band(const State& state, double need) {
     return std::min(kBands - 1, static_cast<int>(need / state.threshold * kBands));

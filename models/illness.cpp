@@ -54,11 +54,13 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     return ((load<Bytes>(flags, q) & person_flag::alive) != 0) &
            (load<Bytes>(healths, q) == static_cast<std::uint8_t>(Health::chronic));
   }, chronic);
+  float* medical_month = hh.data(medical_month_);
+  std::uint16_t* sick_until = hh.data(sick_until_);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     const float cost = static_cast<float>(chronic[h - range.begin]) * outpatient;
     hh.acc_medical[h] += cost;
     hh.savings[h] -= cost;
-    hh.medical_month[h] = cost;  // this month's bill starts afresh; episodes add below
+    medical_month[h] = cost;  // this month's bill starts afresh; episodes add below
   }
 
   // Episodes by thinning (sim/random/rare_events.hpp): candidates at a rate bounding every member's
@@ -78,12 +80,22 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     const float oop = static_cast<float>(cost(detail)) * (1.0f - reimbursed_share);  // yuan
     hh.acc_medical[h] += oop;
     hh.savings[h] -= oop;
-    hh.medical_month[h] += oop;
-    hh.sick_until[q] = static_cast<std::uint16_t>(step + lost_months(detail));
+    medical_month[h] += oop;
+    sick_until[q] = static_cast<std::uint16_t>(step + lost_months(detail));
     if (health == Health::healthy && detail.uniform() < params_.chronic_onset_probability)
       hh.health[q] = Health::chronic;
     hh.last_cause[h] = code(Cause::illness);
   });
+}
+
+void IllnessShock::declare(ModelDeclarations& d) {
+  // Step (months since the horizon's start) from which the person can work again: a step, not a
+  // countdown, so that months without an episode touch nothing.
+  sick_until_ = d.person_column<std::uint16_t>("sick_until", "step from which the person can work again, months");
+  medical_month_ = d.household_column<float>(
+      "medical_month", "out-of-pocket medical spending this month after basic insurance, yuan");
+  for (const char* c : {"sick_until", "medical_month", "acc_medical", "savings", "health", "last_cause"}) d.writes(c);
+  for (const char* c : {"age", "person_flags"}) d.reads(c, When::this_month);
 }
 
 }  // namespace povsim

@@ -47,6 +47,7 @@ class IllnessShock final : public StatelessModel {
     std::string check() const;
   };
   explicit IllnessShock(const Params& params);
+  void declare(ModelDeclarations& d) override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
 
   // Monthly episode probability for a member of this age and health; exposed for tests.
@@ -56,6 +57,8 @@ class IllnessShock final : public StatelessModel {
   Params params_;
   double max_monthly_probability_ = 0;  // bounds every member's; sets the candidate rate
   Bernoulli acceptance_[256][3];  // episode given a candidate, by [age in years][health]
+  ColumnHandle<std::uint16_t> sick_until_;  // per person
+  ColumnHandle<float> medical_month_;       // per household
 };
 
 }  // namespace povsim

@@ -11,13 +11,21 @@ namespace povsim {
 namespace {
 // Adds this month's income by source to the household accumulators and its saved share to
 // savings. wage_sum[i]: the wages of household range.begin + i before the income factor.
-void accumulate_month(const float* wage_sum, float saving_rate, HouseholdStore& hh, HouseholdRange range) {
+// The other models' columns the month's income depends on (declared in IncomeProcess::declare).
+struct IncomeInputs {
+  const float* market_delta;
+  const std::uint8_t* disaster_months_left;
+  const float* disaster_loss;
+};
+
+void accumulate_month(const float* wage_sum, float saving_rate, const IncomeInputs& in, HouseholdStore& hh,
+                      HouseholdRange range) {
   const std::uint32_t b = range.begin, n = range.end - range.begin;
   const float* factor = hh.income_factor.data() + b;
-  const std::uint8_t* damaged_months = hh.disaster_months_left.data() + b;
-  const float* damage_share = hh.disaster_loss.data() + b;
+  const std::uint8_t* damaged_months = in.disaster_months_left + b;
+  const float* damage_share = in.disaster_loss + b;
   const float* operating_base = hh.operating_base.data() + b;
-  const float* market = hh.market_delta.data() + b;
+  const float* market = in.market_delta + b;
   const float* property = hh.property_income.data() + b;
   const float* post = hh.transfer[0].data() + b;
   const float* eco = hh.transfer[1].data() + b;
@@ -70,7 +78,7 @@ void IncomeProcess::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdR
   float wages[kMaxBlockHouseholds];
   const std::uint8_t* flags = hh.person_flags.data();
   const Work* work = hh.work.data();
-  const std::uint16_t* sick_until = hh.sick_until.data();
+  const std::uint16_t* sick_until = hh.data(sick_until_);
   const std::uint32_t step = ctx.step;
   const float* wage = hh.wage.data();
   const auto now = static_cast<std::uint16_t>(step);
@@ -81,7 +89,23 @@ void IncomeProcess::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdR
     const Mask earner = (w == static_cast<std::uint8_t>(Work::local_wage)) | (w == static_cast<std::uint8_t>(Work::migrant));
     return employed & earner & narrow(load<Words>(sick_until, q) <= splat<Words>(now));
   }, wage, wages);
-  accumulate_month(wages, static_cast<float>(params_.saving_rate), hh, range);
+  const IncomeInputs in{hh.data(market_delta_), hh.data(disaster_months_left_), hh.data(disaster_loss_)};
+  accumulate_month(wages, static_cast<float>(params_.saving_rate), in, hh, range);
+}
+
+void IncomeProcess::declare(ModelDeclarations& d) {
+  market_delta_ = d.household_column<float>("market_delta", "relative change of operating income from prices, 0 = as in 2020");
+  disaster_months_left_ = d.household_column<std::uint8_t>("disaster_months_left", "months of damaged operating income left");
+  disaster_loss_ = d.household_column<float>("disaster_loss", "share of operating income lost while damaged, 0-1");
+  sick_until_ = d.person_column<std::uint16_t>("sick_until", "step from which the person can work again, months");
+  for (const char* c : {"income_factor", "operating_base", "industry_subsidy", "wage", "acc_wage", "acc_operating",
+                        "acc_property", "acc_transfer", "savings"})
+    d.writes(c);
+  for (const char* c : {"market_delta", "disaster_months_left", "disaster_loss", "sick_until", "person_flags",
+                        "public_welfare_post", "ecological_compensation"})
+    d.reads(c, When::this_month);
+  // Dibao benefits are set at the December review, after this model: paid from the next month.
+  d.reads("dibao", When::last_month);
 }
 
 }  // namespace povsim

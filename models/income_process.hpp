@@ -30,11 +30,16 @@ class IncomeProcess final : public StatelessModel {
     }
   };
   explicit IncomeProcess(const Params& params) : params_(params) {}
+  void declare(ModelDeclarations& d) override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const override;
 
  private:
   void new_year(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const;
   Params params_;
+  ColumnHandle<float> market_delta_;
+  ColumnHandle<std::uint8_t> disaster_months_left_;
+  ColumnHandle<float> disaster_loss_;
+  ColumnHandle<std::uint16_t> sick_until_;
 };
 
 }  // namespace povsim

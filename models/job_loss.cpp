@@ -55,4 +55,9 @@ void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   }
 }
 
+void JobLossShock::declare(ModelDeclarations& d) {
+  for (const char* c : {"person_flags", "last_cause"}) d.writes(c);
+  d.reads("work", When::this_month);
+}
+
 }  // namespace povsim

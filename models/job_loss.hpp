@@ -35,6 +35,7 @@ class JobLossShock final : public StatefulModel<JobLossState> {
     }
   };
   explicit JobLossShock(const Params& params) : params_(params) {}
+  void declare(ModelDeclarations& d) override;
   void begin_month(const MonthContext& ctx, State& state) const override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 

@@ -14,13 +14,15 @@ namespace povsim {
 // damage). The price responds to expansion and to disaster losses of the product's growers.
 void MarketInteraction::prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const {
   using Sums = std::vector<std::int64_t>;  // [normal output by product, damaged output by product]
+  const std::uint8_t* months_left = hh.data(disaster_months_left_);
+  const float* loss = hh.data(disaster_loss_);
   const Sums output = reduce_households(
       hh, Sums(2 * kProducts, 0),
       [&](Sums& acc, std::uint32_t h) {
         if (hh.dependence[h] == Dependence::none) return;
         const int product = (*ctx.counties)[hh.county[h]].industry;
         const double normal = double(hh.operating_base[h]) * weight_units(hh.weight[h]);
-        const double damage = hh.disaster_months_left[h] > 0 ? hh.disaster_loss[h] : 0.0;
+        const double damage = months_left[h] > 0 ? loss[h] : 0.0;
         acc[product] += static_cast<std::int64_t>(normal * 100.0 + 0.5);
         acc[kProducts + product] += static_cast<std::int64_t>(normal * (1.0 - damage) * 100.0 + 0.5);
       },
@@ -39,12 +41,24 @@ void MarketInteraction::prepare(const MonthContext& ctx, const HouseholdStore& h
 
 void MarketInteraction::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   const auto& counties = *ctx.counties;
+  float* market_delta = hh.data(delta_);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     if (hh.dependence[h] == Dependence::none) continue;
     const int product = counties[hh.county[h]].industry;
-    hh.market_delta[h] = state.delta[product];
+    market_delta[h] = state.delta[product];
     if (state.collapse[product] && ctx.is_january()) hh.last_cause[h] = code(Cause::price_collapse);
   }
+}
+
+void MarketInteraction::declare(ModelDeclarations& d) {
+  // Relative change of operating income from the price of the household's product and its output
+  // expansion (0: as in 2020); the income process applies it.
+  delta_ = d.household_column<float>("market_delta", "relative change of operating income from prices, 0 = as in 2020");
+  disaster_months_left_ = d.household_column<std::uint8_t>("disaster_months_left", "months of damaged operating income left");
+  disaster_loss_ = d.household_column<float>("disaster_loss", "share of operating income lost while damaged, 0-1");
+  for (const char* c : {"market_delta", "last_cause"}) d.writes(c);
+  // prepare() sees the population as the month began.
+  for (const char* c : {"operating_base", "disaster_months_left", "disaster_loss"}) d.reads(c, When::last_month);
 }
 
 }  // namespace povsim

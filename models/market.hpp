@@ -50,11 +50,15 @@ class MarketInteraction final : public StatefulModel<MarketState> {
   static constexpr int kProducts = kMarketProducts;
 
   explicit MarketInteraction(const Params& params) : params_(params) {}
+  void declare(ModelDeclarations& d) override;
   void prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
  private:
   Params params_;
+  ColumnHandle<float> delta_;  // market_delta: relative change of operating income, written here
+  ColumnHandle<std::uint8_t> disaster_months_left_;
+  ColumnHandle<float> disaster_loss_;
 };
 
 }  // namespace povsim

@@ -69,6 +69,7 @@ class MedicalAssistance final : public StatefulModel<MedicalAssistanceState> {
     }
   };
   explicit MedicalAssistance(const Params& params) : params_(params) {}
+  void declare(ModelDeclarations& d) override;
   void begin_month(const MonthContext& ctx, State& state) const override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 
@@ -78,6 +79,9 @@ class MedicalAssistance final : public StatefulModel<MedicalAssistanceState> {
 
  private:
   Params params_;
+  ColumnHandle<float> medical_month_;  // this month's bill (illness)
+  ColumnHandle<float> medical_ytd_;    // the year's bills so far, kept here
+  HouseholdFlag monitored_;            // early warning's
 };
 
 }  // namespace povsim

@@ -37,4 +37,9 @@ void PhasedIndustrySupport::step(const MonthContext& ctx, HouseholdStore& hh, Ho
   }
 }
 
+void PhasedIndustrySupport::declare(ModelDeclarations& d) {
+  for (const char* c : {"acc_operating", "last_cause"}) d.writes(c);
+  d.reads("industry_subsidy", When::this_month);
+}
+
 }  // namespace povsim

@@ -42,6 +42,7 @@ class PhasedIndustrySupport final : public StatefulModel<PhasedIndustrySupportSt
     }
   };
   explicit PhasedIndustrySupport(const Params& params) : params_(params) {}
+  void declare(ModelDeclarations& d) override;
   void begin_month(const MonthContext& ctx, State& state) const override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 

@@ -5,6 +5,7 @@ namespace povsim {
 void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   namespace pf = person_flag;
   PaymentBook book = payments(ctx);
+  const std::uint16_t* sick_until = hh.data(sick_until_);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     if (!(hh.flags[h] & household_flag::relocated)) continue;
     if (state.services > 0) {
@@ -16,21 +17,28 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
     for (std::uint32_t q = first; q < end; ++q) {
       const std::uint8_t f = hh.person_flags[q];
       if (!(f & pf::alive)) continue;
-      if (ctx.is_january() && !(f & pf::site_job) && hh.age[q] >= 16 && hh.age[q] < 60 &&
+      if (ctx.is_january() && !(f & site_job_.mask) && hh.age[q] >= 16 && hh.age[q] < 60 &&
           hh.health[q] != Health::disabled && (hh.work[q] == Work::farming || hh.work[q] == Work::not_working) &&
           ctx.stream(kStreamId, q).uniform() < state.take_up) {
         hh.work[q] = Work::local_wage;
         hh.wage[q] = static_cast<float>(params_.site_wage);
-        hh.person_flags[q] = f | pf::site_job;
+        hh.person_flags[q] = static_cast<std::uint8_t>(f | site_job_.mask);
       }
       // The wage subsidy of site jobs held and worked this month (the wage itself is paid by the
       // income process).
       const bool working = is_wage_earner(hh.work[q]) && !(hh.person_flags[q] & pf::unemployed) &&
-                           hh.sick_until[q] <= ctx.step;
-      if ((hh.person_flags[q] & pf::site_job) && working)
+                           sick_until[q] <= ctx.step;
+      if ((hh.person_flags[q] & site_job_.mask) && working)
         book.pay(hh, h, params_.wage_subsidy_share * hh.wage[q] * state.budget);
     }
   }
+}
+
+void RelocationSupport::declare(ModelDeclarations& d) {
+  site_job_ = d.person_flag("site_job");
+  sick_until_ = d.person_column<std::uint16_t>("sick_until", "step from which the person can work again, months");
+  for (const char* c : {"site_job", "person_flags", "work", "wage", "acc_transfer"}) d.writes(c);
+  for (const char* c : {"sick_until", "age", "health"}) d.reads(c, When::this_month);
 }
 
 }  // namespace povsim

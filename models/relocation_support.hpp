@@ -45,6 +45,7 @@ class RelocationSupport final : public StatefulModel<RelocationSupportState> {
     }
   };
   explicit RelocationSupport(const Params& params) : params_(params) {}
+  void declare(ModelDeclarations& d) override;
   void begin_month(const MonthContext& ctx, State& state) const override {
     state.budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate);
     state.take_up = params_.job_take_up.at(ctx.month) * state.budget;
@@ -54,6 +55,8 @@ class RelocationSupport final : public StatefulModel<RelocationSupportState> {
 
  private:
   Params params_;
+  PersonFlag site_job_;  // holds a job created at a resettlement site
+  ColumnHandle<std::uint16_t> sick_until_;
 };
 
 }  // namespace povsim

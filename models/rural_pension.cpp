@@ -34,4 +34,9 @@ void RuralPension::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
       book.pay(hh, h, static_cast<float>(eligible[h - range.begin]) * state.amount);
 }
 
+void RuralPension::declare(ModelDeclarations& d) {
+  d.writes("acc_pension");
+  for (const char* c : {"age", "person_flags"}) d.reads(c, When::this_month);
+}
+
 }  // namespace povsim

@@ -41,6 +41,7 @@ class RuralPension final : public StatefulModel<RuralPensionState> {
     }
   };
   explicit RuralPension(const Params& params) : params_(params) {}
+  void declare(ModelDeclarations& d) override;
   void begin_month(const MonthContext& ctx, State& state) const override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 

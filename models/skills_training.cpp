@@ -8,11 +8,11 @@
 
 namespace povsim {
 
-bool SkillsTraining::eligible(const HouseholdStore& hh, std::uint32_t q) {
+bool SkillsTraining::eligible(const HouseholdStore& hh, std::uint32_t q) const {
   namespace pf = person_flag;
   const std::uint8_t f = hh.person_flags[q];
   const Work work = hh.work[q];
-  return (f & pf::alive) && !(f & pf::trained) && hh.age[q] >= 16 && hh.age[q] < 60 && hh.health[q] != Health::disabled &&
+  return (f & pf::alive) && !(f & trained_.mask) && hh.age[q] >= 16 && hh.age[q] < 60 && hh.health[q] != Health::disabled &&
          (is_wage_earner(work) || work == Work::farming || work == Work::not_working);
 }
 
@@ -47,7 +47,7 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
   PaymentBook book = payments(ctx);  // books 0 outside January: this month's spending is then 0
   const PersonRange persons = persons_of(hh, range);
   std::uint8_t* flags = hh.person_flags.data();
-  for_each_person_with_flags(flags, persons, pf::trained | pf::unemployed, [&](std::uint32_t q) {
+  for_each_person_with_flags(flags, persons, static_cast<std::uint8_t>(trained_.mask | pf::unemployed), [&](std::uint32_t q) {
     if ((flags[q] & pf::alive) && ctx.stream(kStreamId, q).uniform() < params_.extra_reemployment)
       flags[q] = static_cast<std::uint8_t>(flags[q] & ~pf::unemployed);
   });
@@ -65,7 +65,7 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
     const std::uint8_t f = hh.person_flags[q];
     if (!((f & pf::unemployed) ? accept_unemployed : accept_other)(raw)) return;
     const std::uint32_t h = household_of(q);
-    hh.person_flags[q] = f | pf::trained;
+    hh.person_flags[q] = static_cast<std::uint8_t>(f | trained_.mask);
     book.pay(hh, h, params_.cost_per_trainee);
     const Work work = hh.work[q];
     if (is_wage_earner(work)) {
@@ -81,6 +81,12 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
       hh.wage[q] = static_cast<float>(wage * (1.0 + params_.wage_premium));
     }
   });
+}
+
+void SkillsTraining::declare(ModelDeclarations& d) {
+  trained_ = d.person_flag("trained");
+  for (const char* c : {"trained", "person_flags", "work", "wage"}) d.writes(c);
+  for (const char* c : {"age", "health"}) d.reads(c, When::this_month);
 }
 
 }  // namespace povsim

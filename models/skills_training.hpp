@@ -45,13 +45,15 @@ class SkillsTraining final : public StatefulModel<SkillsTrainingState> {
     }
   };
   explicit SkillsTraining(const Params& params) : params_(params) {}
+  void declare(ModelDeclarations& d) override;
   void prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
   // Whether member q may be trained this January.
-  static bool eligible(const HouseholdStore& hh, std::uint32_t q);
+  bool eligible(const HouseholdStore& hh, std::uint32_t q) const;
 
  private:
   Params params_;
+  PersonFlag trained_;  // completed skills training
 };
 
 }  // namespace povsim

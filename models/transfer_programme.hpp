@@ -47,6 +47,10 @@ struct TransferProgrammeState {
 class TransferProgramme : public StatefulModel<TransferProgrammeState> {
  public:
   TransferProgramme(Programme programme, const ProgrammeLevels& params) : programme_(programme), params_(params) {}
+  void declare(ModelDeclarations& d) override {
+    d.writes(std::string(kProgrammeNames[static_cast<int>(programme_)]));
+    d.writes("last_cause");
+  }
   // A binding budget acts like a level cut (it is one for the recipients), pro rata.
   void begin_month(const MonthContext& ctx, State& state) const override {
     const double budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 #include <utility>
@@ -13,8 +14,40 @@
 
 #include "sim/core/household_store.hpp"
 #include "sim/core/model.hpp"
+#include "sim/core/registry.hpp"
+#include "sim/core/scenario.hpp"
 
 namespace povsim::testing {
+
+// What every model of the default scenario declares (columns, flags, counters), in step order.
+// Test stores carry all its columns, and a model driven by hand declares into a copy of it, so its
+// handles point at the same columns.
+inline const DeclaredLayout& full_layout() {
+  static const DeclaredLayout layout = default_scenario({}, make_default_registry()).layout;
+  return layout;
+}
+
+// A declared column of a store, by name.
+template <class T>
+std::vector<T>& declared_column(HouseholdStore& hh, const std::string& name) {
+  return hh.column<T>(name);
+}
+// The index of a declared counter in YearTally::counters.
+inline std::uint32_t counter_index(const std::string& name) {
+  const auto& counters = full_layout().counters;
+  for (std::uint32_t k = 0; k < counters.size(); ++k)
+    if (counters[k].name == name) return k;
+  throw std::logic_error("no declared counter " + name);
+}
+// A declared flag's bit, by name.
+inline std::uint16_t declared_household_flag(const std::string& name) {
+  DeclaredLayout copy = full_layout();
+  return ModelDeclarations(copy, "test").household_flag(name).mask;
+}
+inline std::uint8_t declared_person_flag(const std::string& name) {
+  DeclaredLayout copy = full_layout();
+  return ModelDeclarations(copy, "test").person_flag(name).mask;
+}
 
 // `households` identical households of `members` persons of the given age, health and work, in
 // counties of `per_county` households, all of region type `region`.
@@ -38,6 +71,7 @@ inline HouseholdStore make_store(std::uint32_t households, std::uint32_t members
       hh.person_flags[q] = person_flag::alive;
     }
   }
+  hh.attach(full_layout().columns);
   return hh;
 }
 
@@ -66,14 +100,28 @@ inline HouseholdRange all(const HouseholdStore& hh) { return {0, static_cast<std
 template <class M>
 struct Driven {
   template <class... Args>
-  explicit Driven(Args&&... args) : model(std::forward<Args>(args)...) {}
-  M model;
-  typename M::State state{};
-  void begin_month(const MonthContext& ctx) { model.begin_month(ctx, state); }
-  void prepare(const MonthContext& ctx, const HouseholdStore& hh) { model.prepare(ctx, hh, state); }
-  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
-    model.step(ctx, hh, range, state);
+  explicit Driven(Args&&... args) : model(std::forward<Args>(args)...) {
+    DeclaredLayout layout = full_layout();
+    std::string path = "test";  // the model's registry path, so that its own outputs are its own
+    const ModelRegistry registry = make_default_registry();
+    for (const auto& e : registry.entries())
+      if (e.stream_id == M::kStreamId) path = e.path;
+    ModelDeclarations declarations(layout, path);
+    model.declare(declarations);
   }
+  M model;
+  void begin_month(const MonthContext& ctx) { model.begin_month_with(ctx, *state_box); }
+  void prepare(const MonthContext& ctx, const HouseholdStore& hh) { model.prepare_with(ctx, hh, *state_box); }
+  void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
+    model.step_with(ctx, hh, range, *state_box);
+  }
+  const M* operator->() const { return &model; }
+
+ private:
+  std::unique_ptr<ModelState> state_box = model.make_state();
+
+ public:
+  typename M::State& state = static_cast<StateOf<typename M::State>&>(*state_box).value;
 };
 
 // Runs model.step over the store in blocks of at most kMaxBlockHouseholds; a stateful model's

@@ -1,5 +1,6 @@
 #include "sim/core/household_store.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <type_traits>
 
@@ -45,6 +46,25 @@ void HouseholdStore::count_alive(std::size_t begin, std::size_t end) {
     int n = 0;
     for (std::uint32_t q = first_person[h]; q < first_person[h] + persons[h]; ++q) n += person_flags[q] & person_flag::alive;
     alive_members[h] = static_cast<std::uint8_t>(n);
+  }
+}
+
+void HouseholdStore::attach(const std::vector<ColumnSpec>& columns) {
+  declared_.clear();
+  declared_names_.clear();
+  for (const ColumnSpec& spec : columns) {
+    ColumnData data = spec.prototype;
+    const std::size_t n = spec.per_person ? person_count_ + kMemberWindow : size();
+    std::visit(
+        [&](auto& v) {
+          using T = typename std::decay_t<decltype(v)>::value_type;
+          v.assign(n, static_cast<T>(spec.initial));
+          if (spec.per_person)  // the window's padding stays zero, as in every person column
+            std::fill(v.begin() + static_cast<std::ptrdiff_t>(person_count_), v.end(), T{});
+        },
+        data);
+    declared_.push_back(std::move(data));
+    declared_names_.push_back(spec.name);
   }
 }
 

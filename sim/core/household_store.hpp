@@ -6,9 +6,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
+#include "sim/core/columns.hpp"
 #include "sim/core/region.hpp"
 
 namespace povsim {
@@ -39,23 +43,24 @@ inline constexpr std::string_view kEducationNames[kEducationLevels] = {"none", "
 
 inline constexpr bool is_wage_earner(Work w) { return w == Work::local_wage || w == Work::migrant; }
 
+// The population's person flags; bits from kFirstPersonFlag up are declared by models
+// (sim/core/columns.hpp).
 namespace person_flag {
 inline constexpr std::uint8_t alive = 1;
 inline constexpr std::uint8_t unemployed = 2;  // a wage earner currently without a job
 inline constexpr std::uint8_t female = 4;
-inline constexpr std::uint8_t trained = 8;    // completed skills training (employment support)
-inline constexpr std::uint8_t site_job = 16;  // holds a job created at a resettlement site
 }  // namespace person_flag
+static_assert(person_flag::female < kFirstPersonFlag);
 
+// The engine's and population's household flags (bits 16 and 128 are free). Models declare their
+// own flags, which live in model_flags (sim/core/columns.hpp).
 namespace household_flag {
 inline constexpr std::uint8_t lifted = 1;         // registered household that exited poverty by 2020
 inline constexpr std::uint8_t relocated = 2;      // moved to a resettlement site
 inline constexpr std::uint8_t poor = 4;           // below the line at the latest assessment
 inline constexpr std::uint8_t ever_returned = 8;  // lifted and assessed poor at least once since
-inline constexpr std::uint8_t monitored = 16;     // under the early-warning system (later issue)
 inline constexpr std::uint8_t dissolved = 32;     // no living member left
 inline constexpr std::uint8_t edge = 64;          // never registered, near the line: can become newly poor
-inline constexpr std::uint8_t dibao = 128;        // enrolled in the minimum living guarantee
 }  // namespace household_flag
 
 // Industry supported by poverty-alleviation funds, by how much it still depends on support.
@@ -105,12 +110,11 @@ class HouseholdStore {
   template <class F>
   void for_each_household_column(F&& f) {
     f("county", county), f("region", region), f("flags", flags), f("last_cause", last_cause);
-    f("dependence", dependence), f("disaster_months_left", disaster_months_left), f("disaster_loss", disaster_loss);
+    f("dependence", dependence), f("model_flags", model_flags);
     f("first_person", first_person), f("persons", persons), f("alive_members", alive_members);
     f("operating_base", operating_base), f("property_income", property_income);
     f("industry_subsidy", industry_subsidy), f("income_factor", income_factor), f("savings", savings);
-    f("weight", weight), f("benefits", benefits), f("medical_month", medical_month), f("medical_ytd", medical_ytd);
-    f("assessed_income_pc", assessed_income_pc), f("market_delta", market_delta);
+    f("weight", weight), f("benefits", benefits), f("assessed_income_pc", assessed_income_pc);
     for (int k = 0; k < kProgrammes; ++k) f(kProgrammeNames[k].data(), transfer[k]);
     f("acc_wage", acc_wage), f("acc_operating", acc_operating), f("acc_property", acc_property);
     f("acc_transfer", acc_transfer), f("acc_pension", acc_pension), f("acc_medical", acc_medical);
@@ -118,16 +122,42 @@ class HouseholdStore {
   template <class F>
   void for_each_person_column(F&& f) {
     f("age", age), f("health", health), f("work", work), f("education", education);
-    f("person_flags", person_flags), f("sick_until", sick_until), f("wage", wage);
+    f("person_flags", person_flags), f("wage", wage);
   }
 
-  // Every column, the counties and the person count, for checkpoints: a(value) for each.
+  // Every column (declared ones included), the counties and the person count, for checkpoints:
+  // a(value) for each.
   template <class A>
   void archive(A& a) {
     for_each_household_column([&](const char*, auto& column) { a(column); });
     for_each_person_column([&](const char*, auto& column) { a(column); });
+    for (auto& c : declared_) std::visit([&](auto& column) { a(column); }, c);
     a(counties);
     a(person_count_);
+  }
+
+  // Allocates the columns models declared (after the population is built), each filled with its
+  // initial value; person columns get the kMemberWindow padding.
+  void attach(const std::vector<ColumnSpec>& columns);
+  // A declared column's elements.
+  template <class T>
+  T* data(ColumnHandle<T> c) {
+    return std::get<std::vector<T>>(declared_[c.index]).data();
+  }
+  template <class T>
+  const T* data(ColumnHandle<T> c) const {
+    return std::get<std::vector<T>>(declared_[c.index]).data();
+  }
+  template <class T>
+  std::vector<T>& column(ColumnHandle<T> c) {
+    return std::get<std::vector<T>>(declared_[c.index]);
+  }
+  // The declared column named `name` (tests and tools; models keep their handles).
+  template <class T>
+  std::vector<T>& column(const std::string& name) {
+    for (std::uint32_t k = 0; k < declared_names_.size(); ++k)
+      if (declared_names_[k] == name) return column(ColumnHandle<T>{k});
+    throw std::out_of_range("no declared column '" + name + "'");
   }
   // Changes whenever a column is added, removed, renamed, reordered or changes type.
   static std::uint64_t layout_hash();
@@ -140,8 +170,7 @@ class HouseholdStore {
   std::vector<std::uint8_t> flags;
   std::vector<std::uint8_t> last_cause;  // cause code of the latest shock this assessment year
   std::vector<Dependence> dependence;
-  std::vector<std::uint8_t> disaster_months_left;  // months of damaged operating income left
-  std::vector<float> disaster_loss;                 // share of operating income lost meanwhile
+  std::vector<std::uint16_t> model_flags;  // flags models declare (ModelDeclarations::household_flag)
   std::vector<std::uint32_t> first_person;
   std::vector<std::uint8_t> persons;
   // Living members: set by the engine once the population is built, kept by demography.
@@ -158,17 +187,9 @@ class HouseholdStore {
   std::vector<float> weight;
   // Models (by slot, bit k = scenario model k) that paid the household this assessment year.
   std::vector<std::uint32_t> benefits;
-  // Out-of-pocket medical spending after basic insurance, before critical-illness insurance and
-  // medical assistance: this month (written by the illness model every month) and so far this
-  // year (kept by medical assistance), yuan.
-  std::vector<float> medical_month;
-  std::vector<float> medical_ytd;
   // Per-capita net income at the latest assessment, yuan/person/year (0 before the first); what
   // means tests and the monitoring threshold look at.
   std::vector<float> assessed_income_pc;
-  // Relative change of operating income from the market price of the household's product and its
-  // output expansion (0: as in 2020); written by the market model, applied by the income process.
-  std::vector<float> market_delta;
 
   // Income accumulated since the last assessment, yuan.
   std::vector<float> acc_wage;
@@ -184,13 +205,11 @@ class HouseholdStore {
   std::vector<Work> work;
   std::vector<Education> education;
   std::vector<std::uint8_t> person_flags;
-  // Step (months since the horizon's start) from which the person can work again after an illness;
-  // off work while the current step is below it. A step, not a countdown, so that months without
-  // an episode touch nothing.
-  std::vector<std::uint16_t> sick_until;
   std::vector<float> wage;                     // yuan/month when employed
 
  private:
+  std::vector<ColumnData> declared_;  // the columns models declared, in declaration order
+  std::vector<std::string> declared_names_;
   std::size_t person_count_ = 0;
 };
 

@@ -207,6 +207,11 @@ class Model {
   // The book a policy records its payments in during one step.
   PaymentBook payments(const MonthContext& ctx) const { return PaymentBook(ctx, slot_); }
 
+  // Once, when the scenario is built (the model's only chance to change itself): the columns,
+  // flags and output counters the model needs, kept as handles, and the shared columns it reads
+  // and writes (sim/core/columns.hpp).
+  virtual void declare(ModelDeclarations& /*declare*/) {}
+
   // A fresh state for a new run.
   virtual std::unique_ptr<ModelState> make_state() const = 0;
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/columns.hpp"
 #include "sim/core/region.hpp"
 
 namespace povsim {
@@ -52,9 +53,6 @@ struct YearTally {
   std::array<std::int64_t, kMaxCauses> returned_by_cause{};  // indexed by cause code
   std::array<std::int64_t, kMaxCauses> at_risk_by_cause{};  // at-risk households whose latest shock had this cause
   std::int64_t persons = 0;        // living members of assessed lifted households, weight units
-  // Dynamic monitoring (weight units, lifted and edge households): under monitoring at the
-  // assessment, flagged during the year, and cleared (left monitoring above the threshold).
-  std::int64_t monitored = 0, newly_monitored = 0, cleared = 0;
   // Weighted sum over assessed lifted households of per-capita net income, in fen (0.01 yuan) times
   // weight units, as an integer so that the sum is exact and independent of how households are
   // split across threads or ranks (128 bits: 30 M households of weight 10^4 at 10^7 fen fit).
@@ -64,6 +62,8 @@ struct YearTally {
   std::array<Int128, kMaxModels> model_cost_fen{};
   std::array<Int128, kMaxModels> model_cost_last_month{};  // for PaymentBook::repeat_last_month
   std::array<std::int64_t, kMaxModels> model_beneficiaries{};
+  // Counters models declared (ModelDeclarations::counter), weight units, by counter index.
+  std::array<std::int64_t, kMaxCounters> counters{};
   double model_cost_yuan(int slot) const {
     return static_cast<double>(model_cost_fen[slot]) / (100.0 * static_cast<double>(kWeightUnit));
   }
@@ -83,6 +83,7 @@ struct RunResults {
   std::vector<std::uint32_t> replicate_index;   // the scenario's replicate number of each
   std::vector<std::string> cause_names;
   std::vector<std::string> model_paths;  // by slot, e.g. "policies.dibao"
+  std::vector<CounterSpec> counters;     // the counters models declared, by index
   std::uint64_t households = 0;
   double seconds = 0;  // wall time of the simulation proper
 };

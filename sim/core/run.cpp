@@ -21,6 +21,7 @@ Run::Run(const Scenario& scenario, std::uint32_t replicate, std::uint32_t block_
 void Run::start(tbb::task_arena& arena) {
   arena.execute([&] { scenario_.population->generate(hh_, StreamFactory(scenario_.run.seed, 0)); });
   hh_.count_alive(0, hh_.size());
+  hh_.attach(scenario_.layout.columns);
   // Weighted households in the population, for budgets: an integer sum of weight units, exact in
   // any order.
   std::int64_t units = 0;
@@ -94,6 +95,7 @@ void Run::load(ByteReader& in) {
   in.expect(block_size_, "block size");
   in(step_);
   if (step_ < 0 || step_ > months_) in.fail("month " + std::to_string(step_) + " outside the horizon");
+  hh_.attach(scenario_.layout.columns);  // the declared columns' types; archive reads their contents
   hh_.archive(in);
   for (auto& s : states_) s->load(in);
   in(spending_);
@@ -104,6 +106,11 @@ void Run::load(ByteReader& in) {
 std::uint64_t Run::layout_hash() const {
   LayoutHash hash;
   hash.add(HouseholdStore::layout_hash());
+  for (const ColumnSpec& c : scenario_.layout.columns) {
+    hash.add(std::string_view(c.name));
+    hash.add(c.per_person);
+    hash.add(c.element_size());
+  }
   for (std::size_t m = 0; m < states_.size(); ++m) {
     hash.add(std::string_view(scenario_.model_paths[m]));
     hash.add(states_[m]->layout_size());

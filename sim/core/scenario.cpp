@@ -110,10 +110,14 @@ Scenario build_scenario(ConfigNode root, const std::string& path, const std::vec
       if (scenario.models.size() == kMaxModels)
         throw ConfigError(file_mark.str() + ": more than " + std::to_string(kMaxModels) + " models enabled");
       built.model->set_slot(static_cast<std::uint32_t>(scenario.models.size()));
+      ModelDeclarations declarations(scenario.layout, e.path);
+      built.model->declare(declarations);
+      scenario.layout.model_order.push_back(e.path);
       scenario.models.push_back(std::move(built.model));
       scenario.model_paths.push_back(e.path);
     }
   }
+  scenario.layout.check_order();
   scenario.cause_names = registry.causes();
   scenario.resolved_yaml = to_yaml(resolved);
   return scenario;

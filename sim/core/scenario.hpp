@@ -62,6 +62,7 @@ struct Scenario {
   std::unique_ptr<PopulationSource> population;
   std::vector<std::unique_ptr<Model>> models;  // enabled models, in step order
   std::vector<std::string> model_paths;        // their YAML paths, same order
+  DeclaredLayout layout;  // the columns, flags and outputs the models declared, and who reads what
   std::vector<std::string> cause_names;
   std::string resolved_yaml;  // the scenario with extends merged, overrides applied, defaults filled
 };

@@ -19,7 +19,7 @@ YearTally& YearTally::operator+=(const YearTally& o) {
     at_risk_by_cause[c] += o.at_risk_by_cause[c];
   }
   persons += o.persons;
-  monitored += o.monitored, newly_monitored += o.newly_monitored, cleared += o.cleared;
+  for (int k = 0; k < kMaxCounters; ++k) counters[k] += o.counters[k];
   income_per_capita_fen_sum += o.income_per_capita_fen_sum;
   for (int m = 0; m < kMaxModels; ++m) {
     model_cost_fen[m] += o.model_cost_fen[m];
@@ -67,7 +67,6 @@ void assess_households(HouseholdStore& hh, std::uint32_t begin, std::uint32_t en
         tally.persons += alive * w;
         tally.income_per_capita_fen_sum += static_cast<Int128>(std::llround(per_capita * 100.0)) * w;
       }
-      tally.monitored += ((flags & hf::monitored) != 0) * w;
       for (std::uint32_t bits = hh.benefits[h]; bits != 0; bits &= bits - 1)
         tally.model_beneficiaries[__builtin_ctz(bits)] += w;
     }
@@ -102,6 +101,7 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
   results.households = scenario.population->households();
   results.cause_names = scenario.cause_names;
   results.model_paths = scenario.model_paths;
+  results.counters = scenario.layout.counters;
   for (int y = run.horizon.start.year(); y <= run.horizon.end.year(); ++y) {
     results.years.push_back(y);
     results.poverty_line.push_back(run.poverty_line.line_for(y));

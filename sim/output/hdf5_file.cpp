@@ -43,6 +43,17 @@ Handle group(hid_t parent, const char* name) {
   return Handle(H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, std::string("group ") + name);
 }
 
+Handle open_or_create_group(hid_t file, const std::string& path) {
+  // Each prefix of the path in turn ("/annual", "/annual/monitoring"), created where missing.
+  for (std::size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
+    const std::string prefix = path.substr(0, end);
+    if (!prefix.empty() && prefix != "/" && H5Lexists(file, prefix.c_str(), H5P_DEFAULT) <= 0)
+      group(file, prefix.c_str());
+    if (end == std::string::npos) break;
+  }
+  return Handle(H5Gopen2(file, path.c_str(), H5P_DEFAULT), H5Gclose, "group " + path);
+}
+
 void string_dataset(hid_t group, const char* name, const std::vector<std::string>& values,
                     const std::string& description) {
   Handle type = string_type();

@@ -37,6 +37,8 @@ Handle string_type();
 void attr_string(hid_t obj, const char* name, const std::string& value);
 void attr_strings(hid_t obj, const char* name, const std::vector<std::string>& values);
 Handle group(hid_t parent, const char* name);
+// The group at an absolute path ("/annual/monitoring"), created with its parents where missing.
+Handle open_or_create_group(hid_t file, const std::string& path);
 
 template <class T>
 void attr_scalar(hid_t obj, const char* name, hid_t type, T value) {

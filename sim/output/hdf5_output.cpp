@@ -102,25 +102,17 @@ void write_policies(hid_t annual, const RunResults& res) {
           "households (lifted or edge) paid by the policy at least once this year");
 }
 
-// Dynamic monitoring: households under monitoring at the assessment, flagged and cleared during
-// the year (weighted; lifted and edge households).
-void write_monitoring(hid_t annual, const RunResults& res) {
-  Handle g = group(annual, "monitoring");
+// The counters models declared, each a [R, Y] dataset of weighted households at its group.
+void write_counters(hid_t file, const RunResults& res) {
   const std::size_t R = res.tallies.size(), Y = res.years.size();
-  std::vector<double> monitored, flagged, cleared;
-  for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t y = 0; y < Y; ++y) {
-      const YearTally& t = res.tallies[r][y];
-      monitored.push_back(households_of(t.monitored));
-      flagged.push_back(households_of(t.newly_monitored));
-      cleared.push_back(households_of(t.cleared));
-    }
-  dataset(g, "monitored_households", H5T_NATIVE_DOUBLE, {R, Y}, monitored, kCountUnits,
-          "households under monitoring at the December assessment");
-  dataset(g, "newly_monitored_households", H5T_NATIVE_DOUBLE, {R, Y}, flagged, kCountUnits,
-          "households flagged for monitoring during the year");
-  dataset(g, "cleared_households", H5T_NATIVE_DOUBLE, {R, Y}, cleared, kCountUnits,
-          "households that left monitoring during the year (assessed above the threshold)");
+  for (std::size_t k = 0; k < res.counters.size(); ++k) {
+    const CounterSpec& spec = res.counters[k];
+    Handle g = open_or_create_group(file, spec.group);
+    std::vector<double> values;
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t y = 0; y < Y; ++y) values.push_back(households_of(res.tallies[r][y].counters[k]));
+    dataset(g, spec.name.c_str(), H5T_NATIVE_DOUBLE, {R, Y}, values, kCountUnits, spec.description);
+  }
 }
 
 }  // namespace
@@ -167,7 +159,7 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
                kEdge);
 
   write_policies(annual, res);
-  write_monitoring(annual, res);
+  write_counters(f, res);
 
   Handle by_cause = group(annual, "by_cause");
   attr_strings(by_cause, "categories", res.cause_names);

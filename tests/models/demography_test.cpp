@@ -16,7 +16,7 @@ using namespace testing;
 // probability at 70 within 4 binomial standard errors. Nothing happens in other months.
 TEST(Demography, AgesOnceAYearWithGompertzMortality) {
   Demography::Params p;
-  Demography model(p);
+  Driven<Demography> model(p);
   HouseholdStore hh = make_store(25000, 2, 69, Health::healthy, Work::migrant);
   for (int m = 0; m <= 12; ++m) {
     Month month(hh, m);

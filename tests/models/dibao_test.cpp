@@ -16,7 +16,7 @@ HouseholdStore enrolled_households(const std::vector<float>& income) {
   HouseholdStore hh = make_store(static_cast<std::uint32_t>(income.size()), 2, 40, Health::healthy, Work::farming);
   for (std::size_t h = 0; h < income.size(); ++h) {
     hh.acc_operating[h] = income[h];
-    hh.flags[h] |= household_flag::dibao;
+    hh.model_flags[h] |= declared_household_flag("dibao_enrolled");
   }
   return hh;
 }
@@ -59,7 +59,7 @@ TEST(Dibao, ReviewSetsNextYearsBenefitAndMovesOutTheBetterOff) {
   step_all(model, december.ctx, hh);
   EXPECT_FLOAT_EQ(hh.transfer[2][0], (4000 - 0.5 * 1000) * 2 / 12.0);  // yuan/month for the household
   EXPECT_FLOAT_EQ(hh.transfer[2][1], std::max(100.0, 4000 - 0.5 * 3950) * 2 / 12.0);
-  EXPECT_FALSE(hh.flags[2] & household_flag::dibao);  // 4,500 per person: above the standard
+  EXPECT_FALSE(hh.model_flags[2] & declared_household_flag("dibao_enrolled"));  // 4,500 per person: above the standard
   EXPECT_EQ(hh.transfer[2][2], 0.0f);
 }
 
@@ -73,7 +73,7 @@ TEST(Dibao, ExclusionErrorsMissTheStatedShareOfEligibleHouseholds) {
   Month december(hh, 11);
   step_all(model, december.ctx, hh);
   double missed = 0;
-  for (std::size_t h = 0; h < hh.size(); ++h) missed += !(hh.flags[h] & household_flag::dibao);
+  for (std::size_t h = 0; h < hh.size(); ++h) missed += !(hh.model_flags[h] & declared_household_flag("dibao_enrolled"));
   EXPECT_NEAR(missed / 20000, 0.3, 4 * binomial_sd(0.3, 20000));
 }
 
@@ -86,7 +86,7 @@ TEST(Dibao, NoExitsBeforeTheTransitionEnds) {
   hh.transfer[2][0] = 50;
   Month december(hh, 11);
   step_all(model, december.ctx, hh);
-  EXPECT_TRUE(hh.flags[0] & household_flag::dibao);
+  EXPECT_TRUE(hh.model_flags[0] & declared_household_flag("dibao_enrolled"));
   EXPECT_EQ(hh.transfer[2][0], 50.0f);
 }
 

@@ -45,10 +45,10 @@ TEST(DisasterShock, HitsWholeCountiesWithOneSeverity) {
   step_all(model, month.ctx, hh);
   long damaged = 0;
   for (std::size_t h = 0; h < hh.size(); ++h) {
-    if (hh.disaster_months_left[h] == 0) continue;
+    if (declared_column<std::uint8_t>(hh, "disaster_months_left")[h] == 0) continue;
     ++damaged;
-    EXPECT_EQ(hh.disaster_loss[h], model.state.severity[hh.county[h]]);
-    EXPECT_EQ(hh.disaster_months_left[h], p.recovery_months);
+    EXPECT_EQ(declared_column<float>(hh, "disaster_loss")[h], model.state.severity[hh.county[h]]);
+    EXPECT_EQ(declared_column<std::uint8_t>(hh, "disaster_months_left")[h], p.recovery_months);
     EXPECT_EQ(hh.last_cause[h], code(Cause::disaster));
     EXPECT_LT(hh.savings[h], 1000.0f);
   }
@@ -71,7 +71,7 @@ TEST(DisasterShock, LossLastsRecoveryMonths) {
     Month month(hh, m);
     calm.begin_month(month.ctx);
     step_all(calm, month.ctx, hh);
-    EXPECT_EQ(hh.disaster_months_left[0], 3 - m);
+    EXPECT_EQ(declared_column<std::uint8_t>(hh, "disaster_months_left")[0], 3 - m);
   }
 }
 

@@ -34,10 +34,10 @@ TEST(EarlyWarning, FlagsHouseholdsBelowTheThresholdAtTheDetectionRate) {
   Month month(hh, 13);  // February of the second year: an assessment has been made
   run_month(model, hh, month);
   double flagged = 0, above = 0;
-  for (std::size_t h = 0; h < hh.size(); ++h) (h < 20000 ? flagged : above) += (hh.flags[h] & household_flag::monitored) != 0;
+  for (std::size_t h = 0; h < hh.size(); ++h) (h < 20000 ? flagged : above) += (hh.model_flags[h] & declared_household_flag("monitored")) != 0;
   EXPECT_NEAR(flagged / 20000, 0.2, 4 * binomial_sd(0.2, 20000));
   EXPECT_EQ(above, 0);
-  EXPECT_NEAR(month.tally.newly_monitored, flagged * kWeightUnit, 0.5);
+  EXPECT_NEAR(month.tally.counters[counter_index("newly_monitored_households")], flagged * kWeightUnit, 0.5);
 }
 
 // Rationing: with a budget for about half the monitored households, the neediest are served and
@@ -48,7 +48,7 @@ TEST(EarlyWarning, BudgetServesTheNeediestFirstAndClearsTheRecovered) {
   p.budget_per_household = 600;  // 4 households x 600 = 2,400 a year = 200 a month: two packages
   Driven<EarlyWarning> model(p);
   HouseholdStore hh = assessed({1000, 2000, 3000, 5000});
-  for (std::size_t h = 0; h < 4; ++h) hh.flags[h] |= household_flag::monitored;
+  for (std::size_t h = 0; h < 4; ++h) hh.model_flags[h] |= declared_household_flag("monitored");
   Month january(hh, 12);
   run_month(model, hh, january);
   EXPECT_FLOAT_EQ(hh.acc_transfer[0], 100);  // neediest
@@ -60,8 +60,8 @@ TEST(EarlyWarning, BudgetServesTheNeediestFirstAndClearsTheRecovered) {
   hh.assessed_income_pc[0] = 7000;  // recovered by the next January
   Month next_january(hh, 24);
   run_month(model, hh, next_january);
-  EXPECT_FALSE(hh.flags[0] & household_flag::monitored);
-  EXPECT_EQ(next_january.tally.cleared, kWeightUnit);
+  EXPECT_FALSE(hh.model_flags[0] & declared_household_flag("monitored"));
+  EXPECT_EQ(next_january.tally.counters[counter_index("cleared_households")], kWeightUnit);
 }
 
 }  // namespace

@@ -18,17 +18,17 @@ TEST(IllnessShock, MonthlyEpisodeRateMatchesTheAnnualProbability) {
   IllnessShock::Params p;
   p.max_lost_work_months = 1;
   p.chronic_onset_probability = 0;
-  const IllnessShock model(p);
+  const Driven<IllnessShock> model(p);
   HouseholdStore hh = make_store(25000, 4, 40, Health::healthy, Work::farming);
   long episodes = 0;
   for (int m = 0; m < 12; ++m) {
     Month month(hh, m);
     step_all(model, month.ctx, hh);
-    for (auto s : hh.sick_until) episodes += s == m + 1;
+    for (auto s : declared_column<std::uint16_t>(hh, "sick_until")) episodes += s == m + 1;
   }
   const double n = 100000.0 * 12, expected = monthly_probability(p.annual_probability_adult);
   EXPECT_NEAR(episodes / n, expected, 4 * binomial_sd(expected, n));
-  EXPECT_NEAR(model.monthly_probability_for(40, Health::chronic),
+  EXPECT_NEAR(model->monthly_probability_for(40, Health::chronic),
               monthly_probability(p.annual_probability_adult * p.chronic_multiplier), 1e-12);
 }
 
@@ -39,7 +39,7 @@ TEST(IllnessShock, OutOfPocketCostHasTheExpectedMean) {
   IllnessShock::Params p;
   p.annual_probability_elderly = 0.5;
   p.chronic_outpatient_cost = 0;
-  const IllnessShock model(p);
+  const Driven<IllnessShock> model(p);
   HouseholdStore hh = make_store(40000, 1, 70, Health::healthy, Work::not_working);
   Month month(hh, 0);
   step_all(model, month.ctx, hh);
@@ -59,7 +59,7 @@ TEST(IllnessShock, ChronicMembersPayOutpatientCareAndTheDeadNothing) {
   IllnessShock::Params p;
   p.annual_probability_adult = 0;
   p.chronic_multiplier = 1;
-  const IllnessShock model(p);
+  const Driven<IllnessShock> model(p);
   HouseholdStore hh = make_store(2, 3, 40, Health::chronic, Work::farming);
   hh.person_flags[5] = 0;  // dead
   Month month(hh, 0);

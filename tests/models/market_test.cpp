@@ -37,7 +37,7 @@ TEST(MarketInteraction, ExpansionLowersThePriceByTheElasticity) {
     model.prepare(month.ctx, hh);
     step_all(model, month.ctx, hh);
     EXPECT_NEAR(model.state.price[1], std::pow(2.0, -1.0 / elasticity), 1e-12);
-    EXPECT_NEAR(hh.market_delta[0], 2 * std::pow(2.0, -1.0 / elasticity) - 1, 1e-6);
+    EXPECT_NEAR(declared_column<float>(hh, "market_delta")[0], 2 * std::pow(2.0, -1.0 / elasticity) - 1, 1e-6);
     EXPECT_EQ(hh.last_cause[0], code(Cause::price_collapse));
   }
 }
@@ -48,7 +48,7 @@ TEST(MarketInteraction, DisasterLossesRaiseTheProductsPrice) {
   p.elasticity = 1;
   Driven<MarketInteraction> model(p);
   HouseholdStore hh = supported(10);
-  for (std::uint32_t h = 0; h < 10; h += 2) hh.disaster_months_left[h] = 3, hh.disaster_loss[h] = 0.5;  // product 1
+  for (std::uint32_t h = 0; h < 10; h += 2) declared_column<std::uint8_t>(hh, "disaster_months_left")[h] = 3, declared_column<float>(hh, "disaster_loss")[h] = 0.5;  // product 1
   Month month(hh, 0);
   model.prepare(month.ctx, hh);
   EXPECT_NEAR(model.state.price[1], 2.0, 1e-9);  // half the output can be sold: price doubles

@@ -28,7 +28,7 @@ TEST(MedicalAssistance, RefundsByClosedForm) {
   Driven<MedicalAssistance> model(simple());
   HouseholdStore hh = make_store(2, 1, 50, Health::healthy, Work::farming);
   hh.flags[0] = household_flag::edge;
-  for (std::uint32_t h = 0; h < 2; ++h) hh.medical_month[h] = hh.acc_medical[h] = 12000, hh.savings[h] = -12000;
+  for (std::uint32_t h = 0; h < 2; ++h) declared_column<float>(hh, "medical_month")[h] = hh.acc_medical[h] = 12000, hh.savings[h] = -12000;
   Month january(hh, 0);
   model.begin_month(january.ctx);
   step_all(model, january.ctx, hh);
@@ -43,13 +43,13 @@ TEST(MedicalAssistance, RefundsByClosedForm) {
 TEST(MedicalAssistance, DeductibleAndCapArePerYear) {
   Driven<MedicalAssistance> model(simple());
   HouseholdStore hh = make_store(2, 1, 50, Health::healthy, Work::farming);
-  hh.medical_month[0] = 12000;  // household 0: all in January
+  declared_column<float>(hh, "medical_month")[0] = 12000;  // household 0: all in January
   double refund1 = 0;
   for (int m = 0; m < 2; ++m) {
     Month month(hh, m);
     model.begin_month(month.ctx);
-    hh.medical_month[1] = 6000;  // household 1: half in January, half in February
-    if (m == 1) hh.medical_month[0] = 0;
+    declared_column<float>(hh, "medical_month")[1] = 6000;  // household 1: half in January, half in February
+    if (m == 1) declared_column<float>(hh, "medical_month")[0] = 0;
     step_all(model, month.ctx, hh);
     refund1 = -hh.acc_medical[1];
   }
@@ -57,7 +57,7 @@ TEST(MedicalAssistance, DeductibleAndCapArePerYear) {
   EXPECT_FLOAT_EQ(refund1, 6700);
   Month next_january(hh, 12);
   model.begin_month(next_january.ctx);
-  hh.medical_month[0] = 2000;  // below the deductible again: only assistance, 0.5 x 2,000
+  declared_column<float>(hh, "medical_month")[0] = 2000;  // below the deductible again: only assistance, 0.5 x 2,000
   const float before = hh.acc_medical[0];
   step_all(model, next_january.ctx, hh);
   EXPECT_FLOAT_EQ(before - hh.acc_medical[0], 1000);
@@ -73,7 +73,7 @@ TEST(MedicalAssistance, CapFollowsThePriceIndex) {
   Month later(hh, 24);
   later.ctx.poverty_line = 4400;
   model.begin_month(later.ctx);
-  hh.medical_month[0] = 4000;  // insured 0.6 x (4,000 - 2,500) = 900; assistance min(cap, 0.5 x 3,100)
+  declared_column<float>(hh, "medical_month")[0] = 4000;  // insured 0.6 x (4,000 - 2,500) = 900; assistance min(cap, 0.5 x 3,100)
   step_all(model, later.ctx, hh);
   EXPECT_FLOAT_EQ(-hh.acc_medical[0], 900 + 1100);  // 900 + 1,000 without the index
 }

@@ -23,10 +23,10 @@ TEST(SkillsTraining, FullCapacityTrainsEveryEligibleMember) {
   model.prepare(january.ctx, hh);
   step_all(model, january.ctx, hh);
   for (std::uint32_t q = 0; q < 5; ++q) {
-    EXPECT_TRUE(hh.person_flags[q] & person_flag::trained) << q;
+    EXPECT_TRUE(hh.person_flags[q] & declared_person_flag("trained")) << q;
     EXPECT_FLOAT_EQ(hh.wage[q], 3300);
   }
-  EXPECT_FALSE(hh.person_flags[5] & person_flag::trained);
+  EXPECT_FALSE(hh.person_flags[5] & declared_person_flag("trained"));
   EXPECT_DOUBLE_EQ(january.tally.model_cost_yuan(model.model.slot()), 5 * p.cost_per_trainee);
 }
 
@@ -42,7 +42,7 @@ TEST(SkillsTraining, CapacityIsTheTrainingProbability) {
   model.prepare(january.ctx, hh);
   step_all(model, january.ctx, hh);
   double farmers = 0, unemployed = 0;
-  for (std::size_t q = 0; q < 40000; ++q) ((q % 2) ? unemployed : farmers) += (hh.person_flags[q] & person_flag::trained) != 0;
+  for (std::size_t q = 0; q < 40000; ++q) ((q % 2) ? unemployed : farmers) += (hh.person_flags[q] & declared_person_flag("trained")) != 0;
   EXPECT_NEAR(farmers / 20000, 0.05, 4 * binomial_sd(0.05, 20000));
   EXPECT_NEAR(unemployed / 20000, 0.10, 4 * binomial_sd(0.10, 20000));
 }
@@ -55,7 +55,7 @@ TEST(SkillsTraining, TrainedUnemployedFindWorkAtTheExtraRate) {
   Driven<SkillsTraining> model(p);
   HouseholdStore hh = make_store(10000, 2, 30, Health::healthy, Work::local_wage);
   for (std::size_t q = 0; q < 20000; ++q)
-    hh.person_flags[q] |= person_flag::unemployed | (q < 10000 ? person_flag::trained : 0);
+    hh.person_flags[q] |= person_flag::unemployed | (q < 10000 ? declared_person_flag("trained") : 0);
   Month march(hh, 2);
   model.begin_month(march.ctx);
   step_all(model, march.ctx, hh);

@@ -27,8 +27,8 @@ Outcome run(const std::string& file, std::vector<std::string> overrides, int thr
   options.block_size = block;
   Outcome o;
   options.on_replicate_end = [&](std::uint32_t, const HouseholdStore& hh) {
-    o.flags = hh.flags, o.person_flags = hh.person_flags, o.sick = hh.sick_until, o.health = hh.health;
-    o.last_cause = hh.last_cause, o.disaster_months = hh.disaster_months_left, o.savings = hh.savings, o.wage = hh.wage;
+    o.flags = hh.flags, o.person_flags = hh.person_flags, o.sick = testing::declared_column<std::uint16_t>(const_cast<HouseholdStore&>(hh), "sick_until"), o.health = hh.health;
+    o.last_cause = hh.last_cause, o.disaster_months = testing::declared_column<std::uint8_t>(const_cast<HouseholdStore&>(hh), "disaster_months_left"), o.savings = hh.savings, o.wage = hh.wage;
   };
   o.tallies = simulate(s, options).tallies;
   return o;
