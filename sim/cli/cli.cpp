@@ -246,9 +246,9 @@ void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc)
 
 // Estimates the memory a population needs before anything is allocated; false (with one line on
 // stderr) if the machine does not have it.
-bool fits_in_memory(const PopulationSource& population, std::ostream& err) {
+bool fits_in_memory(const PopulationSource& population, const std::vector<ColumnSpec>& declared, std::ostream& err) {
   const std::size_t households = population.households();
-  const std::size_t needed = estimate_run_bytes(households, population.persons_per_household());
+  const std::size_t needed = estimate_run_bytes(households, population.persons_per_household(), declared);
   if (const auto available = available_memory_bytes(); available && needed > *available) {
     err << "povsim: error: " << households << " households need about " << gib(needed) << " of memory but only "
         << gib(*available) << " is available; use fewer --households\n";
@@ -350,7 +350,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   options.first_replicate = ra.first_replicate;
   options.replicate_count = ra.replicate_count;
   selected_replicates(scenario, options);  // a replicate that does not exist is bad input: say so now
-  if (!fits_in_memory(*scenario.population, err)) return 1;
+  if (!fits_in_memory(*scenario.population, scenario.layout.columns, err)) return 1;
   Hdf5Output output(ra.out);  // fails now if the destination is not writable
 
   options.checkpoint_path = ra.checkpoint;
@@ -404,7 +404,7 @@ int command_population(const std::vector<std::string>& args, std::ostream& out, 
   HouseholdStore hh;
   std::string source;
   if (ra.population.empty()) {
-    if (!fits_in_memory(*scenario.population, err)) return 1;
+    if (!fits_in_memory(*scenario.population, {}, err)) return 1;
     tbb::task_arena arena(ra.threads > 0 ? ra.threads : tbb::task_arena::automatic);
     arena.execute([&] { scenario.population->generate(hh, StreamFactory(scenario.run.seed, 0)); });
     source = "synthetic: " + scenario.source + ", seed " + std::to_string(scenario.run.seed);

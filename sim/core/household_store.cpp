@@ -83,7 +83,11 @@ std::uint64_t HouseholdStore::layout_hash() {
 }
 
 std::size_t HouseholdStore::bytes_used() const {
-  return size() * bytes_per_household() + person_count() * bytes_per_person() + counties.size() * sizeof(County);
+  std::size_t declared = 0;
+  for (const auto& c : declared_)
+    declared += std::visit([](const auto& v) { return v.size() * sizeof(typename std::decay_t<decltype(v)>::value_type); }, c);
+  return size() * bytes_per_household() + person_count() * bytes_per_person() + counties.size() * sizeof(County) +
+         declared;
 }
 
 }  // namespace povsim

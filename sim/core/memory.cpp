@@ -10,9 +10,12 @@
 
 namespace povsim {
 
-std::size_t estimate_run_bytes(std::size_t households, double persons_per_household) {
-  const double per_household = double(HouseholdStore::bytes_per_household()) +
-                               persons_per_household * double(HouseholdStore::bytes_per_person()) +
+std::size_t estimate_run_bytes(std::size_t households, double persons_per_household,
+                               const std::vector<ColumnSpec>& declared) {
+  double declared_per_household = 0, declared_per_person = 0;
+  for (const ColumnSpec& c : declared) (c.per_person ? declared_per_person : declared_per_household) += double(c.element_size());
+  const double per_household = double(HouseholdStore::bytes_per_household()) + declared_per_household +
+                               persons_per_household * (double(HouseholdStore::bytes_per_person()) + declared_per_person) +
                                1.0;  // the generator's household-size scratch
   return static_cast<std::size_t>(double(households) * per_household * 1.05) + (64u << 20);
 }

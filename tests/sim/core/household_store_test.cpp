@@ -5,6 +5,7 @@
 #include "models/synthetic_population.hpp"
 #include "sim/core/memory.hpp"
 #include "sim/core/model.hpp"
+#include "test_support.hpp"
 
 namespace povsim {
 namespace {
@@ -16,11 +17,16 @@ TEST(HouseholdStore, DefaultPopulationFitsTheMemoryBudget) {
   SyntheticPopulation pop(params);
   HouseholdStore hh;
   pop.generate(hh, StreamFactory(1, 0));
+  // With every column the default scenario's models declare.
+  const auto& declared = povsim::testing::full_layout().columns;
+  hh.attach(declared);
   const double per_household = double(hh.bytes_used()) / hh.size();
   EXPECT_LT(per_household, 300.0);
   EXPECT_GT(per_household, 50.0);  // the count is real, not zero
   // The pre-allocation estimate covers what is actually used.
-  EXPECT_GE(estimate_run_bytes(hh.size(), pop.persons_per_household()), hh.bytes_used());
+  EXPECT_GE(estimate_run_bytes(hh.size(), pop.persons_per_household(), declared), hh.bytes_used());
+  EXPECT_LT(estimate_run_bytes(hh.size(), pop.persons_per_household()),
+            estimate_run_bytes(hh.size(), pop.persons_per_household(), declared));  // declared columns count
 }
 
 TEST(HouseholdStore, HouseholdOfFindsEachMembersHousehold) {
