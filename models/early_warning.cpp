@@ -15,28 +15,15 @@ void EarlyWarning::prepare(const MonthContext& ctx, const HouseholdStore& hh, St
   state.threshold = params_.threshold_ratio * ctx.poverty_line;
   state.cut_band = 0;
   if (params_.budget_per_household <= 0) return;
-  // Cost by need band (fen) and total weight, summed over blocks in parallel: integer sums, so the
-  // result is the same for any thread count.
-  struct Sums {
-    std::vector<std::int64_t> band_cost = std::vector<std::int64_t>(kBands, 0);
-    std::int64_t weight = 0;
-  };
-  const Sums sums = reduce_households(
-      hh, Sums{},
-      [&](Sums& acc, std::uint32_t h) {
-        acc.weight += weight_units(hh.weight[h]);
-        if (!(hh.model_flags[h] & monitored_.mask) || (hh.flags[h] & household_flag::dissolved)) return;
-        const double monthly = params_.package_per_person * hh.alive_members[h] / 12.0 * hh.weight[h];
-        acc.band_cost[band(state, need(state, hh, h))] += static_cast<std::int64_t>(monthly * 100.0 + 0.5);
-      },
-      [](Sums& a, const Sums& b) {
-        for (int k = 0; k < kBands; ++k) a.band_cost[k] += b.band_cost[k];
-        a.weight += b.weight;
-      });
-  const std::vector<std::int64_t>& band_cost = sums.band_cost;
-  const std::int64_t weight = sums.weight;
+  // Cost by need band (whole fen), summed over the population through the reduction seam: integer
+  // sums, so the result is the same for any thread count.
+  const std::vector<std::int64_t> band_cost = reduce_households(ctx, hh, kBands, [&](auto& acc, std::uint32_t h) {
+    if (!(hh.model_flags[h] & monitored_.mask) || (hh.flags[h] & household_flag::dissolved)) return;
+    const double monthly = params_.package_per_person * hh.alive_members[h] / 12.0 * hh.weight[h];
+    acc[band(state, need(state, hh, h))] += static_cast<std::int64_t>(monthly * 100.0 + 0.5);
+  });
   if (ctx.is_january() || ctx.first_month)
-    state.budget_left = params_.budget_per_household * static_cast<double>(weight) / kWeightUnit;
+    state.budget_left = params_.budget_per_household * households_of(ctx.population_weight_units);
   const int months_left = 13 - ctx.month.month();
   const double allowance = state.budget_left / months_left;  // yuan this month
   std::int64_t spent = 0;

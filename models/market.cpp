@@ -16,18 +16,13 @@ void MarketInteraction::prepare(const MonthContext& ctx, const HouseholdStore& h
   using Sums = std::vector<std::int64_t>;  // [normal output by product, damaged output by product]
   const std::uint8_t* months_left = hh.data(disaster_months_left_);
   const float* loss = hh.data(disaster_loss_);
-  const Sums output = reduce_households(
-      hh, Sums(2 * kProducts, 0),
-      [&](Sums& acc, std::uint32_t h) {
+  const Sums output = reduce_households(ctx, hh, 2 * kProducts, [&](Sums& acc, std::uint32_t h) {
         if (hh.dependence[h] == Dependence::none) return;
         const int product = (*ctx.counties)[hh.county[h]].industry;
         const double normal = double(hh.operating_base[h]) * weight_units(hh.weight[h]);
         const double damage = months_left[h] > 0 ? loss[h] : 0.0;
         acc[product] += static_cast<std::int64_t>(normal * 100.0 + 0.5);
         acc[kProducts + product] += static_cast<std::int64_t>(normal * (1.0 - damage) * 100.0 + 0.5);
-      },
-      [](Sums& a, const Sums& b) {
-        for (std::size_t k = 0; k < a.size(); ++k) a[k] += b[k];
       });
   const double expansion = params_.expansion.at(ctx.month);
   const double premium = params_.branding_premium.at(ctx.month);

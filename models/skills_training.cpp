@@ -23,20 +23,14 @@ void SkillsTraining::prepare(const MonthContext& ctx, const HouseholdStore& hh, 
   if (!(ctx.is_january() || ctx.first_month)) return;
   state.capacity = params_.capacity.at(ctx.month);
   if (params_.budget_per_household <= 0 || state.capacity <= 0) return;
-  struct Sums {
-    std::int64_t households = 0, trainee_units = 0;  // weight units; unemployed count twice
-  };
-  const Sums sums = reduce_households(
-      hh, Sums{},
-      [&](Sums& acc, std::uint32_t h) {
-        const std::int64_t w = weight_units(hh.weight[h]);
-        acc.households += w;
-        for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q)
-          if (eligible(hh, q)) acc.trainee_units += w * ((hh.person_flags[q] & person_flag::unemployed) ? 2 : 1);
-      },
-      [](Sums& a, const Sums& b) { a.households += b.households, a.trainee_units += b.trainee_units; });
-  const double expected = state.capacity * params_.cost_per_trainee * static_cast<double>(sums.trainee_units) / kWeightUnit;
-  const double budget = params_.budget_per_household * static_cast<double>(sums.households) / kWeightUnit;
+  // Eligible members, weight units (the unemployed twice), over the population.
+  const std::int64_t trainee_units = reduce_households(ctx, hh, 1, [&](auto& acc, std::uint32_t h) {
+    const std::int64_t w = weight_units(hh.weight[h]);
+    for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q)
+      if (eligible(hh, q)) acc[0] += w * ((hh.person_flags[q] & person_flag::unemployed) ? 2 : 1);
+  })[0];
+  const double expected = state.capacity * params_.cost_per_trainee * static_cast<double>(trainee_units) / kWeightUnit;
+  const double budget = params_.budget_per_household * households_of(ctx.population_weight_units);
   if (expected > budget) state.capacity *= budget / expected;
 }
 

@@ -89,6 +89,7 @@ struct Month {
     ctx.tally = &tally;
     ctx.poverty_line = 4000;
     ctx.next_poverty_line = 4000;
+    for (std::size_t h = 0; h < hh.size(); ++h) ctx.population_weight_units += weight_units(hh.weight[h]);
   }
   Month(const Month&) = delete;  // ctx points into this object
 };

@@ -26,6 +26,8 @@ struct PolicySpending {
 
 // Everything a model may know about the month being simulated. Models get configuration from
 // their own Params (fixed at construction) and everything else from here: no globals.
+class Reducer;
+
 struct MonthContext {
   YearMonth month;            // calendar month being simulated
   std::uint32_t step = 0;     // months since the start of the horizon; the RNG step
@@ -38,6 +40,12 @@ struct MonthContext {
   double poverty_line = 0;       // this year's line, yuan/person/year
   double next_poverty_line = 0;  // next year's, for reviews in December that set next year's benefits
   const PolicySpending* spending = nullptr;  // null in tests that do not account
+  // Weighted households in the whole population (weight units; lifted, edge and others), summed
+  // through the reducer when the run starts.
+  std::int64_t population_weight_units = 0;
+  // Totals partial sums over every part of the population (sim/core/reducer.hpp); null: this
+  // process holds all of it.
+  const Reducer* reducer = nullptr;
 
   bool is_january() const { return month.month() == 1; }
   Stream stream(std::uint32_t model_stream, std::uint32_t entity) const {

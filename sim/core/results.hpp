@@ -72,6 +72,23 @@ struct YearTally {
                           : 0.0;
   }
 
+  // f(count) for every count of the tally (int64 and Int128 fields), in a fixed order; with a
+  // second tally, f(count, other's count). One list, so adding a field cannot miss the sums.
+  template <class T, class F>
+  static void each_count(T& t, F&& f) {
+    auto counts = [&](auto& c) { f(c.households), f(c.at_risk), f(c.returned), f(c.poor), f(c.ever_returned); };
+    counts(t.all);
+    counts(t.edge);
+    for (auto& c : t.by_region) counts(c);
+    for (auto& v : t.returned_by_cause) f(v);
+    for (auto& v : t.at_risk_by_cause) f(v);
+    f(t.persons);
+    f(t.income_per_capita_fen_sum);
+    for (auto& v : t.model_cost_fen) f(v);
+    for (auto& v : t.model_cost_last_month) f(v);
+    for (auto& v : t.model_beneficiaries) f(v);
+    for (auto& v : t.counters) f(v);
+  }
   YearTally& operator+=(const YearTally& o);
   friend bool operator==(const YearTally&, const YearTally&) = default;
 };

@@ -9,8 +9,9 @@
 
 namespace povsim {
 
-Run::Run(const Scenario& scenario, std::uint32_t replicate, std::uint32_t block_size)
+Run::Run(const Scenario& scenario, std::uint32_t replicate, std::uint32_t block_size, const Reducer& reducer)
     : scenario_(scenario),
+      reducer_(reducer),
       replicate_(replicate),
       block_size_(std::clamp<std::uint32_t>(block_size, 1, kMaxBlockHouseholds)),
       months_(scenario.run.months()),
@@ -23,9 +24,11 @@ void Run::start(tbb::task_arena& arena) {
   hh_.count_alive(0, hh_.size());
   hh_.attach(scenario_.layout.columns);
   // Weighted households in the population, for budgets: an integer sum of weight units, exact in
-  // any order.
+  // any order, totalled over every part of the population.
   std::int64_t units = 0;
   for (std::size_t h = 0; h < hh_.size(); ++h) units += weight_units(hh_.weight[h]);
+  reducer_.sum(std::span<std::int64_t>(&units, 1));
+  population_weight_units_ = units;
   spending_.households = households_of(units);
   block_tallies_.assign((hh_.size() + block_size_ - 1) / block_size_, YearTally{});
 }
@@ -43,6 +46,8 @@ void Run::advance(tbb::task_arena& arena) {
   ctx.next_poverty_line = run.poverty_line.line_for(ctx.month.year() + 1);
   if (ctx.is_january()) spending_.this_year.fill(0.0);
   ctx.spending = &spending_;
+  ctx.population_weight_units = population_weight_units_;
+  ctx.reducer = &reducer_;
   for (std::size_t m = 0; m < models.size(); ++m) models[m]->begin_month_with(ctx, *states_[m]);
   arena.execute([&] {
     for (std::size_t m = 0; m < models.size(); ++m) models[m]->prepare_with(ctx, hh_, *states_[m]);
@@ -64,16 +69,20 @@ void Run::advance(tbb::task_arena& arena) {
       }
     });
   });
+  // Each policy's payments this month (fen times weight units), over every block and part.
+  std::vector<Int128> month_fen(models.size(), 0);
+  for (const auto& t : block_tallies_)
+    for (std::size_t m = 0; m < models.size(); ++m) month_fen[m] += t.model_cost_last_month[m];
+  reducer_.sum(std::span<Int128>(month_fen));
   for (std::size_t m = 0; m < models.size(); ++m) {
-    Int128 month_fen = 0;
-    for (const auto& t : block_tallies_) month_fen += t.model_cost_last_month[m];
-    const double yuan = static_cast<double>(month_fen) / (100.0 * kWeightUnit);
+    const double yuan = static_cast<double>(month_fen[m]) / (100.0 * kWeightUnit);
     spending_.last_month[m] = yuan;
     spending_.this_year[m] += yuan;
   }
   if (assess) {
     YearTally year;
     for (const auto& t : block_tallies_) year += t;
+    reducer_.sum(year);
     tallies_.push_back(year);
   }
   ++step_;
@@ -86,6 +95,7 @@ void Run::save(ByteWriter& out) const {
   const_cast<HouseholdStore&>(hh_).archive(out);  // archive() only reads through a writer
   for (const auto& s : states_) s->save(out);
   out(spending_);
+  out(population_weight_units_);
   out(block_tallies_);
   out(tallies_);
 }
@@ -99,6 +109,7 @@ void Run::load(ByteReader& in) {
   hh_.archive(in);
   for (auto& s : states_) s->load(in);
   in(spending_);
+  in(population_weight_units_);
   in(block_tallies_);
   in(tallies_);
 }

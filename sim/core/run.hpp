@@ -13,6 +13,7 @@
 #include "sim/core/byte_io.hpp"
 #include "sim/core/household_store.hpp"
 #include "sim/core/model.hpp"
+#include "sim/core/reducer.hpp"
 #include "sim/core/results.hpp"
 #include "sim/core/scenario.hpp"
 
@@ -24,7 +25,9 @@ class Run {
   // on how work is split.
   static constexpr std::uint32_t kDefaultBlock = 4096;
 
-  Run(const Scenario& scenario, std::uint32_t replicate, std::uint32_t block_size = kDefaultBlock);
+  // `reducer` totals sums over every part of the population (sim/core/reducer.hpp).
+  Run(const Scenario& scenario, std::uint32_t replicate, std::uint32_t block_size = kDefaultBlock,
+      const Reducer& reducer = local_reducer());
 
   // Builds the starting population: every replicate starts from the same one (drawn with
   // replicate 0's streams) and differs only in the shocks it meets.
@@ -48,6 +51,7 @@ class Run {
 
  private:
   const Scenario& scenario_;
+  const Reducer& reducer_;
   std::uint32_t replicate_;
   std::uint32_t block_size_;
   int months_;
@@ -55,6 +59,7 @@ class Run {
   HouseholdStore hh_;
   std::vector<std::unique_ptr<ModelState>> states_;  // by model slot
   PolicySpending spending_;
+  std::int64_t population_weight_units_ = 0;  // weighted households, whole population
   std::vector<YearTally> block_tallies_;  // the assessment year so far, by block
   std::vector<YearTally> tallies_;        // completed assessment years
   int step_ = 0;                          // months done

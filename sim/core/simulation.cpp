@@ -11,22 +11,35 @@
 namespace povsim {
 
 YearTally& YearTally::operator+=(const YearTally& o) {
-  all += o.all;
-  edge += o.edge;
-  for (int r = 0; r < kRegionTypes; ++r) by_region[r] += o.by_region[r];
-  for (int c = 0; c < kMaxCauses; ++c) {
-    returned_by_cause[c] += o.returned_by_cause[c];
-    at_risk_by_cause[c] += o.at_risk_by_cause[c];
-  }
-  persons += o.persons;
-  for (int k = 0; k < kMaxCounters; ++k) counters[k] += o.counters[k];
-  income_per_capita_fen_sum += o.income_per_capita_fen_sum;
-  for (int m = 0; m < kMaxModels; ++m) {
-    model_cost_fen[m] += o.model_cost_fen[m];
-    model_cost_last_month[m] += o.model_cost_last_month[m];
-    model_beneficiaries[m] += o.model_beneficiaries[m];
-  }
+  // The other tally's counts in the same fixed order, added one by one.
+  std::vector<std::int64_t> small;
+  std::vector<Int128> wide;
+  each_count(o, [&](const auto& v) {
+    if constexpr (sizeof(v) == sizeof(Int128)) wide.push_back(v);
+    else small.push_back(v);
+  });
+  std::size_t i = 0, j = 0;
+  each_count(*this, [&](auto& v) {
+    if constexpr (sizeof(v) == sizeof(Int128)) v += wide[j++];
+    else v += small[i++];
+  });
   return *this;
+}
+
+void Reducer::sum(YearTally& tally) const {
+  std::vector<std::int64_t> small;
+  std::vector<Int128> wide;
+  YearTally::each_count(tally, [&](const auto& v) {
+    if constexpr (sizeof(v) == sizeof(Int128)) wide.push_back(v);
+    else small.push_back(v);
+  });
+  sum(std::span<std::int64_t>(small));
+  sum(std::span<Int128>(wide));
+  std::size_t i = 0, j = 0;
+  YearTally::each_count(tally, [&](auto& v) {
+    if constexpr (sizeof(v) == sizeof(Int128)) v = wide[j++];
+    else v = small[i++];
+  });
 }
 
 void assess_households(HouseholdStore& hh, std::uint32_t begin, std::uint32_t end, double line, YearTally& tally) {

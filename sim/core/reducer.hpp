@@ -1,0 +1,39 @@
+// The one seam for quantities that cross households: prices, budgets, rationing, the population's
+// weight, annual tallies. Each part of the population (today the one process; later each MPI rank)
+// computes its partial sums, and the Reducer replaces them by their total over all parts. Sums are
+// integers (weight units, whole fen, fen times weight units), so the total is exact and the same
+// in any order: a distributed reducer gives the single-process result bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "sim/core/results.hpp"
+
+namespace povsim {
+
+class Reducer {
+ public:
+  virtual ~Reducer() = default;
+  // Replaces each value by its sum over every part of the population.
+  virtual void sum(std::span<std::int64_t> values) const = 0;
+  virtual void sum(std::span<Int128> values) const = 0;
+  // A tally's every count (YearTally::each_count), summed over every part.
+  void sum(YearTally& tally) const;
+};
+
+// One process holds the whole population: its partial sums are the totals.
+class LocalReducer final : public Reducer {
+ public:
+  void sum(std::span<std::int64_t>) const override {}
+  void sum(std::span<Int128>) const override {}
+  using Reducer::sum;
+};
+
+// The reducer of a process that holds the whole population.
+inline const Reducer& local_reducer() {
+  static const LocalReducer reducer;  // stateless
+  return reducer;
+}
+
+}  // namespace povsim
