@@ -55,7 +55,7 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
     const bool eligible = income_pc < standard_next;
     const bool was_enrolled = hh.model_flags[h] & enrolled_.mask;
     if (!eligible && was_enrolled && next_january < params_.exits_from) continue;  // kept, unchanged
-    Stream s = ctx.stream(kStreamId, h);
+    Stream s = ctx.household_stream(kStreamId, h);
     const double u = s.uniform();
     const bool enrolled = eligible ? u >= params_.exclusion_rate
                                    : income_pc < params_.inclusion_band * standard_next && u < params_.inclusion_rate;

@@ -11,7 +11,7 @@ void DisasterShock::begin_month(const MonthContext& ctx, State& state) const {
   state.severity.assign(counties.size(), 0.0f);
   boost::random::uniform_real_distribution<double> severity(params_.severity_min, params_.severity_max);
   for (std::uint32_t c = 0; c < counties.size(); ++c) {
-    Stream s = ctx.stream(kStreamId, c);
+    Stream s = ctx.county_stream(kStreamId, c);
     const double p = monthly_probability(params_.annual_probability[static_cast<int>(counties[c].region)]);
     const double u = s.uniform();
     if (u < p) state.severity[c] = static_cast<float>(std::max(severity(s), 1e-6));
@@ -26,7 +26,7 @@ void DisasterShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdR
     if (months_left[h] > 0) --months_left[h];
     const float sev = state.severity[hh.county[h]];
     if (sev == 0.0f) continue;
-    Stream s = ctx.stream(substream(kStreamId, 1), h);
+    Stream s = ctx.household_stream(substream(kStreamId, 1), h);
     if (s.uniform() >= params_.household_exposure) continue;
     months_left[h] = months;
     loss[h] = sev;

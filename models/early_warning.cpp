@@ -62,7 +62,7 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
       }
     } else {
       // Flagged now; the package starts next month, once the budget has counted the household.
-      if ((low_income || catastrophic) && ctx.stream(kStreamId, h).uniform() < detect) {
+      if ((low_income || catastrophic) && ctx.household_stream(kStreamId, h).uniform() < detect) {
         hh.model_flags[h] = static_cast<std::uint16_t>(model_flags | monitored_.mask);
         flagged += weight_units(hh.weight[h]);
       }

@@ -76,7 +76,7 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
 
     // Episode details come from the person's own stream, so that one member's episode never
     // shifts another member's draws.
-    Stream detail = ctx.stream(substream(kStreamId, 1), q);
+    Stream detail = ctx.person_stream(substream(kStreamId, 1), q);
     const float oop = static_cast<float>(cost(detail)) * (1.0f - reimbursed_share);  // yuan
     hh.acc_medical[h] += oop;
     hh.savings[h] -= oop;

@@ -63,7 +63,7 @@ void IncomeProcess::new_year(const MonthContext& ctx, HouseholdStore& hh, Househ
   const double sd = params_.annual_income_log_sd;
   boost::random::normal_distribution<double> normal(-0.5 * sd * sd, sd);  // mean-one lognormal
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    Stream s = ctx.stream(kStreamId, h);
+    Stream s = ctx.household_stream(kStreamId, h);
     hh.income_factor[h] = static_cast<float>(std::exp(normal(s)));
     hh.operating_base[h] *= op_growth;
     hh.industry_subsidy[h] *= op_growth;

@@ -26,16 +26,14 @@ void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   const PersonRange persons = persons_of(hh, range);
   if (persons.begin == persons.end) return;
   const RareEvents losses(ctx, kStreamId, state.max_hazard);
-  const EntityDraws reemployment_draws = ctx.person_draws(substream(kStreamId, 1));
+  const PersonDraws reemployment_draws = ctx.person_draws(substream(kStreamId, 1));
   HouseholdCursor household_of(hh, range);  // candidates come in increasing order
   // Chunk by chunk, so the unemployed at the start of the month can be listed on the stack: each
   // person makes at most one move a month, whatever the order of the two passes.
-  for (std::uint32_t c = persons.begin / RareEvents::kChunk; c <= (persons.end - 1) / RareEvents::kChunk; ++c) {
-    const std::uint32_t lo = std::max(persons.begin, c * RareEvents::kChunk);
-    const std::uint32_t hi = std::min(persons.end, (c + 1) * RareEvents::kChunk);
+  for (std::uint32_t c = losses.first_chunk(persons); c <= losses.last_chunk(persons); ++c) {
     std::uint32_t unemployed[RareEvents::kChunk];
     std::uint32_t n_unemployed = 0;
-    for_each_person_with_flags(flags, {lo, hi}, pf::unemployed, [&](std::uint32_t q) { unemployed[n_unemployed++] = q; });
+    for_each_person_with_flags(flags, losses.chunk_persons(c, persons), pf::unemployed, [&](std::uint32_t q) { unemployed[n_unemployed++] = q; });
 
     losses.chunk_candidates(c, persons, [&](std::uint32_t q, std::uint32_t raw) {
       const std::uint8_t f = flags[q];
@@ -46,7 +44,7 @@ void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
       hh.last_cause[household_of(q)] = code(Cause::job_loss);
     });
 
-    EntityDraws draws = reemployment_draws;
+    PersonDraws draws = reemployment_draws;
     for (std::uint32_t i = 0; i < n_unemployed; ++i) {
       const std::uint32_t q = unemployed[i];
       const bool finds_work = (flags[q] & pf::alive) && is_wage_earner(works[q]) && state.reemployment(draws(q));

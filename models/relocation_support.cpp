@@ -19,7 +19,7 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
       if (!(f & pf::alive)) continue;
       if (ctx.is_january() && !(f & site_job_.mask) && hh.age[q] >= 16 && hh.age[q] < 60 &&
           hh.health[q] != Health::disabled && (hh.work[q] == Work::farming || hh.work[q] == Work::not_working) &&
-          ctx.stream(kStreamId, q).uniform() < state.take_up) {
+          ctx.person_stream(kStreamId, q).uniform() < state.take_up) {
         hh.work[q] = Work::local_wage;
         hh.wage[q] = static_cast<float>(params_.site_wage);
         hh.person_flags[q] = static_cast<std::uint8_t>(f | site_job_.mask);

@@ -42,7 +42,7 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
   const PersonRange persons = persons_of(hh, range);
   std::uint8_t* flags = hh.person_flags.data();
   for_each_person_with_flags(flags, persons, static_cast<std::uint8_t>(trained_.mask | pf::unemployed), [&](std::uint32_t q) {
-    if ((flags[q] & pf::alive) && ctx.stream(kStreamId, q).uniform() < params_.extra_reemployment)
+    if ((flags[q] & pf::alive) && ctx.person_stream(kStreamId, q).uniform() < params_.extra_reemployment)
       flags[q] = static_cast<std::uint8_t>(flags[q] & ~pf::unemployed);
   });
   if (!ctx.is_january() || state.capacity <= 0) return;
@@ -64,7 +64,7 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
     const Work work = hh.work[q];
     if (is_wage_earner(work)) {
       hh.wage[q] *= static_cast<float>(1.0 + params_.wage_premium);
-    } else if (ctx.stream(substream(kStreamId, 2), q).uniform() < params_.job_take_up) {
+    } else if (ctx.person_stream(substream(kStreamId, 2), q).uniform() < params_.job_take_up) {
       // A new wage job at the household's mean earner wage, at least the starting wage.
       double earner_wage = 0;
       int earners = 0;

@@ -134,7 +134,18 @@ class HouseholdStore {
     for (auto& c : declared_) std::visit([&](auto& column) { a(column); }, c);
     a(counties);
     a(person_count_);
+    a(household_key_base);
+    a(person_key_base);
   }
+
+  // Households [begin, end) and their members as a store of their own, with the key bases that keep
+  // their random streams (MonthContext::household_key_base): a part of the population, as an MPI
+  // rank will hold one. Counties are kept whole.
+  HouseholdStore slice(std::size_t begin, std::size_t end) const;
+
+  // Canonical position (stable random-stream key) of storage index 0: 0 for a whole population.
+  std::uint32_t household_key_base = 0;
+  std::uint32_t person_key_base = 0;
 
   // Allocates the columns models declared (after the population is built), each filled with its
   // initial value; person columns get the kMemberWindow padding.
@@ -210,6 +221,7 @@ class HouseholdStore {
  private:
   std::vector<ColumnData> declared_;  // the columns models declared, in declaration order
   std::vector<std::string> declared_names_;
+  std::vector<char> declared_per_person_;  // 1: a person column
   std::size_t person_count_ = 0;
 };
 

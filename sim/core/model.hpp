@@ -28,6 +28,19 @@ struct PolicySpending {
 // their own Params (fixed at construction) and everything else from here: no globals.
 class Reducer;
 
+// One raw 32-bit draw per person this month, by storage index q: the draw of key base + q.
+class PersonDraws {
+ public:
+  PersonDraws(EntityDraws draws, std::uint32_t key_base) : draws_(draws), base_(key_base) {}
+  std::uint32_t operator()(std::uint32_t q) { return draws_(base_ + q); }
+  // out[0, count) = the draws of persons [first, first + count); count <= EntityDraws::kMaxFill.
+  void fill(std::uint32_t first, std::uint32_t count, std::uint32_t* out) const { draws_.fill(base_ + first, count, out); }
+
+ private:
+  EntityDraws draws_;
+  std::uint32_t base_;
+};
+
 struct MonthContext {
   YearMonth month;            // calendar month being simulated
   std::uint32_t step = 0;     // months since the start of the horizon; the RNG step
@@ -47,12 +60,28 @@ struct MonthContext {
   // process holds all of it.
   const Reducer* reducer = nullptr;
 
+  // Stable entity keys: a household's (person's) random streams are keyed by its position in the
+  // population's canonical order (the generator's index; for microdata, the order of ids), which is
+  // storage index + these bases: whichever block, thread or (later) MPI rank holds it, and wherever
+  // it is stored, it meets the same draws. Counties are keyed by their index in the full list.
+  std::uint32_t household_key_base = 0;
+  std::uint32_t person_key_base = 0;
+
   bool is_january() const { return month.month() == 1; }
-  Stream stream(std::uint32_t model_stream, std::uint32_t entity) const {
-    return rng->stream(model_stream, entity, step);
+  // The stream of household h (storage index) this month.
+  Stream household_stream(std::uint32_t model_stream, std::uint32_t h) const {
+    return rng->stream(model_stream, household_key_base + h, step);
   }
-  // One raw draw per person (or other entity) id, this month.
-  EntityDraws person_draws(std::uint32_t model_stream) const { return rng->entity_draws(model_stream, step); }
+  // The stream of person q (storage index) this month.
+  Stream person_stream(std::uint32_t model_stream, std::uint32_t q) const {
+    return rng->stream(model_stream, person_key_base + q, step);
+  }
+  // The stream of county (or resettlement site) c this month.
+  Stream county_stream(std::uint32_t model_stream, std::uint32_t c) const { return rng->stream(model_stream, c, step); }
+  // One raw draw per person this month, by storage index (keyed by the person's canonical key).
+  PersonDraws person_draws(std::uint32_t model_stream) const {
+    return PersonDraws(rng->entity_draws(model_stream, step), person_key_base);
+  }
 };
 
 // Households [begin, end); a model may touch only these households and their members.
@@ -105,7 +134,7 @@ inline constexpr std::uint32_t kMaxBlockHouseholds = 4096;
 // computed a chunk at a time, eight Philox blocks per AVX2 step where the CPU has it.
 template <class F>
 void for_each_person_draw(const MonthContext& ctx, std::uint32_t model_stream, PersonRange persons, F&& f) {
-  const EntityDraws draws = ctx.person_draws(model_stream);
+  const PersonDraws draws = ctx.person_draws(model_stream);
   std::uint32_t raw[EntityDraws::kMaxFill];
   for (std::uint32_t chunk = persons.begin; chunk < persons.end; chunk += EntityDraws::kMaxFill) {
     const std::uint32_t n = std::min(EntityDraws::kMaxFill, persons.end - chunk);

@@ -48,6 +48,8 @@ void Run::advance(tbb::task_arena& arena) {
   ctx.spending = &spending_;
   ctx.population_weight_units = population_weight_units_;
   ctx.reducer = &reducer_;
+  ctx.household_key_base = hh_.household_key_base;
+  ctx.person_key_base = hh_.person_key_base;
   for (std::size_t m = 0; m < models.size(); ++m) models[m]->begin_month_with(ctx, *states_[m]);
   arena.execute([&] {
     for (std::size_t m = 0; m < models.size(); ++m) models[m]->prepare_with(ctx, hh_, *states_[m]);

@@ -60,7 +60,7 @@ double RareEvents::candidate_rate(double max_probability) {
 }
 
 RareEvents::RareEvents(const MonthContext& ctx, std::uint32_t model_stream, double max_probability)
-    : ctx_(ctx), model_stream_(model_stream), rate_(candidate_rate(max_probability)) {
+    : ctx_(ctx), key_base_(ctx.person_key_base), model_stream_(model_stream), rate_(candidate_rate(max_probability)) {
   bits_ = 0;
   while (1.0 / static_cast<double>(1u << bits_) > rate_) ++bits_;
 }

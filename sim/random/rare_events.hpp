@@ -6,7 +6,9 @@
 // each person has the event with exactly its own probability p <= rate, independently of everyone
 // else, for k bits per person plus 32 bits per candidate.
 //
-// Stream layout. Persons are grouped in chunks of kChunk consecutive ids; chunk c of a model's
+// Stream layout. Persons are grouped in chunks of kChunk consecutive keys (a person's key is its
+// position in the population's canonical order, MonthContext::person_key_base + storage index);
+// chunk c of a model's
 // stream s in month t is the Philox stream keyed (s, entity c, step t), Stream's layout. Its
 // blocks [0, 64) hold the candidate bits, person c * kChunk + i owning bits [k*i, k*i + k) of the
 // words in order (bit 0 is the least significant); its blocks from 64 on hold the acceptance
@@ -51,20 +53,28 @@ class RareEvents {
   template <class F>
   void for_each_candidate(PersonRange persons, F&& f) const {
     if (persons.begin >= persons.end) return;
-    for (std::uint32_t c = persons.begin / kChunk; c <= (persons.end - 1) / kChunk; ++c)
-      chunk_candidates(c, persons, f);
+    for (std::uint32_t c = first_chunk(persons); c <= last_chunk(persons); ++c) chunk_candidates(c, persons, f);
   }
 
-  // The candidates of chunk c that fall in `persons`; for models that interleave their own
-  // per-chunk work with the candidates.
+  // The chunks that persons (storage indices) fall in, and the part of `persons` in chunk c.
+  std::uint32_t first_chunk(PersonRange persons) const { return (key_base_ + persons.begin) / kChunk; }
+  std::uint32_t last_chunk(PersonRange persons) const { return (key_base_ + persons.end - 1) / kChunk; }
+  PersonRange chunk_persons(std::uint32_t c, PersonRange persons) const {
+    const std::uint32_t first = c * kChunk - std::min(c * kChunk, key_base_);  // storage index of the chunk start
+    return {std::max(persons.begin, first), std::min(persons.end, c * kChunk + kChunk - key_base_)};
+  }
+
+  // The candidates of chunk c that fall in `persons` (storage indices); for models that interleave
+  // their own per-chunk work with the candidates.
   template <class F>
   void chunk_candidates(std::uint32_t c, PersonRange persons, F&& f) const {
     Candidates found;
-    const std::uint32_t base = c * kChunk;
-    draw(c, std::min(kChunk, persons.end - base), found);
+    const std::uint32_t start = c * kChunk;  // the chunk's first key
+    const std::uint32_t begin_key = key_base_ + persons.begin, end_key = key_base_ + persons.end;
+    draw(c, std::min(kChunk, end_key - start), found);
     for (std::uint32_t j = 0; j < found.count; ++j) {
-      const std::uint32_t q = base + found.offset[j];
-      if (q >= persons.begin) f(q, found.raw[j]);
+      const std::uint32_t key = start + found.offset[j];
+      if (key >= begin_key) f(key - key_base_, found.raw[j]);
     }
   }
 
@@ -78,6 +88,7 @@ class RareEvents {
   void draw(std::uint32_t c, std::uint32_t persons, Candidates& out) const;
 
   const MonthContext& ctx_;
+  std::uint32_t key_base_;  // key of storage index 0
   std::uint32_t model_stream_;
   double rate_;
   std::uint32_t bits_;  // k: candidate bits per person
