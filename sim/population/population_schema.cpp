@@ -1,7 +1,6 @@
 #include "sim/population/population_schema.hpp"
 
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -279,12 +278,6 @@ std::string check_value(const Column& c, double x, Form form) {
   if (c.kind == Kind::number && c.min_excluded && x < std::numeric_limits<float>::min())
     return expected_with(c, form, " of at least " + bound_text(std::numeric_limits<float>::min(), Kind::number));
   return {};
-}
-
-std::string number_text(double x) {
-  char buf[64];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  return ec == std::errc{} ? std::string(buf, end) : std::string("?");
 }
 
 }  // namespace povsim::schema

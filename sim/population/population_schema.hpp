@@ -95,6 +95,8 @@ std::string expected(const Column& column, Form form);
 // Checks a value converted exactly from the file (integers and codes already whole): returns the
 // empty string when the column allows it, else what was expected (as expected(), with a note when
 // the value is in range but cannot be stored, e.g. a weight that would round to 0 in float).
+// Not for ids: a double holds only 53 bits of one, so readers check ids as 64-bit integers against
+// kMaxId.
 std::string check_value(const Column& column, double value, Form form);
 
 // A check across the columns of one row (e.g. wages only for wage earners): `broken` returns the
@@ -106,8 +108,5 @@ struct RowRule {
   std::string (*broken)(const HouseholdStore& hh, std::size_t i);
 };
 std::span<const RowRule> row_rules();
-
-// A value as shown in a message: the shortest text that reads back as the same double.
-std::string number_text(double value);
 
 }  // namespace povsim::schema
