@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <type_traits>
@@ -315,9 +316,21 @@ class ColumnReader {
   const Column& c_;
 };
 
+// Names as "(a, b, c)"; control bytes (from a file's attribute) escaped, so a message stays one line.
 std::string joined(const auto& names) {
   std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + std::string(name);
+  for (const auto& name : names) {
+    if (!out.empty()) out += ", ";
+    for (const char ch : std::string_view(name)) {
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(ch));
+        out += buf;
+      } else {
+        out += ch;
+      }
+    }
+  }
   return "(" + out + ")";
 }
 

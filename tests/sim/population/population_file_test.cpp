@@ -331,6 +331,17 @@ TEST(PopulationFileErrors, DatasetsThatDoNotFitTheTable) {
          H5Fclose(f);
        },
        "/persons/sex: expected the attribute categories to be (male, female), got (female, male)"},
+      {"category names with a line break",
+       [&](auto& p, auto&) {
+         const hid_t f = H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+         const hid_t ds = H5Dopen2(f, "/persons/health", H5P_DEFAULT);
+         H5Adelete(ds, "categories");
+         h5::attr_strings(ds, "categories", {"healthy", "chronic\nill", "disabled"});
+         H5Dclose(ds);
+         H5Fclose(f);
+       },
+       "/persons/health: expected the attribute categories to be (healthy, chronic, disabled), got (healthy, "
+       "chronic\\x0aill, disabled)"},
   };
   expect_errors(cases, hh);
 }
