@@ -60,9 +60,11 @@ Options:
                       directory); written via a temporary file, so a failed run leaves none
   --households N      number of households (overrides population.households)
   --population PATH   simulate this population instead of the synthetic one: a directory
-                      with households.csv and persons.csv, a population file (.h5, e.g.
-                      from povsim population --out), or a household CSV with --persons
+                      with households.csv, persons.csv and optionally counties.csv, a
+                      population file (.h5, e.g. from povsim population --out), or a
+                      household CSV with --persons
   --persons FILE      the person table that goes with a household CSV
+  --counties FILE     the county table (industries) that goes with a household CSV
   --seed S            random seed, 0 to 2^64-1 (overrides seed)
   --threads T         worker threads (default: all cores); results do not depend on T
   --set PATH=VALUE    override any scalar in the scenario, e.g.
@@ -97,6 +99,7 @@ Options:
   --population PATH   report on this population instead (directory of CSVs, .h5, or a
                       household CSV with --persons)
   --persons FILE      the person table that goes with a household CSV
+  --counties FILE     the county table (industries) that goes with a household CSV
   --households N      number of households (overrides population.households)
   --seed S            random seed (overrides seed)
   --threads T         worker threads (default: all cores); the population does not depend on T
@@ -122,6 +125,7 @@ struct RunArgs {
   std::string out;
   std::string population;  // microdata or population file instead of the synthetic population
   std::string persons;     // person CSV for a household CSV
+  std::string counties;    // county CSV for a household CSV (optional)
   std::string targets;     // population command: targets file
   bool report = false;     // population command: print the report
   std::vector<std::string> overrides;
@@ -160,6 +164,8 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
       r.population = value();
     } else if (a == "--persons") {
       r.persons = value();
+    } else if (a == "--counties") {
+      r.counties = value();
     } else if (population && a == "--targets") {
       r.targets = value();
     } else if (population && a == "--report") {
@@ -193,6 +199,8 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
     }
   }
   if (!r.persons.empty() && r.population.empty()) throw UsageError("--persons: needs --population HOUSEHOLDS.csv");
+  if (!r.counties.empty() && r.persons.empty())
+    throw UsageError("--counties: needs --population HOUSEHOLDS.csv --persons PERSONS.csv");
   if (population) return r;
   if (!r.help && r.scenario.empty()) throw UsageError("missing the scenario file (see povsim run --help)");
   if (r.checkpoint_every > 0 && r.checkpoint.empty()) throw UsageError("--checkpoint-every: needs --checkpoint FILE");
@@ -341,8 +349,10 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   Scenario scenario = load_scenario(ra.scenario, ra.overrides, registry);
   std::string population = "synthetic (population section of the scenario)";
   if (!ra.population.empty()) {
-    scenario.population = std::make_unique<LoadedPopulation>(load_population(ra.population, ra.persons), ra.population);
-    population = ra.population + (ra.persons.empty() ? "" : " with " + ra.persons);
+    scenario.population =
+        std::make_unique<LoadedPopulation>(load_population(ra.population, ra.persons, ra.counties), ra.population);
+    population = ra.population + (ra.persons.empty() ? "" : " with " + ra.persons) +
+                 (ra.counties.empty() ? "" : " and " + ra.counties);
   }
 
   RunOptions options;
@@ -409,8 +419,9 @@ int command_population(const std::vector<std::string>& args, std::ostream& out, 
     arena.execute([&] { scenario.population->generate(hh, StreamFactory(scenario.run.seed, 0)); });
     source = "synthetic: " + scenario.source + ", seed " + std::to_string(scenario.run.seed);
   } else {
-    hh = load_population(ra.population, ra.persons);
-    source = "microdata: " + ra.population + (ra.persons.empty() ? "" : " with " + ra.persons);
+    hh = load_population(ra.population, ra.persons, ra.counties);
+    source = "microdata: " + ra.population + (ra.persons.empty() ? "" : " with " + ra.persons) +
+             (ra.counties.empty() ? "" : " and " + ra.counties);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   err << "povsim: " << (ra.population.empty() ? "generated " : "read ") << hh.size() << " households ("

@@ -41,12 +41,14 @@ std::size_t HouseholdStore::bytes_per_person() {
   return bytes;
 }
 
+std::uint8_t HouseholdStore::living_members(std::size_t h) const {
+  int n = 0;
+  for (std::uint32_t q = first_person[h]; q < first_person[h] + persons[h]; ++q) n += person_flags[q] & person_flag::alive;
+  return static_cast<std::uint8_t>(n);
+}
+
 void HouseholdStore::count_alive(std::size_t begin, std::size_t end) {
-  for (std::size_t h = begin; h < end; ++h) {
-    int n = 0;
-    for (std::uint32_t q = first_person[h]; q < first_person[h] + persons[h]; ++q) n += person_flags[q] & person_flag::alive;
-    alive_members[h] = static_cast<std::uint8_t>(n);
-  }
+  for (std::size_t h = begin; h < end; ++h) alive_members[h] = living_members(h);
 }
 
 void HouseholdStore::attach(const std::vector<ColumnSpec>& columns) {

@@ -101,6 +101,9 @@ class HouseholdStore {
   static std::size_t bytes_per_person();
   std::size_t bytes_used() const;
 
+  // Living members of household h, from the members' alive flags: what count_alive stores in
+  // alive_members, for code that reads a store whose alive_members is not set yet.
+  std::uint8_t living_members(std::size_t h) const;
   // Sets alive_members of households [begin, end) from the members' alive flags.
   void count_alive(std::size_t begin, std::size_t end);
 

@@ -1,10 +1,8 @@
 #include "sim/population/microdata.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cerrno>
 #include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -13,21 +11,10 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace povsim {
 namespace {
-
-// Ids must fit a signed 64-bit integer, so that any tool (and a later population file) can hold them.
-constexpr std::uint64_t kMaxId = std::numeric_limits<std::int64_t>::max();
-// Persons are indexed by uint32 and a member window reads up to kMemberWindow persons past a
-// household's first member, so the count stays below 2^32 with room to spare.
-constexpr std::uint64_t kMaxPersons = 4'294'967'280;
-constexpr std::uint32_t kMaxMembers = std::numeric_limits<std::uint8_t>::max();  // HouseholdStore::persons
-constexpr double kMonthsPerYear = 12;
-
-constexpr std::string_view kSexNames[] = {"female", "male"};
 
 // ---- messages -------------------------------------------------------------------------------
 
@@ -58,12 +45,6 @@ std::string quoted(std::string_view v) {
   out.insert(out.begin(), '\'');
   out.push_back('\'');
   return out;
-}
-
-std::string number_text(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
 }
 
 std::string join(std::span<const std::string_view> names) {
@@ -108,23 +89,24 @@ std::string read_file(const std::filesystem::path& file) {
   return text;
 }
 
-struct ColumnSpec {
-  std::string_view name;
-  bool required;
-};
-
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// Data rows first_row, first_row + 1, ... are on lines first_line, first_line + 1, ...
+struct LineRun {
+  std::uint64_t first_row;
+  std::uint64_t first_line;
+};
 
 // One CSV file, read whole and walked row by row (docs/population.md, "CSV dialect"). Fields are
 // views into the file's text, valid until the next call to next(): quoted fields are unescaped in
 // place, so that reading millions of rows allocates nothing per field.
 class CsvTable {
  public:
-  CsvTable(const std::filesystem::path& file, std::span<const ColumnSpec> columns)
+  CsvTable(const std::filesystem::path& file, std::span<const schema::Column> columns)
       : file_(file.string()), text_(read_file(file)), columns_(columns), position_(columns.size(), -1) {
     if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
-    max_rows_ = static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '\n')) + 1;
     read_header();
+    data_rows_ = count_rows();
   }
 
   // Moves to the next data row; false at the end of the file.
@@ -137,6 +119,9 @@ class CsvTable {
       fail("expected " + std::to_string(header_.size()) + " fields as in the header (line " +
            std::to_string(header_line_) + "), got " + std::to_string(fields_.size()));
     ++rows_;
+    // A new run of rows after comment or blank lines (the line map holds one entry per run).
+    if (lines_.empty() || lines_.back().first_line + (rows_ - 1 - lines_.back().first_row) != line_)
+      lines_.push_back({rows_ - 1, line_});
     return true;
   }
 
@@ -144,20 +129,16 @@ class CsvTable {
   std::string_view field(int column) const {
     return position_[column] < 0 ? std::string_view{} : fields_[position_[column]];
   }
-  bool required(int column) const { return columns_[column].required; }
+  bool present(int column) const { return position_[column] >= 0; }
   std::uint64_t line() const { return line_; }
   std::uint64_t header_line() const { return header_line_; }
-  std::uint64_t rows() const { return rows_; }        // data rows read so far
-  std::size_t max_rows() const { return max_rows_; }  // upper bound on the data rows of the file
+  std::uint64_t rows() const { return rows_; }            // data rows read so far
+  std::uint64_t data_rows() const { return data_rows_; }  // data rows in the file
   const std::string& file() const { return file_; }
+  // The line of each data row read so far: runs of consecutive lines, for later messages.
+  const std::vector<LineRun>& lines() const { return lines_; }
 
   [[noreturn]] void fail(std::string_view what) const { fail_at(file_, line_, what); }
-  // "column NAME: expected EXPECTED, got 'VALUE'NOTE" for the current row.
-  [[noreturn]] void fail_column(int column, std::string_view expected, std::string_view note = {}) const {
-    const std::string_view value = field(column);
-    fail("column " + std::string(columns_[column].name) + ": expected " + std::string(expected) + ", got " +
-         (value.empty() ? std::string("an empty field") : quoted(value)) + std::string(note));
-  }
 
  private:
   // The next physical line without its terminator ("\n" or "\r\n"); false at the end of the text.
@@ -173,11 +154,28 @@ class CsvTable {
     return true;
   }
 
+  static bool is_content(const char* begin, const char* end) {
+    return !(begin < end && *begin == '#') && !std::all_of(begin, end, is_blank);
+  }
+
   // The next line that is neither a comment ('#' first) nor blank.
   bool next_content_line(char*& begin, char*& end) {
     while (next_line(begin, end))
-      if (!(begin < end && *begin == '#') && !std::all_of(begin, end, is_blank)) return true;
+      if (is_content(begin, end)) return true;
     return false;
+  }
+
+  // The content lines after the current position, so that the store can be sized before reading.
+  std::uint64_t count_rows() const {
+    std::uint64_t rows = 0;
+    for (std::size_t pos = pos_; pos < text_.size();) {
+      const char* begin = text_.data() + pos;
+      const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', text_.size() - pos));
+      const char* end = newline ? newline : text_.data() + text_.size();
+      pos = static_cast<std::size_t>(end - text_.data()) + 1;
+      rows += is_content(begin, end > begin && end[-1] == '\r' ? end - 1 : end);
+    }
+    return rows;
   }
 
   std::string describe_field(std::size_t i) const {
@@ -248,7 +246,7 @@ class CsvTable {
       if (name.empty())
         fail("field " + std::to_string(i + 1) + " of the header: expected a column name, got an empty field");
       const auto spec =
-          std::find_if(columns_.begin(), columns_.end(), [&](const ColumnSpec& c) { return c.name == name; });
+          std::find_if(columns_.begin(), columns_.end(), [&](const schema::Column& c) { return c.name == name; });
       if (spec == columns_.end()) fail(unknown_column(name));
       int& position = position_[static_cast<std::size_t>(spec - columns_.begin())];
       if (position >= 0)
@@ -280,384 +278,164 @@ class CsvTable {
   std::uint64_t line_ = 0;
   std::uint64_t header_line_ = 0;
   std::uint64_t rows_ = 0;
-  std::size_t max_rows_ = 0;
-  std::span<const ColumnSpec> columns_;
+  std::uint64_t data_rows_ = 0;
+  std::vector<LineRun> lines_;
+  std::span<const schema::Column> columns_;
   std::vector<int> position_;  // per column spec: its field index, or -1 when absent
   std::vector<std::string_view> header_;
   std::vector<std::string_view> fields_;
 };
 
-// ---- typed fields ---------------------------------------------------------------------------
-// Each returns `fallback` for an empty field of an optional column; an empty required field, or
-// text that is not exactly a value of the type and range, is an error naming the column.
+// ---- tables into the staged store --------------------------------------------------------
 
-struct IntegerRange {
-  std::uint64_t max;      // minimum is 0
-  std::string_view unit;  // e.g. " (years)"
-};
+using schema::Column;
+using schema::Kind;
+using schema::Table;
 
-std::uint64_t integer_field(const CsvTable& t, int column, IntegerRange range, std::uint64_t fallback = 0) {
-  const std::string_view v = t.field(column);
-  std::uint64_t x = fallback;
-  if (v.empty() && !t.required(column)) return x;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc{} || end != v.data() + v.size() || x > range.max)
-    t.fail_column(column, "an integer in [0, " + std::to_string(range.max) + "]" + std::string(range.unit));
-  return x;
-}
-
-struct RealRange {
-  double min;
-  double max;
-  bool min_excluded;
-  std::string_view unit;  // e.g. " (yuan per year)"
-};
-
-double real_field(const CsvTable& t, int column, RealRange range, double fallback = 0) {
-  const std::string_view v = t.field(column);
-  double x = fallback;
-  if (v.empty() && !t.required(column)) return x;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x, std::chars_format::general);
-  const bool in_range = std::isfinite(x) && (range.min_excluded ? x > range.min : x >= range.min) && x <= range.max;
-  if (v.empty() || ec != std::errc{} || end != v.data() + v.size() || !in_range)
-    t.fail_column(column, "a number in " + std::string(range.min_excluded ? "(" : "[") + number_text(range.min) + ", " +
-                              number_text(range.max) + "]" + std::string(range.unit));
-  return x + 0.0;  // -0 becomes +0
-}
-
-// Index of the field's text in `names`.
-int category_field(const CsvTable& t, int column, std::span<const std::string_view> names, int fallback = 0) {
-  const std::string_view v = t.field(column);
-  if (v.empty() && !t.required(column)) return fallback;
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (names[i] == v) return static_cast<int>(i);
-  t.fail_column(column, "one of " + join(names));
-}
-
-bool flag_field(const CsvTable& t, int column) {
-  const std::string_view v = t.field(column);
-  if (v.empty() && !t.required(column)) return false;
-  if (v != "0" && v != "1") t.fail_column(column, "0 or 1");
-  return v == "1";
-}
-
-constexpr IntegerRange kIdRange{kMaxId, ""};
-constexpr RealRange kYuanPerYear{0, 1e8, false, " (yuan per year)"};
-
-// ---- ids ------------------------------------------------------------------------------------
-
-// Open-addressing hash map from an id (at most kMaxId) to a value, sized once for at most
-// `max_ids` ids (linear probing, load at most 2/3): millions of ids without per-id allocations.
-// Key and value share a slot, so that a look-up touches one cache line.
-class IdIndex {
+// Messages of build_population() in CSV terms: file, line and column; values quoted.
+class CsvLocator final : public schema::Locator {
  public:
-  explicit IdIndex(std::size_t max_ids)
-      : slots_(std::bit_ceil(max_ids + max_ids / 2 + 1), Slot{kEmpty, 0}), mask_(slots_.size() - 1) {}
-
-  // Adds id -> value and returns nullptr, or returns the value already stored for id.
-  const std::uint64_t* insert(std::uint64_t id, std::uint64_t value) {
-    for (std::size_t s = home(id);; s = (s + 1) & mask_) {
-      Slot& slot = slots_[s];
-      if (slot.id == id) return &slot.value;
-      if (slot.id == kEmpty) {
-        slot = Slot{id, value};
-        return nullptr;
-      }
-    }
-  }
-
-  const std::uint64_t* find(std::uint64_t id) const {
-    for (std::size_t s = home(id);; s = (s + 1) & mask_) {
-      const Slot& slot = slots_[s];
-      if (slot.id == id) return &slot.value;
-      if (slot.id == kEmpty) return nullptr;
-    }
-  }
-
- private:
-  static constexpr std::uint64_t kEmpty = std::numeric_limits<std::uint64_t>::max();  // above kMaxId
-  struct Slot {
-    std::uint64_t id;
-    std::uint64_t value;
+  struct File {
+    std::string name;
+    std::uint64_t header_line = 0;
+    std::vector<LineRun> lines;
   };
+  File files[schema::kTables];
 
-  // splitmix64's finaliser: sequential or structured ids (county * 10^6 + n, multiples of 1000)
-  // spread evenly, so that probe runs stay short.
-  std::size_t home(std::uint64_t id) const {
-    id ^= id >> 30;
-    id *= 0xbf58476d1ce4e5b9ULL;
-    id ^= id >> 27;
-    id *= 0x94d049bb133111ebULL;
-    id ^= id >> 31;
-    return static_cast<std::size_t>(id) & mask_;
+  std::uint64_t line(Table t, std::size_t row) const {
+    const auto& runs = files[static_cast<int>(t)].lines;
+    const auto run = std::upper_bound(runs.begin(), runs.end(), row,
+                                      [](std::uint64_t r, const LineRun& run) { return r < run.first_row; });
+    if (run == runs.begin()) return files[static_cast<int>(t)].header_line;  // not read yet: cannot happen
+    return std::prev(run)->first_line + (row - std::prev(run)->first_row);
+  }
+  std::string row(Table t, std::size_t r) const override {
+    return files[static_cast<int>(t)].name + ":" + std::to_string(line(t, r));
+  }
+  std::string cell(Table t, std::size_t r, std::string_view column) const override {
+    return row(t, r) + ": column " + std::string(column);
+  }
+  std::string row_name(Table t, std::size_t r) const override { return "line " + std::to_string(line(t, r)); }
+  std::string table(Table t) const override { return files[static_cast<int>(t)].name; }
+  std::string shown(std::string_view value) const override {
+    return value.empty() ? std::string("an empty field") : quoted(value);
   }
 
-  std::vector<Slot> slots_;
-  std::size_t mask_;
+ protected:
+  void throw_error(const std::string& message) const override { throw MicrodataError(message); }
 };
 
-// ---- household table ------------------------------------------------------------------------
-
-namespace hcol {
-enum : int {
-  household_id,
-  county,
-  region_type,
-  lifted,
-  relocated,
-  weight,
-  operating_income,
-  industry_subsidy,
-  industry_dependence,
-  property_income,
-  transfer_public_welfare_post,  // one column per Programme, in Programme order
-  transfer_ecological_compensation,
-  transfer_dibao,
-  savings,
-  count
-};
-}  // namespace hcol
-
-constexpr ColumnSpec kHouseholdColumns[] = {
-    {"household_id", true},
-    {"county", true},
-    {"region_type", true},
-    {"lifted", true},
-    {"relocated", false},
-    {"weight", false},
-    {"operating_income", false},
-    {"industry_subsidy", false},
-    {"industry_dependence", false},
-    {"property_income", false},
-    {"transfer_public_welfare_post", false},
-    {"transfer_ecological_compensation", false},
-    {"transfer_dibao", false},
-    {"savings", false},
-};
-static_assert(std::size(kHouseholdColumns) == hcol::count);
-
-constexpr bool transfer_columns_follow_programmes() {
-  for (int k = 0; k < kProgrammes; ++k) {
-    const std::string_view name = kHouseholdColumns[hcol::transfer_public_welfare_post + k].name;
-    if (!name.starts_with("transfer_") || name.substr(9) != kProgrammeNames[k]) return false;
+// The value of a field as the column's type, exactly: ids and integers are decimal digits only,
+// numbers decimal or exponent form, flags 0 or 1, categories one of the names. False if the text
+// is none of these (range is checked by the caller).
+bool parse(const Column& c, std::string_view v, double& x, std::uint64_t& id) {
+  const char* const end = v.data() + v.size();
+  switch (c.kind) {
+    case Kind::id:
+    case Kind::integer: {
+      std::uint64_t u = 0;
+      const auto [stop, ec] = std::from_chars(v.data(), end, u);
+      if (v.empty() || ec != std::errc{} || stop != end) return false;
+      // Above every integer column's maximum (at most 2^32 - 1), so out of range, not rounded in.
+      x = static_cast<double>(u);
+      id = u;
+      return c.kind == Kind::integer || u <= schema::kMaxId;
+    }
+    case Kind::number: {
+      const auto [stop, ec] = std::from_chars(v.data(), end, x, std::chars_format::general);
+      x += 0.0;  // -0 becomes +0
+      return !v.empty() && ec == std::errc{} && stop == end;
+    }
+    case Kind::flag:
+      x = v == "1";
+      return v == "0" || v == "1";
+    case Kind::category:
+      for (std::size_t k = 0; k < c.categories.size(); ++k)
+        if (c.categories[k] == v) {
+          x = double(k);
+          return true;
+        }
+      return false;
   }
-  return true;
-}
-static_assert(transfer_columns_follow_programmes());
-
-// Household rows as read, before the person count (and so the store's size) is known. Amounts
-// are already per month.
-struct HouseholdRows {
-  std::vector<std::uint64_t> id;
-  std::vector<std::uint64_t> line;
-  std::vector<std::uint32_t> county_code;
-  std::vector<std::uint8_t> flags;
-  std::vector<Dependence> dependence;
-  std::vector<float> operating_base;         // yuan/month
-  std::vector<float> industry_subsidy;       // yuan/month
-  std::vector<float> property_income;        // yuan/month
-  std::vector<float> transfer[kProgrammes];  // yuan/month
-  std::vector<float> savings;                // yuan
-  std::vector<float> weight;                 // households
-  std::size_t size() const { return id.size(); }
-};
-
-struct CountySeen {
-  RegionType region;
-  std::uint64_t line;  // first household of the county
-};
-
-struct HouseholdTable {
-  std::string file;
-  HouseholdRows rows;
-  IdIndex row_of_id;  // household_id -> row
-  std::unordered_map<std::uint32_t, CountySeen> counties;
-};
-
-float per_month(double yuan_per_year) { return static_cast<float>(yuan_per_year / kMonthsPerYear); }
-
-HouseholdTable read_households(const std::filesystem::path& file) {
-  CsvTable t(file, kHouseholdColumns);
-  HouseholdTable out{t.file(), {}, IdIndex(t.max_rows()), {}};
-  HouseholdRows& r = out.rows;
-  while (t.next()) {
-    if (t.rows() > kMaxPersons)
-      t.fail("more than " + std::to_string(kMaxPersons) + " households (the limit on persons, one at least each)");
-    const std::uint64_t id = integer_field(t, hcol::household_id, kIdRange);
-    if (const std::uint64_t* first = out.row_of_id.insert(id, r.size()))
-      t.fail_column(hcol::household_id, "an id not used before",
-                    " (first used on line " + std::to_string(r.line[*first]) + ")");
-
-    const auto code = static_cast<std::uint32_t>(
-        integer_field(t, hcol::county, {std::numeric_limits<std::uint32_t>::max(), " (county code)"}));
-    const auto region = static_cast<RegionType>(category_field(t, hcol::region_type, kRegionTypeNames));
-    const auto [seen, added] = out.counties.try_emplace(code, CountySeen{region, t.line()});
-    if (!added && seen->second.region != region)
-      t.fail_column(hcol::region_type, std::string(kRegionTypeNames[static_cast<int>(seen->second.region)]) +
-                                           " like county " + std::to_string(code) + " on line " +
-                                           std::to_string(seen->second.line));
-
-    std::uint8_t flags = flag_field(t, hcol::lifted) ? household_flag::lifted : household_flag::edge;
-    if (flag_field(t, hcol::relocated)) flags |= household_flag::relocated;
-
-    const auto weight =
-        static_cast<float>(real_field(t, hcol::weight, {0, 1e7, true, " (households this record stands for)"}, 1.0));
-    // Stored in single precision: a positive weight must not round to 0 (or a denormal).
-    if (weight < std::numeric_limits<float>::min())
-      t.fail_column(hcol::weight,
-                    "a number in (0, 1e+07] of at least " + number_text(std::numeric_limits<float>::min()));
-
-    const double subsidy = real_field(t, hcol::industry_subsidy, kYuanPerYear);
-    const auto dependence = static_cast<Dependence>(category_field(t, hcol::industry_dependence, kDependenceNames));
-    // Support is phased out by dependence level (models/phased_industry_support.hpp); "none" has no
-    // schedule, so a subsidy there would be meaningless.
-    if (subsidy > 0 && dependence == Dependence::none)
-      t.fail_column(hcol::industry_subsidy, "0 when industry_dependence is none (or empty)");
-
-    r.id.push_back(id);
-    r.line.push_back(t.line());
-    r.county_code.push_back(code);
-    r.flags.push_back(flags);
-    r.dependence.push_back(dependence);
-    r.weight.push_back(weight);
-    r.operating_base.push_back(per_month(real_field(t, hcol::operating_income, kYuanPerYear)));
-    r.industry_subsidy.push_back(per_month(subsidy));
-    r.property_income.push_back(per_month(real_field(t, hcol::property_income, kYuanPerYear)));
-    for (int k = 0; k < kProgrammes; ++k)
-      r.transfer[k].push_back(per_month(real_field(t, hcol::transfer_public_welfare_post + k, kYuanPerYear)));
-    r.savings.push_back(static_cast<float>(real_field(t, hcol::savings, {-1e8, 1e9, false, " (yuan)"})));
-  }
-  if (t.rows() == 0) fail_at(t.file(), t.header_line(), "no data rows after the header");
-  return out;
+  return false;
 }
 
-// ---- person table ---------------------------------------------------------------------------
-
-namespace pcol {
-enum : int { person_id, household_id, age, sex, health, work, education, wage_income, unemployed, count };
-}  // namespace pcol
-
-constexpr ColumnSpec kPersonColumns[] = {
-    {"person_id", true}, {"household_id", true}, {"age", true},          {"sex", true},         {"health", true},
-    {"work", true},      {"education", false},   {"wage_income", false}, {"unemployed", false},
-};
-static_assert(std::size(kPersonColumns) == pcol::count);
-
-// Person rows in person-table order, before they are grouped by household.
-struct PersonRows {
-  std::vector<std::uint32_t> household;  // row of the household table
-  std::vector<std::uint8_t> age;         // years
-  std::vector<Health> health;
-  std::vector<Work> work;
-  std::vector<Education> education;
-  std::vector<std::uint8_t> flags;
-  std::vector<float> wage;  // yuan/month
-  std::size_t size() const { return household.size(); }
-};
-
-// Reads the persons and counts them per household into `members`.
-PersonRows read_persons(const std::filesystem::path& file, const HouseholdTable& households,
-                        std::vector<std::uint32_t>& members) {
-  CsvTable t(file, kPersonColumns);
-  IdIndex line_of_id(t.max_rows());
-  PersonRows r;
-  members.assign(households.rows.size(), 0);
+// Reads every row of `t` into row 0, 1, ... of the staged table, checking each value and then
+// the schema's row rules.
+void read_rows(CsvTable& t, Table table, schema::StagedPopulation& staged, const CsvLocator& where) {
+  const std::span<const Column> columns = schema::columns(table);
+  HouseholdStore& hh = staged.store;
   while (t.next()) {
-    if (t.rows() > kMaxPersons) t.fail("more than " + std::to_string(kMaxPersons) + " persons");
-    const std::uint64_t id = integer_field(t, pcol::person_id, kIdRange);
-    if (const std::uint64_t* first = line_of_id.insert(id, t.line()))
-      t.fail_column(pcol::person_id, "an id not used before", " (first used on line " + std::to_string(*first) + ")");
-
-    const std::uint64_t household_id = integer_field(t, pcol::household_id, kIdRange);
-    const std::uint64_t* row = households.row_of_id.find(household_id);
-    if (!row) t.fail_column(pcol::household_id, "a household_id of " + households.file);
-    const auto h = static_cast<std::uint32_t>(*row);
-    if (++members[h] > kMaxMembers)
-      t.fail("household " + std::to_string(household_id) + " (" + households.file + ":" +
-             std::to_string(households.rows.line[h]) + ") has more than " + std::to_string(kMaxMembers) + " persons");
-
-    const auto age = static_cast<std::uint8_t>(integer_field(t, pcol::age, {120, " (years)"}));
-    const bool female = category_field(t, pcol::sex, kSexNames) == 0;
-    const auto health = static_cast<Health>(category_field(t, pcol::health, kHealthNames));
-    const auto work = static_cast<Work>(category_field(t, pcol::work, kWorkNames));
-    const auto education = static_cast<Education>(category_field(t, pcol::education, kEducationNames));
-    const auto work_name = [&] { return std::string(kWorkNames[static_cast<int>(work)]); };
-    const double wage = real_field(t, pcol::wage_income, kYuanPerYear);
-    if (wage > 0 && !is_wage_earner(work))
-      t.fail_column(pcol::wage_income, "0 for work " + work_name() + " (only local_wage and migrant earn wages)");
-    const bool unemployed = flag_field(t, pcol::unemployed);
-    if (unemployed && !is_wage_earner(work))
-      t.fail_column(pcol::unemployed,
-                    "0 for work " + work_name() + " (only local_wage and migrant workers can be unemployed)");
-
-    r.household.push_back(h);
-    r.age.push_back(age);
-    r.health.push_back(health);
-    r.work.push_back(work);
-    r.education.push_back(education);
-    r.flags.push_back(static_cast<std::uint8_t>(person_flag::alive | (female ? person_flag::female : 0) |
-                                                (unemployed ? person_flag::unemployed : 0)));
-    r.wage.push_back(per_month(wage));
+    const std::size_t row = t.rows() - 1;
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      const Column& c = columns[k];
+      const std::string_view v = t.field(static_cast<int>(k));
+      double x = c.fallback;
+      std::uint64_t id = 0;
+      if (!v.empty() || c.required) {
+        if (!parse(c, v, x, id))
+          t.fail("column " + std::string(c.name) + ": expected " + schema::expected(c, schema::Form::text) + ", got " +
+                 where.shown(v));
+        if (c.kind != Kind::id)
+          if (const std::string e = schema::check_value(c, x, schema::Form::text); !e.empty())
+            t.fail("column " + std::string(c.name) + ": expected " + e + ", got " + where.shown(v));
+      }
+      if (c.kind == Kind::id)
+        schema::id_column(staged, table, c)[row] = id;
+      else
+        c.set(hh, row, x);
+    }
+    for (const schema::RowRule& rule : schema::row_rules())
+      if (rule.table == table)
+        if (const std::string e = rule.broken(hh, row); !e.empty()) {
+          const Column* c = schema::find_column(table, rule.column);
+          t.fail("column " + std::string(rule.column) + ": expected " + e + ", got " +
+                 where.shown(t.field(static_cast<int>(c - columns.data()))));
+        }
   }
-  if (t.rows() == 0) fail_at(t.file(), t.header_line(), "no data rows after the header");
-  return r;
 }
 
 }  // namespace
 
 void read_microdata_csv(const std::filesystem::path& households_csv, const std::filesystem::path& persons_csv,
                         HouseholdStore& hh) {
-  const HouseholdTable households = read_households(households_csv);
-  std::vector<std::uint32_t> members;  // per household: persons, then the next free person slot
-  const PersonRows persons = read_persons(persons_csv, households, members);
-  const HouseholdRows& r = households.rows;
-  for (std::size_t h = 0; h < r.size(); ++h)
-    if (members[h] == 0)
-      fail_at(households.file, r.line[h],
-              "household " + std::to_string(r.id[h]) + " has no persons in " + persons_csv.string());
+  read_microdata_csv(households_csv, persons_csv, {}, hh);
+}
 
+void read_microdata_csv(const std::filesystem::path& households_csv, const std::filesystem::path& persons_csv,
+                        const std::filesystem::path& counties_csv, HouseholdStore& hh) {
+  // Every table is opened (header checked, rows counted) before any row is read, so that the
+  // store is allocated once, at its size.
+  CsvLocator where;
+  std::unique_ptr<CsvTable> tables[schema::kTables];
+  const std::filesystem::path paths[schema::kTables] = {households_csv, persons_csv, counties_csv};
+  for (int k = 0; k < schema::kTables; ++k) {
+    if (paths[k].empty()) continue;
+    auto& t = tables[k] = std::make_unique<CsvTable>(paths[k], schema::columns(static_cast<Table>(k)));
+    where.files[k].name = t->file();
+    where.files[k].header_line = t->header_line();
+    if (t->data_rows() == 0) fail_at(t->file(), t->header_line(), "no data rows after the header");
+    if (t->data_rows() > schema::kMaxPersons)
+      fail_at(t->file(), t->header_line(),
+              "more than " + std::to_string(schema::kMaxPersons) + " data rows (persons are indexed by 32 bits)");
+  }
+
+  schema::StagedPopulation staged;
+  const std::size_t n = tables[0]->data_rows(), m = tables[1]->data_rows();
+  staged.store.resize(n, m);
+  staged.household_id.resize(n);
+  staged.person_id.resize(m);
+  staged.person_household.resize(m);
+  staged.has_county_table = tables[2] != nullptr;
+  if (staged.has_county_table) staged.store.counties.resize(tables[2]->data_rows());
+  for (int k = 0; k < schema::kTables; ++k) {
+    if (!tables[k]) continue;
+    read_rows(*tables[k], static_cast<Table>(k), staged, where);
+    where.files[k].lines = tables[k]->lines();
+    tables[k].reset();  // the text is no longer needed
+  }
   // Built aside and moved in, so that `hh` is untouched when anything above throws.
-  HouseholdStore out;
-  out.resize(r.size(), persons.size());
-
-  std::vector<std::uint32_t> codes;
-  codes.reserve(households.counties.size());
-  for (const auto& [code, seen] : households.counties) codes.push_back(code);
-  std::sort(codes.begin(), codes.end());
-  for (const std::uint32_t code : codes)
-    out.counties.push_back(County{households.counties.at(code).region, code, 0, false});
-
-  std::uint32_t next_person = 0;
-  for (std::size_t h = 0; h < r.size(); ++h) {
-    const auto county =
-        static_cast<std::uint32_t>(std::lower_bound(codes.begin(), codes.end(), r.county_code[h]) - codes.begin());
-    out.county[h] = county;
-    out.region[h] = out.counties[county].region;
-    out.flags[h] = r.flags[h];
-    out.dependence[h] = r.dependence[h];
-    out.first_person[h] = next_person;
-    out.persons[h] = static_cast<std::uint8_t>(members[h]);
-    members[h] = next_person;
-    next_person += out.persons[h];
-    out.operating_base[h] = r.operating_base[h];
-    out.industry_subsidy[h] = r.industry_subsidy[h];
-    out.property_income[h] = r.property_income[h];
-    for (int k = 0; k < kProgrammes; ++k) out.transfer[k][h] = r.transfer[k][h];
-    out.income_factor[h] = 1.0f;
-    out.savings[h] = r.savings[h];
-    out.weight[h] = r.weight[h];
-  }
-  // Group persons by household, keeping person-table order within a household.
-  for (std::size_t i = 0; i < persons.size(); ++i) {
-    const std::uint32_t q = members[persons.household[i]]++;
-    out.age[q] = persons.age[i];
-    out.health[q] = persons.health[i];
-    out.work[q] = persons.work[i];
-    out.education[q] = persons.education[i];
-    out.person_flags[q] = persons.flags[i];
-    out.wage[q] = persons.wage[i];
-  }
-  hh = std::move(out);
+  hh = schema::build_population(std::move(staged), where);
 }
 
 }  // namespace povsim

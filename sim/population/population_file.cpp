@@ -1,12 +1,17 @@
 #include "sim/population/population_file.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
-#include <unordered_map>
+#include <optional>
+#include <type_traits>
 
 #include "sim/output/hdf5_file.hpp"
 #include "sim/population/microdata.hpp"
+#include "sim/population/population_build.hpp"
+#include "sim/population/population_schema.hpp"
 
 namespace povsim {
 
@@ -15,21 +20,6 @@ namespace {
 using namespace h5;
 
 constexpr const char* kFormat = "povsim-population 1 (docs/population.md)";
-
-template <std::size_t N>
-std::vector<std::string> names(const std::string_view (&list)[N]) {
-  return {std::begin(list), std::end(list)};
-}
-std::vector<std::string> names(const std::array<std::string_view, kRegionTypes>& list) {
-  return {list.begin(), list.end()};
-}
-
-void categorical(hid_t g, const char* name, const std::vector<std::uint8_t>& codes, const std::vector<std::string>& cats,
-                 const std::string& description) {
-  dataset(g, name, H5T_NATIVE_UINT8, {codes.size()}, codes, "code", description);
-  Handle ds(H5Dopen2(g, name, H5P_DEFAULT), H5Dclose, name);
-  attr_strings(ds, "categories", cats);
-}
 
 void write_report(hid_t f, const PopulationReport& rep) {
   Handle g = group(f, "report");
@@ -82,6 +72,79 @@ void write_report(hid_t f, const PopulationReport& rep) {
 
 }  // namespace
 
+namespace {
+
+using schema::Column;
+using schema::Kind;
+using schema::Table;
+
+std::string table_path(Table t) {
+  std::string path = "/";
+  return path.append(schema::kTableNames[static_cast<int>(t)]);
+}
+std::string column_path(Table t, const Column& c) { return table_path(t) + "/" + std::string(c.name); }
+
+std::size_t rows_of(const HouseholdStore& hh, Table t) {
+  switch (t) {
+    case Table::households:
+      return hh.size();
+    case Table::persons:
+      return hh.person_count();
+    case Table::counties:
+      return hh.counties.size();
+  }
+  return 0;
+}
+
+// The ids povsim writes: a household's and a person's position in the store (its canonical
+// order, so reading back gives the same order), and each person's household.
+std::vector<std::uint64_t> written_ids(const HouseholdStore& hh, Table t, const Column& c) {
+  std::vector<std::uint64_t> ids(rows_of(hh, t));
+  if (t == Table::persons && c.name == "household_id") {
+    for (std::size_t h = 0; h < hh.size(); ++h)
+      for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q) ids[q] = h;
+  } else {
+    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+  }
+  return ids;
+}
+
+template <class T>
+void write_column(hid_t g, const Column& c, hid_t type, const HouseholdStore& hh, std::size_t rows) {
+  std::vector<T> values(rows);
+  for (std::size_t i = 0; i < rows; ++i) values[i] = static_cast<T>(c.get(hh, i));
+  dataset(g, std::string(c.name).c_str(), type, {rows}, values, std::string(c.unit), std::string(c.description));
+}
+
+void write_table(hid_t f, Table t, const HouseholdStore& hh) {
+  Handle g = group(f, table_path(t).c_str() + 1);
+  const std::size_t rows = rows_of(hh, t);
+  for (const Column& c : schema::columns(t)) {
+    const std::string name(c.name);
+    switch (c.storage) {
+      case schema::Storage::u64:  // ids only
+        dataset(g, name.c_str(), H5T_NATIVE_UINT64, {rows}, written_ids(hh, t, c), std::string(c.unit),
+                std::string(c.description));
+        break;
+      case schema::Storage::u32:
+        write_column<std::uint32_t>(g, c, H5T_NATIVE_UINT32, hh, rows);
+        break;
+      case schema::Storage::u8:
+        write_column<std::uint8_t>(g, c, H5T_NATIVE_UINT8, hh, rows);
+        break;
+      case schema::Storage::f64:
+        write_column<double>(g, c, H5T_NATIVE_DOUBLE, hh, rows);
+        break;
+    }
+    if (c.kind == Kind::category) {
+      Handle ds(H5Dopen2(g, name.c_str(), H5P_DEFAULT), H5Dclose, name);
+      attr_strings(ds, "categories", std::vector<std::string>(c.categories.begin(), c.categories.end()));
+    }
+  }
+}
+
+}  // namespace
+
 void write_population_file(const std::string& path, const HouseholdStore& hh, const PopulationFileInfo& info,
                            const PopulationReport* report) {
   AtomicFile file(path);
@@ -91,291 +154,304 @@ void write_population_file(const std::string& path, const HouseholdStore& hh, co
   attr_string(f, "source", info.source);
   attr_scalar<std::uint64_t>(f, "households", H5T_NATIVE_UINT64, hh.size());
   attr_scalar<std::uint64_t>(f, "persons", H5T_NATIVE_UINT64, hh.person_count());
-
-  const std::size_t n = hh.size(), m = hh.person_count();
-  {
-    Handle g = group(f, "counties");
-    std::vector<std::uint32_t> code;
-    std::vector<std::uint8_t> region, industry, site;
-    for (const County& c : hh.counties) {
-      code.push_back(c.code), region.push_back(static_cast<std::uint8_t>(c.region));
-      industry.push_back(c.industry), site.push_back(c.resettlement_site);
-    }
-    dataset(g, "code", H5T_NATIVE_UINT32, {code.size()}, code, "code", "county (or resettlement site) code");
-    categorical(g, "region_type", region, names(kRegionTypeNames), "region type");
-    dataset(g, "industry", H5T_NATIVE_UINT8, {industry.size()}, industry, "product id", "local specialty industry; 0 none");
-    dataset(g, "resettlement_site", H5T_NATIVE_UINT8, {site.size()}, site, "0/1", "a resettlement site, not a county");
-  }
-  {
-    Handle g = group(f, "households");
-    std::vector<std::uint64_t> id(n);
-    std::vector<std::uint32_t> county(n);
-    std::vector<std::uint8_t> region(n), lifted(n), relocated(n), dependence(n);
-    std::vector<double> weight(n), operating(n), subsidy(n), property(n), savings(n);
-    std::vector<std::vector<double>> transfer(kProgrammes, std::vector<double>(n));
-    for (std::size_t h = 0; h < n; ++h) {
-      id[h] = h, county[h] = hh.counties[hh.county[h]].code, region[h] = static_cast<std::uint8_t>(hh.region[h]);
-      lifted[h] = (hh.flags[h] & household_flag::lifted) != 0;
-      relocated[h] = (hh.flags[h] & household_flag::relocated) != 0;
-      dependence[h] = static_cast<std::uint8_t>(hh.dependence[h]);
-      weight[h] = hh.weight[h], operating[h] = 12.0 * hh.operating_base[h], subsidy[h] = 12.0 * hh.industry_subsidy[h];
-      property[h] = 12.0 * hh.property_income[h], savings[h] = hh.savings[h];
-      for (int k = 0; k < kProgrammes; ++k) transfer[k][h] = 12.0 * hh.transfer[k][h];
-    }
-    dataset(g, "household_id", H5T_NATIVE_UINT64, {n}, id, "id", "household id");
-    dataset(g, "county", H5T_NATIVE_UINT32, {n}, county, "code", "county or resettlement site code (/counties/code)");
-    categorical(g, "region_type", region, names(kRegionTypeNames), "region type of the county");
-    dataset(g, "lifted", H5T_NATIVE_UINT8, {n}, lifted, "0/1", "1 registered lifted household, 0 edge household");
-    dataset(g, "relocated", H5T_NATIVE_UINT8, {n}, relocated, "0/1", "moved to a resettlement site");
-    dataset(g, "weight", H5T_NATIVE_DOUBLE, {n}, weight, "households", "survey weight");
-    dataset(g, "operating_income", H5T_NATIVE_DOUBLE, {n}, operating, "yuan/year", "operating income excluding industry support");
-    dataset(g, "industry_subsidy", H5T_NATIVE_DOUBLE, {n}, subsidy, "yuan/year", "industry support at full level");
-    categorical(g, "industry_dependence", dependence, names(kDependenceNames), "dependence of the supported industry");
-    dataset(g, "property_income", H5T_NATIVE_DOUBLE, {n}, property, "yuan/year", "property income");
-    for (int k = 0; k < kProgrammes; ++k)
-      dataset(g, ("transfer_" + std::string(kProgrammeNames[k])).c_str(), H5T_NATIVE_DOUBLE, {n}, transfer[k],
-              "yuan/year", "programme transfer");
-    dataset(g, "savings", H5T_NATIVE_DOUBLE, {n}, savings, "yuan", "savings (negative: debt)");
-  }
-  {
-    Handle g = group(f, "persons");
-    std::vector<std::uint64_t> id(m), household(m);
-    std::vector<std::uint8_t> age(m), sex(m), health(m), work(m), education(m), unemployed(m);
-    std::vector<double> wage(m);
-    for (std::size_t h = 0; h < n; ++h)
-      for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q) household[q] = h;
-    for (std::size_t q = 0; q < m; ++q) {
-      id[q] = q, age[q] = hh.age[q], sex[q] = (hh.person_flags[q] & person_flag::female) != 0;
-      health[q] = static_cast<std::uint8_t>(hh.health[q]), work[q] = static_cast<std::uint8_t>(hh.work[q]);
-      education[q] = static_cast<std::uint8_t>(hh.education[q]);
-      unemployed[q] = (hh.person_flags[q] & person_flag::unemployed) != 0;
-      wage[q] = 12.0 * hh.wage[q];
-    }
-    dataset(g, "person_id", H5T_NATIVE_UINT64, {m}, id, "id", "person id");
-    dataset(g, "household_id", H5T_NATIVE_UINT64, {m}, household, "id", "the person's household");
-    dataset(g, "age", H5T_NATIVE_UINT8, {m}, age, "years", "age");
-    categorical(g, "sex", sex, {"male", "female"}, "sex");
-    categorical(g, "health", health, names(kHealthNames), "health");
-    categorical(g, "work", work, names(kWorkNames), "working status");
-    categorical(g, "education", education, names(kEducationNames), "schooling");
-    dataset(g, "wage_income", H5T_NATIVE_DOUBLE, {m}, wage, "yuan/year", "wage when employed");
-    dataset(g, "unemployed", H5T_NATIVE_UINT8, {m}, unemployed, "0/1", "a wage earner currently without a job");
-  }
+  for (const Table t : {Table::counties, Table::households, Table::persons}) write_table(f, t, hh);
   if (report) write_report(f, *report);
   file.commit();
 }
 
 namespace {
 
-// Row-level checks with messages naming file, dataset and row.
-struct Checker {
-  std::string file;
-  [[noreturn]] void fail(const std::string& path, std::size_t row, const std::string& message) const {
-    throw std::runtime_error(file + ": " + path + "[" + std::to_string(row) + "]: " + message);
+// Messages of build_population() in HDF5 terms: file, dataset and row.
+class H5Locator final : public schema::Locator {
+ public:
+  explicit H5Locator(std::string file) : file_(std::move(file)) {}
+  std::string row(Table t, std::size_t r) const override {
+    return file_ + ": " + table_path(t) + "[" + std::to_string(r) + "]";
   }
-  template <class T>
-  void range(const std::vector<T>& v, const std::string& path, double lo, double hi, const char* what) const {
-    for (std::size_t i = 0; i < v.size(); ++i)
-      if (!(double(v[i]) >= lo && double(v[i]) <= hi))  // also rejects NaN
-        fail(path, i, std::string("expected ") + what + ", got " + std::to_string(double(v[i])));
+  std::string cell(Table t, std::size_t r, std::string_view column) const override {
+    return file_ + ": " + table_path(t) + "/" + std::string(column) + "[" + std::to_string(r) + "]";
   }
+  std::string row_name(Table, std::size_t r) const override { return "row " + std::to_string(r); }
+  std::string table(Table t) const override { return table_path(t); }
+  std::string shown(std::string_view value) const override { return std::string(value); }
+  const std::string& file() const { return file_; }
+
+ protected:
+  void throw_error(const std::string& message) const override { throw PopulationError(message); }
+
+ private:
+  std::string file_;
 };
+
+// Text of a value read from a file: integers in full, floating-point values in their shortest
+// exact form (a float32 40.7 shows as 40.7).
+template <class T>
+std::string value_text(T v) {
+  if constexpr (std::is_integral_v<T>) {
+    return std::to_string(v);
+  } else {
+    char buf[64];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return ec == std::errc{} ? std::string(buf, end) : std::string("?");
+  }
+}
+
+// A value stored in the store, as shown in a row rule's message.
+std::string stored_text(double x) {
+  return x == std::floor(x) && std::abs(x) < 0x1p53 ? value_text(static_cast<std::int64_t>(x))
+                                                    : value_text(static_cast<float>(x));
+}
+
+// One dataset of a table: one-dimensional, of a numeric type, its length.
+struct Dataset {
+  Handle ds;
+  std::size_t length;
+};
+
+Dataset open_dataset(hid_t f, const std::string& path, const H5Locator& where) {
+  Handle ds(H5Dopen2(f, path.c_str(), H5P_DEFAULT), H5Dclose, where.file() + ": " + path);
+  Handle space(H5Dget_space(ds), H5Sclose, where.file() + ": " + path);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank != 1)
+    where.raise(where.file() + ": " + path + ": expected a one-dimensional dataset, got " + std::to_string(rank) +
+                " dimensions");
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space, &n, nullptr);
+  return {std::move(ds), static_cast<std::size_t>(n)};
+}
+
+// Reads a dataset in its own type, a chunk at a time, and passes each value exactly converted to
+// the column: `value(row, x)` for a checked value, `id(row, u)` for an id. A value that does not
+// convert exactly (a fraction or NaN for an integer, -1 for a flag, 300 for an age) is an error
+// naming the row.
+class ColumnReader {
+ public:
+  ColumnReader(const H5Locator& where, Table table, const Column& column) : where_(where), table_(table), c_(column) {}
+
+  template <class Value, class Id>
+  void read(const Dataset& d, Value&& value, Id&& id) const {
+    const std::string path = column_path(table_, c_);
+    Handle type(H5Dget_type(d.ds), H5Tclose, where_.file() + ": " + path);
+    H5T_class_t cls = H5Tget_class(type);
+    hid_t base = type;
+    std::optional<Handle> super;
+    if (cls == H5T_ENUM) {  // e.g. h5py's booleans: read as their integer base type
+      super.emplace(H5Tget_super(type), H5Tclose, where_.file() + ": " + path);
+      base = *super;
+      cls = H5T_INTEGER;
+    }
+    const std::size_t size = H5Tget_size(base);
+    if (cls == H5T_INTEGER) {
+      const bool sign = H5Tget_sign(base) == H5T_SGN_2;
+      switch (size) {
+        case 1:
+          return sign ? chunks<std::int8_t>(d, H5T_NATIVE_INT8, value, id)
+                      : chunks<std::uint8_t>(d, H5T_NATIVE_UINT8, value, id);
+        case 2:
+          return sign ? chunks<std::int16_t>(d, H5T_NATIVE_INT16, value, id)
+                      : chunks<std::uint16_t>(d, H5T_NATIVE_UINT16, value, id);
+        case 4:
+          return sign ? chunks<std::int32_t>(d, H5T_NATIVE_INT32, value, id)
+                      : chunks<std::uint32_t>(d, H5T_NATIVE_UINT32, value, id);
+        case 8:
+          return sign ? chunks<std::int64_t>(d, H5T_NATIVE_INT64, value, id)
+                      : chunks<std::uint64_t>(d, H5T_NATIVE_UINT64, value, id);
+        default:
+          break;
+      }
+    } else if (cls == H5T_FLOAT) {
+      // Half and single precision widen exactly to float, double stays double.
+      if (size <= 4) return chunks<float>(d, H5T_NATIVE_FLOAT, value, id);
+      if (size <= 8) return chunks<double>(d, H5T_NATIVE_DOUBLE, value, id);
+    }
+    where_.raise(where_.file() + ": " + path + ": expected an integer or floating-point dataset (" +
+                 schema::expected(c_, schema::Form::code) + "), got another type");
+  }
+
+ private:
+  template <class T, class Value, class Id>
+  void chunks(const Dataset& d, hid_t memory_type, Value& value, Id& id) const {
+    constexpr hsize_t kChunk = 1 << 16;  // values per read: bounded memory for any length
+    const std::string path = column_path(table_, c_);
+    Handle file_space(H5Dget_space(d.ds), H5Sclose, path);
+    std::vector<T> buffer(std::min<hsize_t>(kChunk, d.length));
+    for (hsize_t start = 0; start < d.length; start += kChunk) {
+      const hsize_t count = std::min<hsize_t>(kChunk, d.length - start);
+      Handle memory_space(H5Screate_simple(1, &count, nullptr), H5Sclose, path);
+      if (H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &start, nullptr, &count, nullptr) < 0 ||
+          H5Dread(d.ds, memory_type, memory_space, file_space, H5P_DEFAULT, buffer.data()) < 0)
+        where_.raise(where_.file() + ": " + path + ": cannot read rows " + std::to_string(start) + " to " +
+                     std::to_string(start + count - 1));
+      for (hsize_t k = 0; k < count; ++k) convert(buffer[k], static_cast<std::size_t>(start + k), value, id);
+    }
+  }
+
+  template <class T, class Value, class Id>
+  void convert(T v, std::size_t row, Value& value, Id& id) const {
+    if (c_.kind == Kind::id) {
+      // Ids are compared as integers: a double holds only 53 bits of one.
+      bool exact = false;
+      std::uint64_t u = 0;
+      if constexpr (std::is_integral_v<T>) {
+        exact = v >= 0 && static_cast<std::uint64_t>(v) <= schema::kMaxId;
+        u = static_cast<std::uint64_t>(v);
+      } else {
+        exact = v >= 0 && v < 0x1p63 && v == std::floor(v);  // false for NaN
+        u = exact ? static_cast<std::uint64_t>(v) : 0;
+      }
+      if (!exact) where_.fail(table_, row, c_.name, schema::expected(c_, schema::Form::code), value_text(v));
+      id(row, u);
+      return;
+    }
+    // Every integer column's range ends below 2^32, so a wide integer outside it may round but
+    // never into it; a float is checked for being whole by check_value.
+    const double x = static_cast<double>(v) + 0.0;  // -0 becomes +0, as in CSV
+    if (const std::string e = schema::check_value(c_, x, schema::Form::code); !e.empty())
+      where_.fail(table_, row, c_.name, e, value_text(v));
+    value(row, x);
+  }
+
+  const H5Locator& where_;
+  Table table_;
+  const Column& c_;
+};
+
+// Names as "(a, b, c)"; control bytes (from a file's attribute) escaped, so a message stays one line.
+std::string joined(const auto& names) {
+  std::string out;
+  for (const auto& name : names) {
+    if (!out.empty()) out += ", ";
+    for (const char ch : std::string_view(name)) {
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(ch));
+        out += buf;
+      } else {
+        out += ch;
+      }
+    }
+  }
+  return "(" + out + ")";
+}
+
+// A table's datasets, opened and checked against each other: present when required, one-
+// dimensional, of one length (the first column's), category codes meaning the schema's names.
+struct OpenTable {
+  bool present = false;
+  std::size_t rows = 0;
+  std::vector<std::optional<Dataset>> datasets;  // per schema column; empty when absent
+};
+
+OpenTable open_table(hid_t f, Table t, const H5Locator& where) {
+  const std::span<const Column> columns = schema::columns(t);
+  OpenTable out;
+  if (!exists(f, table_path(t))) {
+    if (t == Table::counties) return out;  // optional: counties then come from the households
+    where.raise(where.file() + ": " + table_path(t) + ": required group missing");
+  }
+  out.present = true;
+  out.datasets.resize(columns.size());
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    const Column& c = columns[k];
+    const std::string path = column_path(t, c);
+    if (!exists(f, path)) {
+      if (c.required) where.raise(where.file() + ": " + path + ": required dataset missing");
+      continue;
+    }
+    const Dataset& d = out.datasets[k].emplace(open_dataset(f, path, where));
+    if (d.length != out.datasets[0]->length)  // the first column is required
+      where.raise(where.file() + ": " + path + ": expected " + std::to_string(out.datasets[0]->length) + " rows as " +
+                  column_path(t, columns[0]) + ", got " + std::to_string(d.length));
+    if (c.kind == Kind::category) {
+      // Codes are indices into the schema's names; a file with other names would be misread.
+      const std::vector<std::string> names = read_strings_attr(d.ds, "categories");
+      if (!names.empty() && !std::equal(names.begin(), names.end(), c.categories.begin(), c.categories.end()))
+        where.raise(where.file() + ": " + path + ": expected the attribute categories to be " + joined(c.categories) +
+                    ", got " + joined(names));
+    }
+  }
+  out.rows = out.datasets[0]->length;
+  if (out.rows == 0 && t != Table::counties) where.raise(where.file() + ": " + table_path(t) + ": no rows");
+  if (out.rows > schema::kMaxPersons)
+    where.raise(where.file() + ": " + table_path(t) + ": more than " + std::to_string(schema::kMaxPersons) +
+                " rows (persons are indexed by 32 bits)");
+  return out;
+}
+
+// Reads every column of a table into the staged store (defaults for absent optional columns),
+// then checks the schema's row rules.
+void read_table(const OpenTable& open, Table t, schema::StagedPopulation& staged, const H5Locator& where) {
+  const std::span<const Column> columns = schema::columns(t);
+  HouseholdStore& hh = staged.store;
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    const Column& c = columns[k];
+    if (!open.datasets[k]) {
+      for (std::size_t i = 0; i < open.rows; ++i) c.set(hh, i, c.fallback);
+    } else if (c.kind == Kind::id) {
+      std::vector<std::uint64_t>& ids = schema::id_column(staged, t, c);
+      ColumnReader(where, t, c)
+          .read(
+              *open.datasets[k], [](std::size_t, double) {}, [&](std::size_t i, std::uint64_t u) { ids[i] = u; });
+    } else {
+      ColumnReader(where, t, c)
+          .read(
+              *open.datasets[k], [&](std::size_t i, double x) { c.set(hh, i, x); }, [](std::size_t, std::uint64_t) {});
+    }
+  }
+  for (const schema::RowRule& rule : schema::row_rules()) {
+    if (rule.table != t) continue;
+    const Column& shown = *schema::find_column(t, rule.column);
+    for (std::size_t i = 0; i < open.rows; ++i)
+      if (const std::string e = rule.broken(hh, i); !e.empty())
+        where.fail(t, i, rule.column, e, stored_text(shown.get(hh, i)));
+  }
+}
 
 }  // namespace
 
 void read_population_file(const std::string& path, HouseholdStore& hh) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw std::runtime_error(path + ": not an HDF5 file (or not readable)");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw PopulationError(path + ": not an HDF5 file (or not readable)");
   Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path);
-  const Checker c{path};
-  auto u8 = [&](const char* p) { return read_vector<std::uint8_t>(f, p, H5T_NATIVE_UINT8, path); };
-  auto u32 = [&](const char* p) { return read_vector<std::uint32_t>(f, p, H5T_NATIVE_UINT32, path); };
-  auto u64 = [&](const char* p) { return read_vector<std::uint64_t>(f, p, H5T_NATIVE_UINT64, path); };
-  auto f64 = [&](const char* p) { return read_vector<double>(f, p, H5T_NATIVE_DOUBLE, path); };
-  auto opt64 = [&](const char* p, std::size_t n, double fallback) {
-    return exists(f, p) ? f64(p) : std::vector<double>(n, fallback);
-  };
-  auto opt8 = [&](const char* p, std::size_t n) { return exists(f, p) ? u8(p) : std::vector<std::uint8_t>(n, 0); };
-  auto same_length = [&](std::size_t n, std::size_t got, const char* p) {
-    if (got != n) throw std::runtime_error(path + ": " + p + ": expected " + std::to_string(n) + " rows, got " + std::to_string(got));
-  };
-
-  const auto hid = u64("/households/household_id");
-  const std::size_t n = hid.size();
-  if (n == 0) throw std::runtime_error(path + ": /households: no households");
-  const auto county_code = u32("/households/county");
-  const auto region = u8("/households/region_type");
-  const auto lifted = u8("/households/lifted");
-  const auto relocated = opt8("/households/relocated", n);
-  const auto weight = opt64("/households/weight", n, 1.0);
-  const auto operating = opt64("/households/operating_income", n, 0.0);
-  const auto subsidy = opt64("/households/industry_subsidy", n, 0.0);
-  const auto dependence = opt8("/households/industry_dependence", n);
-  const auto property = opt64("/households/property_income", n, 0.0);
-  std::vector<std::vector<double>> transfer;
-  for (int k = 0; k < kProgrammes; ++k)
-    transfer.push_back(opt64(("/households/transfer_" + std::string(kProgrammeNames[k])).c_str(), n, 0.0));
-  const auto savings = opt64("/households/savings", n, 0.0);
-  for (auto [v, p] : {std::pair{county_code.size(), "/households/county"}, {region.size(), "/households/region_type"},
-                      {lifted.size(), "/households/lifted"}, {relocated.size(), "/households/relocated"},
-                      {weight.size(), "/households/weight"}, {operating.size(), "/households/operating_income"},
-                      {subsidy.size(), "/households/industry_subsidy"}, {dependence.size(), "/households/industry_dependence"},
-                      {property.size(), "/households/property_income"}, {savings.size(), "/households/savings"}})
-    same_length(n, v, p);
-  for (const auto& t : transfer) same_length(n, t.size(), "/households/transfer_*");
-  c.range(region, "/households/region_type", 0, kRegionTypes - 1, "a region type code 0-3");
-  c.range(lifted, "/households/lifted", 0, 1, "0 or 1");
-  c.range(relocated, "/households/relocated", 0, 1, "0 or 1");
-  c.range(weight, "/households/weight", 1e-3, 1e7, "a weight in (0, 1e7]");
-  c.range(operating, "/households/operating_income", 0, 1e8, "0 to 1e8 yuan/year");
-  c.range(subsidy, "/households/industry_subsidy", 0, 1e8, "0 to 1e8 yuan/year");
-  c.range(dependence, "/households/industry_dependence", 0, kDependenceLevels - 1, "a dependence code 0-3");
-  c.range(property, "/households/property_income", 0, 1e8, "0 to 1e8 yuan/year");
-  for (int k = 0; k < kProgrammes; ++k)
-    c.range(transfer[k], "/households/transfer_" + std::string(kProgrammeNames[k]), 0, 1e8, "0 to 1e8 yuan/year");
-  c.range(savings, "/households/savings", -1e8, 1e9, "-1e8 to 1e9 yuan");
-
-  // Household ids: the identity 0..n-1 (files povsim writes) needs no map.
-  bool identity = true;
-  for (std::size_t h = 0; h < n && identity; ++h) identity = hid[h] == h;
-  std::unordered_map<std::uint64_t, std::uint32_t> index;
-  if (!identity) {
-    index.reserve(n);
-    for (std::size_t h = 0; h < n; ++h)
-      if (!index.emplace(hid[h], static_cast<std::uint32_t>(h)).second)
-        c.fail("/households/household_id", h, "duplicate household id " + std::to_string(hid[h]));
-  }
-
-  const auto pid = u64("/persons/person_id");
-  const std::size_t m = pid.size();
-  const auto phh = u64("/persons/household_id");
-  const auto age = u8("/persons/age");
-  const auto sex = u8("/persons/sex");
-  const auto health = u8("/persons/health");
-  const auto work = u8("/persons/work");
-  const auto education = opt8("/persons/education", m);
-  const auto wage = opt64("/persons/wage_income", m, 0.0);
-  const auto unemployed = opt8("/persons/unemployed", m);
-  for (auto [v, p] : {std::pair{phh.size(), "/persons/household_id"}, {age.size(), "/persons/age"},
-                      {sex.size(), "/persons/sex"}, {health.size(), "/persons/health"}, {work.size(), "/persons/work"},
-                      {education.size(), "/persons/education"}, {wage.size(), "/persons/wage_income"},
-                      {unemployed.size(), "/persons/unemployed"}})
-    same_length(m, v, p);
-  if (m > 0xFFFFFFF0u) throw std::runtime_error(path + ": too many persons for 32-bit person ids");
-  c.range(age, "/persons/age", 0, 120, "an age 0-120");
-  c.range(sex, "/persons/sex", 0, 1, "0 (male) or 1 (female)");
-  c.range(health, "/persons/health", 0, kHealthKinds - 1, "a health code 0-2");
-  c.range(work, "/persons/work", 0, kWorkKinds - 1, "a work code 0-6");
-  c.range(education, "/persons/education", 0, kEducationLevels - 1, "an education code 0-4");
-  c.range(wage, "/persons/wage_income", 0, 1e8, "0 to 1e8 yuan/year");
-  c.range(unemployed, "/persons/unemployed", 0, 1, "0 or 1");
-
-  // Persons grouped by household, keeping file order within each (a stable counting sort).
-  std::vector<std::uint32_t> owner(m), count(n, 0);
-  for (std::size_t q = 0; q < m; ++q) {
-    std::uint32_t h;
-    if (identity) {
-      if (phh[q] >= n) c.fail("/persons/household_id", q, "no household with id " + std::to_string(phh[q]));
-      h = static_cast<std::uint32_t>(phh[q]);
-    } else {
-      const auto it = index.find(phh[q]);
-      if (it == index.end()) c.fail("/persons/household_id", q, "no household with id " + std::to_string(phh[q]));
-      h = it->second;
-    }
-    owner[q] = h;
-    if (++count[h] > 255) c.fail("/persons/household_id", q, "household " + std::to_string(phh[q]) + " has more than 255 persons");
-    const bool earner = is_wage_earner(static_cast<Work>(work[q]));
-    if (!earner && wage[q] > 0) c.fail("/persons/wage_income", q, "a wage for a person whose work is not local_wage or migrant");
-    if (!earner && unemployed[q]) c.fail("/persons/unemployed", q, "unemployed is for wage earners only");
-  }
-  for (std::size_t h = 0; h < n; ++h)
-    if (count[h] == 0) c.fail("/households/household_id", h, "household " + std::to_string(hid[h]) + " has no persons");
-  if (subsidy.size())
-    for (std::size_t h = 0; h < n; ++h)
-      if (subsidy[h] > 0 && dependence[h] == 0)
-        c.fail("/households/industry_subsidy", h, "an industry subsidy needs industry_dependence low, medium or high");
-
-  // Counties: from /counties when present, else one per distinct code (sorted), checking that each
-  // county has one region type.
-  std::vector<County> counties;
-  if (exists(f, "/counties/code")) {
-    const auto code = u32("/counties/code");
-    const auto cregion = u8("/counties/region_type");
-    const auto industry = opt8("/counties/industry", code.size());
-    const auto site = opt8("/counties/resettlement_site", code.size());
-    same_length(code.size(), cregion.size(), "/counties/region_type");
-    c.range(cregion, "/counties/region_type", 0, kRegionTypes - 1, "a region type code 0-3");
-    c.range(site, "/counties/resettlement_site", 0, 1, "0 or 1");
-    for (std::size_t i = 0; i < code.size(); ++i)
-      counties.push_back(County{static_cast<RegionType>(cregion[i]), code[i], industry[i], site[i] != 0});
-  } else {
-    std::vector<std::uint32_t> codes(county_code);
-    std::sort(codes.begin(), codes.end());
-    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
-    for (auto code : codes) counties.push_back(County{RegionType::other, code, 0, false});
-    std::vector<bool> seen(counties.size(), false);
-    for (std::size_t h = 0; h < n; ++h) {
-      const auto i = std::lower_bound(codes.begin(), codes.end(), county_code[h]) - codes.begin();
-      if (!seen[i]) counties[i].region = static_cast<RegionType>(region[h]), seen[i] = true;
-    }
-  }
-  std::unordered_map<std::uint32_t, std::uint32_t> county_index;
-  for (std::size_t i = 0; i < counties.size(); ++i)
-    if (!county_index.emplace(counties[i].code, static_cast<std::uint32_t>(i)).second)
-      c.fail("/counties/code", i, "duplicate county code " + std::to_string(counties[i].code));
-
-  hh.resize(n, m);
-  hh.counties = std::move(counties);
-  std::uint32_t offset = 0;
-  for (std::size_t h = 0; h < n; ++h) {
-    const auto it = county_index.find(county_code[h]);
-    if (it == county_index.end()) c.fail("/households/county", h, "county " + std::to_string(county_code[h]) + " is not in /counties/code");
-    if (static_cast<std::uint8_t>(hh.counties[it->second].region) != region[h])
-      c.fail("/households/region_type", h, "county " + std::to_string(county_code[h]) + " has another region type elsewhere");
-    hh.county[h] = it->second;
-    hh.region[h] = static_cast<RegionType>(region[h]);
-    hh.flags[h] = (lifted[h] ? household_flag::lifted : household_flag::edge) | (relocated[h] ? household_flag::relocated : 0);
-    hh.dependence[h] = static_cast<Dependence>(dependence[h]);
-    hh.operating_base[h] = static_cast<float>(operating[h] / 12.0);
-    hh.industry_subsidy[h] = static_cast<float>(subsidy[h] / 12.0);
-    hh.property_income[h] = static_cast<float>(property[h] / 12.0);
-    for (int k = 0; k < kProgrammes; ++k) hh.transfer[k][h] = static_cast<float>(transfer[k][h] / 12.0);
-    hh.savings[h] = static_cast<float>(savings[h]);
-    hh.weight[h] = static_cast<float>(weight[h]);
-    hh.income_factor[h] = 1.0f;
-    hh.first_person[h] = offset;
-    hh.persons[h] = static_cast<std::uint8_t>(count[h]);
-    offset += count[h];
-  }
-  std::vector<std::uint32_t> next(hh.first_person.begin(), hh.first_person.end());
-  for (std::size_t src = 0; src < m; ++src) {
-    const std::uint32_t q = next[owner[src]]++;
-    hh.age[q] = age[src];
-    hh.health[q] = static_cast<Health>(health[src]);
-    hh.work[q] = static_cast<Work>(work[src]);
-    hh.education[q] = static_cast<Education>(education[src]);
-    hh.person_flags[q] = person_flag::alive | (sex[src] ? person_flag::female : 0) |
-                         (unemployed[src] ? person_flag::unemployed : 0);
-    hh.wage[q] = static_cast<float>(wage[src] / 12.0);
-  }
+  const H5Locator where(path);
+  // Every table is opened and checked before any row is read, so that the store is allocated
+  // once, at its size.
+  OpenTable tables[schema::kTables];
+  for (int k = 0; k < schema::kTables; ++k) tables[k] = open_table(f, static_cast<Table>(k), where);
+  schema::StagedPopulation staged;
+  const std::size_t n = tables[0].rows, m = tables[1].rows;
+  staged.store.resize(n, m);
+  staged.household_id.resize(n);
+  staged.person_id.resize(m);
+  staged.person_household.resize(m);
+  staged.has_county_table = tables[2].present;
+  staged.store.counties.resize(tables[2].rows);
+  for (int k = 0; k < schema::kTables; ++k)
+    if (tables[k].present) read_table(tables[k], static_cast<Table>(k), staged, where);
+  hh = schema::build_population(std::move(staged), where);
 }
 
-HouseholdStore load_population(const std::string& path, const std::string& persons_csv) {
+HouseholdStore load_population(const std::string& path, const std::string& persons_csv,
+                               const std::string& counties_csv) {
   namespace fs = std::filesystem;
   HouseholdStore hh;
   if (fs::is_directory(path)) {
-    if (!persons_csv.empty()) throw std::runtime_error("--persons: not needed with a directory (" + path + ")");
+    if (!persons_csv.empty()) throw PopulationError("--persons: not needed with a directory (" + path + ")");
+    if (!counties_csv.empty()) throw PopulationError("--counties: not needed with a directory (" + path + ")");
     const fs::path dir(path);
     for (const char* name : {"households.csv", "persons.csv"})
-      if (!fs::exists(dir / name)) throw std::runtime_error(path + ": expected " + name + " in the directory");
-    read_microdata_csv(dir / "households.csv", dir / "persons.csv", hh);
+      if (!fs::exists(dir / name)) throw PopulationError(path + ": expected " + name + " in the directory");
+    // The county table is optional.
+    const fs::path counties = fs::exists(dir / "counties.csv") ? dir / "counties.csv" : fs::path();
+    read_microdata_csv(dir / "households.csv", dir / "persons.csv", counties, hh);
   } else if (fs::path(path).extension() == ".csv") {
     if (persons_csv.empty())
-      throw std::runtime_error(path + ": a household table needs its person table: add --persons PERSONS.csv");
-    read_microdata_csv(path, persons_csv, hh);
+      throw PopulationError(path + ": a household table needs its person table: add --persons PERSONS.csv");
+    read_microdata_csv(path, persons_csv, counties_csv, hh);
   } else {
-    if (!fs::exists(path)) throw std::runtime_error(path + ": no such file or directory");
-    if (!persons_csv.empty()) throw std::runtime_error("--persons: only for a household CSV, not " + path);
+    if (!fs::exists(path)) throw PopulationError(path + ": no such file or directory");
+    if (!persons_csv.empty()) throw PopulationError("--persons: only for a household CSV, not " + path);
+    if (!counties_csv.empty()) throw PopulationError("--counties: only for a household CSV, not " + path);
     read_population_file(path, hh);
   }
   return hh;

@@ -32,13 +32,6 @@ HouseholdIncome income_of(const HouseholdStore& hh, std::size_t h, double pensio
   return inc;
 }
 
-int living(const HouseholdStore& hh, std::size_t h) {
-  int n = 0;
-  for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q)
-    n += hh.person_flags[q] & person_flag::alive;
-  return n;
-}
-
 // Weighted sums over lifted households that the statistics are ratios of.
 struct Sums {
   double households = 0, persons = 0, income = 0, below_5000 = 0, elderly = 0, chronic = 0, relocated_persons = 0;
@@ -171,7 +164,8 @@ PopulationReport make_report(const HouseholdStore& hh, const TargetsFile& target
   std::vector<std::pair<float, std::uint32_t>> lifted;  // (per-capita income, household) for deciles
   for (std::size_t h = 0; h < hh.size(); ++h) {
     const double w = hh.weight[h];
-    const int n = living(hh, h);
+    // The store's count, not alive_members: a freshly generated store has not set it yet.
+    const int n = hh.living_members(h);
     if (n == 0) continue;
     s.all_households += w;
     rep.households += w;
@@ -227,7 +221,7 @@ PopulationReport make_report(const HouseholdStore& hh, const TargetsFile& target
     rep.decile_upper[d] = per_capita;
     const HouseholdIncome inc = income_of(hh, h, targets.pension_monthly);
     for (int k = 0; k < PopulationReport::kSources; ++k) rep.income_by_source_decile[d][k] += w * inc.source[k];
-    decile_persons[d] += w * living(hh, h);
+    decile_persons[d] += w * hh.living_members(h);
   }
   for (int d = 0; d < 10; ++d)
     for (auto& v : rep.income_by_source_decile[d]) v = ratio(v, decile_persons[d]);
@@ -265,7 +259,11 @@ void print_report(std::ostream& out, const PopulationReport& rep) {
   for (int b = PopulationReport::kAgeBands - 1; b >= 0; --b) {
     const double m = rep.persons_by_age_sex[b][0], f = rep.persons_by_age_sex[b][1];
     std::ostringstream label;
-    label << 5 * b << (b + 1 == PopulationReport::kAgeBands ? "+" : "-" + std::to_string(5 * b + 4));
+    label << 5 * b;
+    if (b + 1 == PopulationReport::kAgeBands)
+      label << "+";
+    else
+      label << "-" << 5 * b + 4;
     out << "  " << std::left << std::setw(6) << label.str() << std::right << " male " << std::setw(5)
         << fixed(100 * m / rep.persons, 1) << "%  female " << std::setw(5) << fixed(100 * f / rep.persons, 1)
         << "%  " << std::string(static_cast<int>(200 * m / rep.persons), '#') << "|"

@@ -29,12 +29,12 @@ TEST(Cli, HelpDocumentsEveryRunOption) {
   const Result r = cli({"run", "--help"});
   EXPECT_EQ(r.code, 0);
   for (const char* opt : {"--out", "--households", "--seed", "--threads", "--set", "--quiet", "--no-progress",
-                          "--population", "--persons"})
+                          "--population", "--persons", "--counties"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
   const Result p = cli({"population", "--help"});
   EXPECT_EQ(p.code, 0);
-  for (const char* opt : {"--report", "--targets", "--out", "--population", "--persons", "--households", "--seed",
-                          "--threads", "--set"})
+  for (const char* opt : {"--report", "--targets", "--out", "--population", "--persons", "--counties", "--households",
+                          "--seed", "--threads", "--set"})
     EXPECT_NE(p.out.find(opt), std::string::npos) << opt;
   EXPECT_EQ(cli({"--help"}).code, 0);
   EXPECT_EQ(cli({}).code, 2);
@@ -83,6 +83,23 @@ TEST(Cli, PopulationReportSaveAndReuse) {
 
   EXPECT_EQ(cli({"population", "--targets", dir.path.string() + "/none.yaml"}).code, 2);
   EXPECT_EQ(cli({"run", baseline(), "--population", dir.path.string() + "/none.h5", "--out", a}).code, 1);
+}
+
+// Microdata given as loose files: --counties brings the county table (industries) along, into the
+// saved population file.
+TEST(Cli, PopulationFromCsvFilesWithCountyTable) {
+  TempDir dir;
+  const std::string data = std::string(POVSIM_SOURCE_DIR) + "/scenarios/populations/example_microdata/";
+  const auto pop = dir.path.string() + "/pop.h5";
+  const Result r = cli({"population", "--population", data + "households.csv", "--persons", data + "persons.csv",
+                        "--counties", data + "counties.csv", "--out", pop});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(testing::read_dataset(pop, "/counties/industry"), (std::vector<double>{2, 2, 5, 1, 1, 0}));
+  const Result without =
+      cli({"population", "--population", data + "households.csv", "--counties", data + "counties.csv"});
+  EXPECT_EQ(without.code, 2);
+  EXPECT_NE(without.err.find("--counties: needs --population HOUSEHOLDS.csv --persons PERSONS.csv"), std::string::npos)
+      << without.err;
 }
 
 TEST(Cli, BadInputIsOneClearLineAndNoOutput) {

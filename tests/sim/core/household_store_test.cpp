@@ -66,5 +66,22 @@ TEST(HouseholdStore, ResizeZeroesEveryColumn) {
   EXPECT_EQ(hh.bytes_used(), 3 * HouseholdStore::bytes_per_household() + 7 * HouseholdStore::bytes_per_person());
 }
 
+// living_members counts a household's members with the alive flag (and only its own members);
+// count_alive stores the same count.
+TEST(HouseholdStore, LivingMembersCountsAliveFlags) {
+  HouseholdStore hh;
+  hh.resize(3, 6);
+  hh.first_person = {0, 3, 5};
+  hh.persons = {3, 2, 1};
+  hh.person_flags = {person_flag::alive, 0, person_flag::alive | person_flag::female,
+                     person_flag::alive, person_flag::alive, 0};
+  hh.person_flags.resize(6 + kMemberWindow, person_flag::alive);  // padding must not count
+  EXPECT_EQ(hh.living_members(0), 2);
+  EXPECT_EQ(hh.living_members(1), 2);
+  EXPECT_EQ(hh.living_members(2), 0);
+  hh.count_alive(0, 3);
+  EXPECT_EQ(hh.alive_members, (std::vector<std::uint8_t>{2, 2, 0}));
+}
+
 }  // namespace
 }  // namespace povsim

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <string>
+#include "sim/population/population_file.hpp"
 
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "population_test_support.hpp"
 #include "test_support.hpp"
 
 namespace povsim {
@@ -102,32 +107,101 @@ TEST(Microdata, ExampleSetLoads) {
   }
 }
 
-TEST(Microdata, PersonsAreGroupedByHouseholdInTableOrder) {
+// Microdata counties carry their local specialty industry from the county table (counties.csv in a
+// population directory); without one they have none.
+TEST(Microdata, CountiesCarryTheirIndustryFromTheCountyTable) {
+  const HouseholdStore hh = load_population(kExampleDir);  // finds counties.csv
+  ASSERT_EQ(hh.counties.size(), 6u);
+  const std::uint32_t codes[] = {900101, 900102, 900201, 900301, 900302, 900401};
+  const std::uint8_t industries[] = {2, 2, 5, 1, 1, 0};
+  for (std::size_t c = 0; c < 6; ++c) {
+    EXPECT_EQ(hh.counties[c].code, codes[c]);
+    EXPECT_EQ(hh.counties[c].industry, industries[c]) << c;
+    EXPECT_FALSE(hh.counties[c].resettlement_site);
+  }
+  EXPECT_EQ(hh.counties[hh.county[39]].industry, 1);  // 10118, county 900301
+
   TempDir dir;
-  // Households 7, 3, 5 (counties 30, 10, 30); persons interleaved, told apart by age.
+  const auto t = write(dir, kHouseholds + "3,200,karst,1\n", kPersons + "3,3,50,female,healthy,farming\n");
+  const std::string counties =
+      dir.file("counties.csv", "code,region_type,resettlement_site,industry\n200,karst,1,7\n100,plateau,,\n300,other,0,9\n");
+  HouseholdStore small;
+  read_microdata_csv(t.households, t.persons, counties, small);
+  ASSERT_EQ(small.counties.size(), 3u);  // a county without households is kept
+  EXPECT_EQ(testing::county_text(small), (std::vector<std::string>{"100 0 0 0", "200 2 7 1", "300 3 9 0"}));
+  EXPECT_EQ(small.county[2], 1u);
+  read_microdata_csv(t.households, t.persons, small);
+  EXPECT_EQ(testing::county_text(small), (std::vector<std::string>{"100 0 0 0", "200 2 0 0"}));
+}
+
+// Canonical order (the order random streams will be keyed by): households by ascending
+// household_id, each household's persons contiguous by ascending person_id, whatever the rows'
+// order in the files.
+TEST(Microdata, RowsAreStoredInCanonicalOrder) {
+  TempDir dir;
+  // Households 7, 3, 5 (counties 30, 10, 30); persons interleaved and, within household 5, in
+  // descending id order; told apart by age.
   const auto t = write(dir, "household_id,county,region_type,lifted\n7,30,karst,1\n3,10,other,0\n5,30,karst,1\n",
                        "person_id,household_id,age,sex,health,work\n"
-                       "1,5,11,male,healthy,student\n2,7,22,female,healthy,farming\n3,5,33,male,healthy,farming\n"
-                       "4,3,44,female,healthy,farming\n5,7,55,male,healthy,farming\n");
+                       "9,5,11,male,healthy,student\n2,7,22,female,healthy,farming\n3,5,33,male,healthy,farming\n"
+                       "4,3,44,female,healthy,farming\n1,7,55,male,healthy,farming\n");
   HouseholdStore hh;
   read_microdata_csv(t.households, t.persons, hh);
   ASSERT_EQ(hh.size(), 3u);
   ASSERT_EQ(hh.person_count(), 5u);
-  const std::uint32_t first[] = {0, 2, 3};
-  const std::uint8_t count[] = {2, 1, 2};
+  // Households 3, 5, 7.
+  const std::uint32_t first[] = {0, 1, 3};
+  const std::uint8_t count[] = {1, 2, 2};
   for (int h = 0; h < 3; ++h) {
     EXPECT_EQ(hh.first_person[h], first[h]);
     EXPECT_EQ(hh.persons[h], count[h]);
+    EXPECT_EQ(hh.alive_members[h], count[h]);
   }
-  const int ages[] = {22, 55, 44, 11, 33};
+  // Persons 4 | 3, 9 | 1, 2.
+  const int ages[] = {44, 33, 11, 55, 22};
   for (int q = 0; q < 5; ++q) EXPECT_EQ(hh.age[q], ages[q]) << q;
   ASSERT_EQ(hh.counties.size(), 2u);
   EXPECT_EQ(hh.counties[0].code, 10u);
   EXPECT_EQ(hh.counties[1].code, 30u);
-  EXPECT_EQ(hh.county[0], 1u);
-  EXPECT_EQ(hh.county[1], 0u);
-  EXPECT_EQ(hh.region[1], RegionType::other);
-  EXPECT_EQ(hh.flags[1], household_flag::edge);
+  EXPECT_EQ(hh.county[0], 0u);
+  EXPECT_EQ(hh.county[1], 1u);
+  EXPECT_EQ(hh.county[2], 1u);
+  EXPECT_EQ(hh.region[0], RegionType::other);
+  EXPECT_EQ(hh.flags[0], household_flag::edge);
+  EXPECT_EQ(hh.flags[2], household_flag::lifted);
+}
+
+// The example data with its rows reversed (and the county table's too) gives the same store,
+// column for column.
+TEST(Microdata, SameDataInAnyRowOrderGivesTheSameStore) {
+  TempDir dir;
+  // Comment lines first, then the header, then the rows in reverse order.
+  auto reversed = [](const std::string& file) {
+    std::ifstream in(file);
+    std::vector<std::string> comments, rows;
+    std::string header, line;
+    while (std::getline(in, line)) {
+      if (line.starts_with("#")) comments.push_back(line);
+      else if (header.empty()) header = line;
+      else rows.push_back(line);
+    }
+    std::string out;
+    for (const auto& c : comments) out += c + "\n";
+    out += header + "\n";
+    for (auto r = rows.rbegin(); r != rows.rend(); ++r) out += *r + "\n";
+    return out;
+  };
+  HouseholdStore in_order, reordered;
+  read_microdata_csv(kExampleDir + "households.csv", kExampleDir + "persons.csv", kExampleDir + "counties.csv",
+                     in_order);
+  const std::string households = dir.file("h.csv", reversed(kExampleDir + "households.csv"));
+  const std::string persons = dir.file("p.csv", reversed(kExampleDir + "persons.csv"));
+  const std::string counties = dir.file("c.csv", reversed(kExampleDir + "counties.csv"));
+  ASSERT_NE(households, kExampleDir + "households.csv");
+  read_microdata_csv(households, persons, counties, reordered);
+  EXPECT_EQ(testing::column_bytes(reordered), testing::column_bytes(in_order));
+  EXPECT_EQ(testing::county_text(reordered), testing::county_text(in_order));
+  EXPECT_EQ(in_order.age[0], 45);  // household 10001's first person, as in the files
 }
 
 TEST(Microdata, DialectBomCrlfCommentsQuotesSpacesAndColumnOrder) {
@@ -252,10 +326,10 @@ TEST(MicrodataErrors, OutOfRangeValue) {
     std::string message;
   } cases[] = {
       {"1,100,plateau,1,0,,",
-       "column weight: expected a number in (0, 1e+07] (households this record stands for), got '0'"},
+       "column weight: expected a number in (0, 1e+07] (households), got '0'"},
       {"1,100,plateau,1,2e7,,", "column weight: expected a number in (0, 1e+07]"},
       {"1,100,plateau,1,1e-300,,",
-       "column weight: expected a number in (0, 1e+07] of at least 1.17549e-38, got '1e-300'"},
+       "column weight: expected a number in (0, 1e+07] of at least 1.17549e-38 (households), got '1e-300'"},
       {"1,100,plateau,1,,-5,", "column operating_income: expected a number in [0, 1e+08] (yuan per year), got '-5'"},
       {"1,100,plateau,1,,,-2e8", "column savings: expected a number in [-1e+08, 1e+09] (yuan), got '-2e8'"},
       {"1,4294967296,plateau,1,,,",
@@ -293,7 +367,7 @@ TEST(MicrodataErrors, BadCategory) {
       << error_of(region);
   TempDir dir2;
   const auto health = write(dir2, kHouseholds, "person_id,household_id,age,sex,health,work\n1,1,40,m,sick,farming\n");
-  EXPECT_TRUE(contains(error_of(health), health.persons + ":2: column sex: expected one of female, male, got 'm'"))
+  EXPECT_TRUE(contains(error_of(health), health.persons + ":2: column sex: expected one of male, female, got 'm'"))
       << error_of(health);
   TempDir dir3;
   const auto dependence =
@@ -413,6 +487,40 @@ TEST(MicrodataErrors, BadQuoting) {
   EXPECT_TRUE(contains(error_of(after), after.households + ":2: column region_type: expected a comma after the closing "
                                                            "quote, got 'x'"))
       << error_of(after);
+}
+
+TEST(MicrodataErrors, CountyTable) {
+  const struct {
+    std::string counties;
+    std::string message;  // after "FILE:"
+  } cases[] = {
+      {"code,region_type\n100,plateau\n", "households.csv:4: column county: expected a code of COUNTIES, got '200'"},
+      {"code,region_type\n100,plateau\n200,other\n",
+       "households.csv:4: column region_type: expected other like county 200 in COUNTIES:3, got 'karst'"},
+      {"code,region_type\n100,plateau\n# c\n200,karst\n100,plateau\n",
+       "counties.csv:5: column code: expected a code not used before, got '100' (first used on line 2)"},
+      {"code,region_type,industry\n100,plateau,256\n200,karst,1\n",
+       "counties.csv:2: column industry: expected an integer in [0, 255] (product id), got '256'"},
+      {"code,region_type,resettlement_site\n100,plateau,yes\n200,karst,1\n",
+       "counties.csv:2: column resettlement_site: expected 0 or 1, got 'yes'"},
+      {"code,industry\n100,1\n", "counties.csv:1: column region_type: required column missing from the header"},
+      {"code,region_type\n", "counties.csv:1: no data rows after the header"},
+  };
+  for (const auto& c : cases) {
+    TempDir dir;
+    const auto t = write(dir, kHouseholds + "3,200,karst,1\n", kPersons + "3,3,50,female,healthy,farming\n");
+    const std::string counties = dir.file("counties.csv", c.counties);
+    std::string e = "no error";
+    try {
+      HouseholdStore hh;
+      read_microdata_csv(t.households, t.persons, counties, hh);
+    } catch (const MicrodataError& error) {
+      e = error.what();
+    }
+    std::string expected = (dir.path / "").string() + c.message;
+    if (const auto at = expected.find("COUNTIES"); at != std::string::npos) expected.replace(at, 8, counties);
+    EXPECT_TRUE(contains(e, expected)) << e << "\n  expected: " << expected;
+  }
 }
 
 TEST(MicrodataErrors, MissingFile) {

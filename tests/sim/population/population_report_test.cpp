@@ -47,6 +47,25 @@ TEST(PopulationReport, StatisticsByHand) {
   EXPECT_DOUBLE_EQ(r.household_size_share[1], 1.0);  // all of size 2
 }
 
+// The report counts living members from the members' alive flags (the store's count), not from
+// alive_members, which a freshly generated store has not set: a dead member counts nowhere, and a
+// household without living members is left out.
+TEST(PopulationReport, CountsLivingMembersAsTheStoreDoes) {
+  HouseholdStore hh = make_store(3, 2, 40, Health::healthy, Work::farming);
+  hh.alive_members = {0, 0, 0};  // not set yet
+  hh.person_flags[1] &= static_cast<std::uint8_t>(~person_flag::alive);
+  hh.age[1] = 70;
+  hh.person_flags[4] = hh.person_flags[5] = 0;
+  TargetsFile file;
+  file.targets = {target("mean_household_size", 1.5), target("elderly_share", 0.0)};
+  const PopulationReport r = make_report(hh, file);
+  EXPECT_DOUBLE_EQ(r.households, 2.0);
+  EXPECT_DOUBLE_EQ(r.persons, 3.0);
+  EXPECT_DOUBLE_EQ(r.targets[0].obtained, 1.5);
+  EXPECT_DOUBLE_EQ(r.targets[1].obtained, 0.0);  // the dead member of 70 is not elderly
+  EXPECT_DOUBLE_EQ(r.household_size_share[0], 0.5);
+}
+
 TEST(PopulationReport, ComparisonsAndTolerances) {
   HouseholdStore hh = make_store(10, 1, 70, Health::healthy, Work::retired);
   TargetsFile file;
