@@ -184,8 +184,8 @@ HouseholdStore build_population(StagedPopulation staged, const Locator& where) {
   }
   owner = {};
 
-  if (!household_order.empty()) hh.for_each_household_column([&](auto& v) { permute(v, household_order, 0); });
-  if (!person_order.empty()) hh.for_each_person_column([&](auto& v) { permute(v, person_order, kMemberWindow); });
+  if (!household_order.empty()) hh.for_each_household_column([&](const char*, auto& v) { permute(v, household_order, 0); });
+  if (!person_order.empty()) hh.for_each_person_column([&](const char*, auto& v) { permute(v, person_order, kMemberWindow); });
   for (std::size_t k = 0; k < n; ++k) {
     hh.first_person[k] = first[k];
     hh.persons[k] = hh.alive_members[k] = static_cast<std::uint8_t>(members[k]);

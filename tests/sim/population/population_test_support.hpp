@@ -17,7 +17,7 @@ namespace povsim::testing {
 // (floats bit for bit, padding included).
 inline std::vector<std::string> column_bytes(HouseholdStore& hh) {
   std::vector<std::string> out;
-  auto add = [&](auto& v) { out.emplace_back(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0])); };
+  auto add = [&](const char*, auto& v) { out.emplace_back(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0])); };
   hh.for_each_household_column(add);
   hh.for_each_person_column(add);
   out.push_back(std::to_string(hh.person_count()));
