@@ -14,7 +14,7 @@ void Dibao::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange ran
   PaymentBook book = payments(ctx);
   // Regular benefits change only at the December review, so they are booked one by one in
   // January and repeated in the other months.
-  if (ctx.is_january() || ctx.first_month || params_.budget_per_household > 0)
+  if (ctx.is_january() || ctx.first_month || params_.budget.binds())
     for (std::uint32_t h = range.begin; h < range.end; ++h) book.pay(hh, h, benefit[h]);
   else
     book.repeat_last_month();

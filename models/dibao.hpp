@@ -45,9 +45,8 @@ class Dibao final : public StatefulModel<DibaoState> {
     // Reviews from this month on move out households above the standard; before it (the 2021-2025
     // transition period, brief: support kept broadly stable) they keep their benefit unchanged.
     YearMonth exits_from = YearMonth::of(2026, 1);
-    // Annual budget per household in the population, yuan; 0 = none. When it binds, benefits are
-    // cut pro rata (Model::budget_factor) from the next month's payment on.
-    double budget_per_household = 0;
+    // Annual budget and how a binding one is shared out (sim/core/budget.hpp): pro_rata.
+    BudgetParams budget{0, Rationing::pro_rata};
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
@@ -59,8 +58,9 @@ class Dibao final : public StatefulModel<DibaoState> {
       v.number("minimum_benefit", minimum_benefit, Bounds{0, 1e6, "yuan/person/year"});
       v.flag("year_end_settlement", year_end_settlement);
       v.month("exits_from", exits_from);
-      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
+      budget.visit(v);
     }
+    std::string check() const { return budget.check(std::array{Rationing::pro_rata}); }
   };
   explicit Dibao(const Params& params) : params_(params) {}
   void declare(ModelDeclarations& d) override;
@@ -69,7 +69,7 @@ class Dibao final : public StatefulModel<DibaoState> {
   void begin_month(const MonthContext& ctx, State& state) const override {
     const double paid_at = state.previous_budget;
     state.previous_budget = state.budget;
-    state.budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate, paid_at);
+    state.budget = budget_factor(ctx, params_.budget, state.budget_estimate, paid_at);
   }
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 

@@ -14,7 +14,7 @@ namespace povsim {
 void EarlyWarning::prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const {
   state.threshold = params_.threshold_ratio * ctx.poverty_line;
   state.cut_band = 0;
-  if (params_.budget_per_household <= 0) return;
+  if (!params_.budget.binds() || params_.budget.rule != Rationing::by_need) return;
   // Cost by need band (whole fen), summed over the population through the reduction seam: integer
   // sums, so the result is the same for any thread count.
   const std::vector<std::int64_t> band_cost = reduce_households(ctx, hh, kBands, [&](auto& acc, std::uint32_t h) {
@@ -23,7 +23,7 @@ void EarlyWarning::prepare(const MonthContext& ctx, const HouseholdStore& hh, St
     acc[band(state, need(state, hh, h))] += static_cast<std::int64_t>(monthly * 100.0 + 0.5);
   });
   if (ctx.is_january() || ctx.first_month)
-    state.budget_left = params_.budget_per_household * households_of(ctx.population_weight_units);
+    state.budget_left = annual_budget(ctx, params_.budget);
   const int months_left = 13 - ctx.month.month();
   const double allowance = state.budget_left / months_left;  // yuan this month
   std::int64_t spent = 0;
@@ -42,6 +42,7 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   const double detect = (1.0 - params_.miss_rate) / params_.detection_lag_months;  // per month
   PaymentBook book = payments(ctx);
   const float* medical_ytd = hh.data(medical_ytd_);
+  const bool by_need = params_.budget.binds() && params_.budget.rule == Rationing::by_need;
   std::int64_t flagged = 0, cleared = 0;  // weight units
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     const std::uint8_t flags = hh.flags[h];
@@ -68,8 +69,8 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
       }
       continue;
     }
-    if (params_.budget_per_household > 0 && band(state, need(state, hh, h)) < state.cut_band) continue;  // budget spent
-    const double paid = params_.package_per_person * hh.alive_members[h] / 12.0;  // yuan this month
+    if (by_need && band(state, need(state, hh, h)) < state.cut_band) continue;  // budget spent
+    const double paid = params_.package_per_person * hh.alive_members[h] / 12.0 * state.factor;  // yuan this month
     hh.acc_transfer[h] += static_cast<float>(paid);
     book.pay(hh, h, paid);
   }

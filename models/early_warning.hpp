@@ -20,7 +20,9 @@ struct EarlyWarningState {
   double threshold = 0;  // this year's, yuan/person/year
   // Monitored households in need bands >= cut_band are served this month (0: all).
   int cut_band = 0;
-  double budget_left = 0;  // yuan, this year
+  double budget_left = 0;  // yuan, this year (by need)
+  double factor = 1;       // this month's pro-rata budget factor (pro rata)
+  BudgetState budget_estimate;
 };
 
 class EarlyWarning final : public StatefulModel<EarlyWarningState> {
@@ -35,9 +37,9 @@ class EarlyWarning final : public StatefulModel<EarlyWarningState> {
     double detection_lag_months = 3;  // mean months from trigger to detection. Judgement.
     double miss_rate = 0.3;           // share of triggered households the system misses. Judgement.
     double package_per_person = 1200;  // assistance, yuan/person/year while monitored. Judgement.
-    // Annual budget per household in the population (weighted), yuan/year; 0 = no budget limit.
+    // Annual budget and how a binding one is shared out (sim/core/budget.hpp): by_need or pro_rata.
     // Judgement: about a tenth of what serving every flagged household would cost.
-    double budget_per_household = 30;
+    BudgetParams budget{30, Rationing::by_need};
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
@@ -46,11 +48,15 @@ class EarlyWarning final : public StatefulModel<EarlyWarningState> {
       v.number("detection_lag_months", detection_lag_months, Bounds{1, 120, "months"});
       v.number("miss_rate", miss_rate, kProbability);
       v.number("package_per_person", package_per_person, Bounds{0, 1e6, "yuan/person/year"});
-      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
+      budget.visit(v);
     }
+    std::string check() const { return budget.check(std::array{Rationing::by_need, Rationing::pro_rata}); }
   };
   explicit EarlyWarning(const Params& params) : params_(params) {}
   void declare(ModelDeclarations& d) override;
+  void begin_month(const MonthContext& ctx, State& state) const override {
+    if (params_.budget.rule == Rationing::pro_rata) state.factor = budget_factor(ctx, params_.budget, state.budget_estimate);
+  }
   void prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const override;
   void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const override;
 

@@ -6,7 +6,7 @@ namespace povsim {
 
 void MedicalAssistance::begin_month(const MonthContext& ctx, State& state) const {
   state.deductible = params_.deductible_share * params_.reference_income.at(ctx.month);
-  state.budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate);
+  state.budget = budget_factor(ctx, params_.budget, state.budget_estimate);
   if (ctx.first_month) state.first_line = ctx.poverty_line;
   const double price_index = params_.index_cap_to_prices && state.first_line > 0 ? ctx.poverty_line / state.first_line : 1.0;
   state.cap = params_.assistance_cap * price_index;

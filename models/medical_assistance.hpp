@@ -46,9 +46,8 @@ class MedicalAssistance final : public StatefulModel<MedicalAssistanceState> {
     // Index the cap to prices: it grows with the scenario's price path (the poverty line's index).
     bool index_cap_to_prices = true;
     bool assist_edge_households = false;  // extend assistance to never-registered households
-    // Annual budget per household in the population, yuan; 0 = none. When it binds, payments are
-    // cut pro rata (Model::budget_factor).
-    double budget_per_household = 0;
+    // Annual budget and how a binding one is shared out (sim/core/budget.hpp): pro_rata.
+    BudgetParams budget{0, Rationing::pro_rata};
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
@@ -61,9 +60,10 @@ class MedicalAssistance final : public StatefulModel<MedicalAssistanceState> {
       v.number("assistance_cap", assistance_cap, Bounds{0, 1e8, "yuan/household/year"});
       v.flag("index_cap_to_prices", index_cap_to_prices);
       v.flag("assist_edge_households", assist_edge_households);
-      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
+      budget.visit(v);
     }
     std::string check() const {
+      if (std::string bad = budget.check(std::array{Rationing::pro_rata}); !bad.empty()) return bad;
       if (critical_illness_rate + registered_rate_bonus > 1) return "critical_illness_rate + registered_rate_bonus exceeds 1";
       return {};
     }

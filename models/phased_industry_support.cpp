@@ -6,7 +6,7 @@ namespace povsim {
 
 void PhasedIndustrySupport::begin_month(const MonthContext& ctx, State& state) const {
   const StepSchedule* schedules[] = {&params_.low, &params_.medium, &params_.high};
-  const double budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate);
+  const double budget = budget_factor(ctx, params_.budget, state.budget_estimate);
   bool changed = budget != state.budget;
   const double previous_budget = state.budget;
   state.budget = budget;

@@ -29,17 +29,17 @@ class PhasedIndustrySupport final : public StatefulModel<PhasedIndustrySupportSt
     StepSchedule low{{{YearMonth::of(2026, 1), 0.0}}, 1.0};
     StepSchedule medium{{{YearMonth::of(2026, 1), 0.5}, {YearMonth::of(2028, 1), 0.0}}, 1.0};
     StepSchedule high{{{YearMonth::of(2026, 1), 0.8}, {YearMonth::of(2028, 1), 0.5}}, 1.0};
-    // Annual budget per household in the population, yuan; 0 = none. When it binds, payments are
-    // cut pro rata (Model::budget_factor).
-    double budget_per_household = 0;
+    // Annual budget and how a binding one is shared out (sim/core/budget.hpp): pro_rata.
+    BudgetParams budget{0, Rationing::pro_rata};
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
       v.schedule("low_dependence", low, Bounds{0, 10, "level relative to 2020"});
       v.schedule("medium_dependence", medium, Bounds{0, 10, "level relative to 2020"});
       v.schedule("high_dependence", high, Bounds{0, 10, "level relative to 2020"});
-      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
+      budget.visit(v);
     }
+    std::string check() const { return budget.check(std::array{Rationing::pro_rata}); }
   };
   explicit PhasedIndustrySupport(const Params& params) : params_(params) {}
   void declare(ModelDeclarations& d) override;

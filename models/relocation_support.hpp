@@ -31,9 +31,8 @@ class RelocationSupport final : public StatefulModel<RelocationSupportState> {
     // Services at the sites, yuan/person/year, from each date. Default none (judgement: the
     // brief says services lack staff).
     StepSchedule services{{}, 0.0};
-    // Annual budget per household in the population, yuan; 0 = none. When it binds, the subsidies
-    // and the January hiring are cut pro rata (Model::budget_factor); site wages stay the same.
-    double budget_per_household = 0;
+    // Annual budget and how a binding one is shared out (sim/core/budget.hpp): pro_rata.
+    BudgetParams budget{0, Rationing::pro_rata};
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
@@ -41,13 +40,14 @@ class RelocationSupport final : public StatefulModel<RelocationSupportState> {
       v.number("site_wage", site_wage, Bounds{0, 1e6, "yuan/month"});
       v.number("wage_subsidy_share", wage_subsidy_share, kShare);
       v.schedule("services", services, Bounds{0, 1e6, "yuan/person/year"});
-      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
+      budget.visit(v);
     }
+    std::string check() const { return budget.check(std::array{Rationing::pro_rata}); }
   };
   explicit RelocationSupport(const Params& params) : params_(params) {}
   void declare(ModelDeclarations& d) override;
   void begin_month(const MonthContext& ctx, State& state) const override {
-    state.budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate);
+    state.budget = budget_factor(ctx, params_.budget, state.budget_estimate);
     state.take_up = params_.job_take_up.at(ctx.month) * state.budget;
     state.services = params_.services.at(ctx.month) * state.budget / 12.0;  // yuan/person this month
   }

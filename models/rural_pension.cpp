@@ -5,7 +5,7 @@
 namespace povsim {
 
 void RuralPension::begin_month(const MonthContext& ctx, State& state) const {
-  const double budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate);
+  const double budget = budget_factor(ctx, params_.budget, state.budget_estimate);
   const float amount = static_cast<float>((params_.monthly_amount.at(ctx.month) + params_.local_top_up) * budget);
   state.amount_changed = amount != state.amount;
   state.amount = amount;

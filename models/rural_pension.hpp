@@ -28,17 +28,17 @@ class RuralPension final : public StatefulModel<RuralPensionState> {
                                  {YearMonth::of(2025, 1), 143}},
                                 std::nullopt};
     double local_top_up = 0;  // yuan/month per person paid by local governments on top
-    // Annual budget per household in the population, yuan; 0 = none. When it binds, payments are
-    // cut pro rata (Model::budget_factor).
-    double budget_per_household = 0;
+    // Annual budget and how a binding one is shared out (sim/core/budget.hpp): pro_rata.
+    BudgetParams budget{0, Rationing::pro_rata};
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
       v.integer("eligibility_age", eligibility_age, 0, 120);
       v.schedule("monthly_amount", monthly_amount, Bounds{0, 1e6, "yuan/month per person"});
       v.number("local_top_up", local_top_up, Bounds{0, 1e6, "yuan/month per person"});
-      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
+      budget.visit(v);
     }
+    std::string check() const { return budget.check(std::array{Rationing::pro_rata}); }
   };
   explicit RuralPension(const Params& params) : params_(params) {}
   void declare(ModelDeclarations& d) override;

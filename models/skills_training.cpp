@@ -22,7 +22,7 @@ bool SkillsTraining::eligible(const HouseholdStore& hh, std::uint32_t q) const {
 void SkillsTraining::prepare(const MonthContext& ctx, const HouseholdStore& hh, State& state) const {
   if (!(ctx.is_january() || ctx.first_month)) return;
   state.capacity = params_.capacity.at(ctx.month);
-  if (params_.budget_per_household <= 0 || state.capacity <= 0) return;
+  if (!params_.budget.binds() || state.capacity <= 0) return;
   // Eligible members, weight units (the unemployed twice), over the population.
   const std::int64_t trainee_units = reduce_households(ctx, hh, 1, [&](auto& acc, std::uint32_t h) {
     const std::int64_t w = weight_units(hh.weight[h]);
@@ -30,7 +30,7 @@ void SkillsTraining::prepare(const MonthContext& ctx, const HouseholdStore& hh, 
       if (eligible(hh, q)) acc[0] += w * ((hh.person_flags[q] & person_flag::unemployed) ? 2 : 1);
   })[0];
   const double expected = state.capacity * params_.cost_per_trainee * static_cast<double>(trainee_units) / kWeightUnit;
-  const double budget = params_.budget_per_household * households_of(ctx.population_weight_units);
+  const double budget = annual_budget(ctx, params_.budget);
   if (expected > budget) state.capacity *= budget / expected;
 }
 

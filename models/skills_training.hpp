@@ -29,9 +29,8 @@ class SkillsTraining final : public StatefulModel<SkillsTrainingState> {
     double starting_wage = 2000;  // yuan/month
     double extra_reemployment = 0.10;  // extra monthly job-finding chance of trained unemployed. Judgement.
     double cost_per_trainee = 1500;    // yuan. Judgement.
-    // Annual budget per household in the population, yuan; 0 = none. When the year's expected
-    // training cost exceeds it, the capacity is cut pro rata.
-    double budget_per_household = 0;
+    // Annual budget and how a binding one is shared out (sim/core/budget.hpp): by_capacity.
+    BudgetParams budget{0, Rationing::by_capacity};
     template <class V>
     void visit(V& v) {
       v.flag("enabled", enabled);
@@ -41,8 +40,9 @@ class SkillsTraining final : public StatefulModel<SkillsTrainingState> {
       v.number("starting_wage", starting_wage, Bounds{0, 1e6, "yuan/month"});
       v.number("extra_reemployment", extra_reemployment, kProbability);
       v.number("cost_per_trainee", cost_per_trainee, Bounds{0, 1e7, "yuan"});
-      v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
+      budget.visit(v);
     }
+    std::string check() const { return budget.check(std::array{Rationing::by_capacity}); }
   };
   explicit SkillsTraining(const Params& params) : params_(params) {}
   void declare(ModelDeclarations& d) override;

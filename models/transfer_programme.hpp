@@ -17,17 +17,17 @@ namespace povsim {
 struct ProgrammeLevels {
   bool enabled = true;
   StepSchedule levels;  // relative to 2020; initial 1
-  // Annual budget per household in the population, yuan; 0 = none. When it binds, payments are
-  // cut pro rata (Model::budget_factor).
-  double budget_per_household = 0;
+  // Annual budget and how a binding one is shared out (sim/core/budget.hpp): pro_rata.
+  BudgetParams budget{0, Rationing::pro_rata};
   template <class V>
   void visit(V& v) {
     v.flag("enabled", enabled);
     v.schedule("levels", levels, Bounds{0, 1, "level relative to 2020"});
-    v.number("budget_per_household", budget_per_household, Bounds{0, 1e7, "yuan/household/year"});
+    budget.visit(v);
   }
   // A programme that has ended cannot restart (its recipients are gone).
   std::string check() const {
+    if (std::string bad = budget.check(std::array{Rationing::pro_rata}); !bad.empty()) return bad;
     bool ended = false;
     for (const auto& s : levels.steps) {
       if (ended && s.value > 0) return "levels: a programme cannot restart after its level reaches 0 (" + s.from.str() + ")";
@@ -53,7 +53,7 @@ class TransferProgramme : public StatefulModel<TransferProgrammeState> {
   }
   // A binding budget acts like a level cut (it is one for the recipients), pro rata.
   void begin_month(const MonthContext& ctx, State& state) const override {
-    const double budget = budget_factor(ctx, params_.budget_per_household, state.budget_estimate);
+    const double budget = budget_factor(ctx, params_.budget, state.budget_estimate);
     const double before = params_.levels.before(ctx.month, ctx.first_month) * state.budget;
     const double now = params_.levels.at(ctx.month) * budget;
     state.budget = budget;

@@ -119,6 +119,20 @@ void ParamReader::flag(std::string_view key, bool& value) {
   fail(*n, key, "expected true or false, got " + shown(*n));
 }
 
+void ParamReader::choice_index(std::string_view key, int& index, const std::string_view* names, std::size_t count) {
+  const ConfigNode* n = take(key);
+  if (!n) return;
+  std::string list;
+  for (std::size_t k = 0; k < count; ++k) {
+    if (n->is_scalar() && n->scalar() == names[k]) {
+      index = static_cast<int>(k);
+      return;
+    }
+    list += (k ? ", " : "") + std::string(names[k]);
+  }
+  fail(*n, key, "expected one of " + list + ", got " + shown(*n));
+}
+
 void ParamReader::month(std::string_view key, YearMonth& value) {
   const ConfigNode* n = take(key);
   if (!n) return;

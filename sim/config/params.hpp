@@ -7,6 +7,7 @@
 // YAML, which is how the fully resolved scenario (defaults included) lands in the output file.
 #pragma once
 
+#include <array>
 #include <concepts>
 #include <cstdint>
 #include <limits>
@@ -43,6 +44,13 @@ class ParamReader {
     if (const ConfigNode* n = take(key)) value = static_cast<T>(parse_integer(*n, key, min, max));
   }
   void flag(std::string_view key, bool& value);
+  // One of a fixed list of names, stored as its index (an enum).
+  template <class E, std::size_t N>
+  void choice(std::string_view key, E& value, const std::array<std::string_view, N>& names) {
+    int index = static_cast<int>(value);
+    choice_index(key, index, names.data(), N);
+    value = static_cast<E>(index);
+  }
   void month(std::string_view key, YearMonth& value);
   void schedule(std::string_view key, StepSchedule& value, Bounds bounds);
   void per_region(std::string_view key, PerRegion& value, Bounds bounds);
@@ -65,6 +73,7 @@ class ParamReader {
   const ConfigNode* take(std::string_view key);
   std::string join(std::string_view key) const;
   double parse_number(const ConfigNode& n, std::string_view key, Bounds bounds, std::string_view what) const;
+  void choice_index(std::string_view key, int& index, const std::string_view* names, std::size_t count);
   long double parse_integer(const ConfigNode& n, std::string_view key, long double min, long double max) const;
 
   const ConfigNode* node_;
@@ -83,6 +92,10 @@ class ParamWriter {
     put(key, std::to_string(value));
   }
   void flag(std::string_view key, const bool& value);
+  template <class E, std::size_t N>
+  void choice(std::string_view key, const E& value, const std::array<std::string_view, N>& names) {
+    put(key, std::string(names[static_cast<std::size_t>(value)]));
+  }
   void month(std::string_view key, const YearMonth& value);
   void schedule(std::string_view key, const StepSchedule& value, Bounds);
   void per_region(std::string_view key, const PerRegion& value, Bounds);

@@ -11,6 +11,7 @@
 
 #include "sim/config/calendar.hpp"
 #include "sim/core/household_store.hpp"
+#include "sim/core/budget.hpp"
 #include "sim/core/byte_io.hpp"
 #include "sim/core/results.hpp"
 #include "sim/random/rng.hpp"
@@ -212,23 +213,6 @@ class StateOf final : public ModelState {
   std::size_t layout_size() const override { return sizeof(S); }
 };
 
-// The budget estimates of a policy with an annual budget (budget_factor below).
-struct BudgetState {
-  double last_factor = 1.0;   // the factor last month's payments were made at
-  double unconstrained = 0;   // estimated monthly spending without a budget, yuan
-};
-
-// Annual budgets (budget_per_household yuan a year per household in the population; 0: none), one
-// implementation for every policy. When one binds, the priority rule is pro rata: every payment of
-// the policy this month is scaled by the same factor, what is left of the year's budget spread
-// evenly over the months left, divided by what the policy would pay unconstrained (estimated from
-// last month's spending and the factor it was paid at). Call once a month from begin_month; returns
-// the factor in [0, 1]. `paid_at` is the factor last month's payments were made at, for a policy
-// whose payments follow its factor with a lag (default: last month's factor). Until a month's
-// spending has been seen the factor is 1; once the budget is spent it is 0.
-double budget_factor(const MonthContext& ctx, std::uint32_t slot, double budget_per_household, BudgetState& state,
-                     double paid_at = -1);
-
 // The one interface the engine calls. A model object is an immutable description: its Params and
 // what is derived from them, plus its slot, fixed when the scenario is built. Everything that
 // changes during a run lives in the ModelState that make_state() creates and the Run owns.
@@ -289,10 +273,11 @@ class StatefulModel : public Model {
   virtual void prepare(const MonthContext& /*ctx*/, const HouseholdStore& /*hh*/, S& /*state*/) const {}
   virtual void step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const S& state) const = 0;
 
-  // The budget factor of this policy this month (budget_factor above), kept in `budget`.
-  double budget_factor(const MonthContext& ctx, double budget_per_household, BudgetState& budget,
+  // This policy's pro-rata budget factor this month (sim/core/budget.hpp), its estimates kept in
+  // `estimate`.
+  double budget_factor(const MonthContext& ctx, const BudgetParams& budget, BudgetState& estimate,
                        double paid_at = -1) const {
-    return povsim::budget_factor(ctx, slot(), budget_per_household, budget, paid_at);
+    return povsim::budget_factor(ctx, slot(), budget, estimate, paid_at);
   }
 
  private:

@@ -45,7 +45,7 @@ TEST(EarlyWarning, FlagsHouseholdsBelowTheThresholdAtTheDetectionRate) {
 TEST(EarlyWarning, BudgetServesTheNeediestFirstAndClearsTheRecovered) {
   EarlyWarning::Params p;
   p.package_per_person = 1200;  // 100 yuan a month
-  p.budget_per_household = 600;  // 4 households x 600 = 2,400 a year = 200 a month: two packages
+  p.budget.per_household = 600;  // 4 households x 600 = 2,400 a year = 200 a month: two packages
   Driven<EarlyWarning> model(p);
   HouseholdStore hh = assessed({1000, 2000, 3000, 5000});
   for (std::size_t h = 0; h < 4; ++h) hh.model_flags[h] |= declared_household_flag("monitored");

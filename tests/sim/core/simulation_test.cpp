@@ -115,6 +115,40 @@ TEST(Budgets, BindingBudgetsCapEachPolicysYearlySpending) {
   }
 }
 
+// Early warning's two rules: by need (the neediest first, whole need bands within each month's
+// allowance: never over) and pro rata (every package scaled by the month's factor, set from last
+// month's spending: within the month-to-month change in the number monitored, 5 %). Half the
+// unconstrained 2023 cost; every year after the first. A rule the policy does not support, or an
+// unknown one, is refused.
+TEST(Budgets, EarlyWarningRationsByNeedOrProRata) {
+  const std::vector<std::string> small = {"population.households=20000", "horizon.end=2024-12",
+                                          "policies.early_warning.budget_per_household=0"};
+  const Scenario s = load_scenario(baseline(), small, make_default_registry());
+  std::size_t slot = 0;
+  while (s.model_paths[slot] != "policies.early_warning") ++slot;
+  const double free_cost = run(baseline(), small, 2).tallies[0][2].model_cost_yuan(static_cast<int>(slot));
+  ASSERT_GT(free_cost, 0);
+  const double budget = 0.5 * free_cost;
+  for (const char* rule : {"by_need", "pro_rata"}) {
+    std::vector<std::string> with_budget = small;
+    with_budget.back() = "policies.early_warning.budget_per_household=" + std::to_string(budget / 20000);
+    with_budget.push_back(std::string("policies.early_warning.budget_rule=") + rule);
+    const auto capped = run(baseline(), with_budget, 2).tallies[0];
+    for (std::size_t y = 1; y < capped.size(); ++y) {
+      const double cost = capped[y].model_cost_yuan(static_cast<int>(slot));
+      EXPECT_LE(cost, budget * (rule == std::string("by_need") ? 1.0 : 1.05)) << rule << " year " << y;
+      EXPECT_GE(cost, budget * 0.7) << rule << " year " << y;
+    }
+  }
+  EXPECT_THROW(load_scenario(baseline(), {"policies.dibao.budget_rule=by_need"}, make_default_registry()), ConfigError);
+  try {
+    load_scenario(baseline(), {"policies.skills_training.budget_rule=sideways"}, make_default_registry());
+    ADD_FAILURE() << "an unknown rule was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("expected one of pro_rata, by_need, by_capacity"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Determinism, IndependentOfBlockSize) {
   const std::vector<std::string> small = {"population.households=20000", "horizon.end=2023-12"};
   const Outcome a = run(baseline(), small, 2, 4096);
