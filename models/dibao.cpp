@@ -38,8 +38,7 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
     if (hh.flags[h] & hf::dissolved) continue;
     const int alive = hh.alive_members[h];
     if (alive == 0) continue;
-    const double net = double(hh.acc_wage[h]) + hh.acc_operating[h] + hh.acc_property[h] + hh.acc_transfer[h] +
-                       hh.acc_pension[h] - hh.acc_medical[h];  // yuan this year, dibao included
+    const double net = hh.net_income(h);  // yuan this year, dibao included
     if (params_.year_end_settlement && (hh.model_flags[h] & enrolled_.mask)) {
       const double shortfall = standard_now * alive - net;
       if (shortfall > 0) {

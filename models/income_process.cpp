@@ -27,10 +27,13 @@ void accumulate_month(const float* wage_sum, float saving_rate, const IncomeInpu
   const float* operating_base = hh.operating_base.data() + b;
   const float* market = in.market_delta + b;
   const float* property = hh.property_income.data() + b;
-  const float* post = hh.transfer[0].data() + b;
-  const float* eco = hh.transfer[1].data() + b;
-  const float* dibao = hh.transfer[2].data() + b;
-  static_assert(kProgrammes == 3, "add the new programme's column here");
+  // Transfers of every programme the population records (HouseholdStore::transfer), yuan/month,
+  // added in programme order.
+  float transfers[kMaxBlockHouseholds] = {};
+  for (const auto& programme : hh.transfer) {
+    const float* amount = programme.data() + b;
+    for (std::uint32_t i = 0; i < n; ++i) transfers[i] += amount[i];
+  }
   float* acc_wage = hh.acc_wage.data() + b;
   float* acc_operating = hh.acc_operating.data() + b;
   float* acc_property = hh.acc_property.data() + b;
@@ -47,12 +50,11 @@ void accumulate_month(const float* wage_sum, float saving_rate, const IncomeInpu
     const float earned = wage_sum[i] * factor[i];
     const float damage = damage_share[i] * static_cast<float>(std::min<std::int32_t>(damaged_months[i], 1));  // branch-free
     const float operating = operating_base[i] * (1.0f + market[i]) * factor[i] * (1.0f - damage);
-    const float transfers = post[i] + eco[i] + dibao[i];
     acc_wage[i] += earned;
     acc_operating[i] += operating;
     acc_property[i] += property[i];
-    acc_transfer[i] += transfers;
-    savings[i] += saving_rate * (earned + operating + property[i] + transfers);
+    acc_transfer[i] += transfers[i];
+    savings[i] += saving_rate * (earned + operating + property[i] + transfers[i]);
   }
 }
 }  // namespace

@@ -17,7 +17,7 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
     for (std::uint32_t q = first; q < end; ++q) {
       const std::uint8_t f = hh.person_flags[q];
       if (!(f & pf::alive)) continue;
-      if (ctx.is_january() && !(f & site_job_.mask) && hh.age[q] >= 16 && hh.age[q] < 60 &&
+      if (ctx.is_january() && !(f & site_job_.mask) && hh.age[q] >= params_.min_age && hh.age[q] < params_.max_age &&
           hh.health[q] != Health::disabled && (hh.work[q] == Work::farming || hh.work[q] == Work::not_working) &&
           ctx.person_stream(kStreamId, q).uniform() < state.take_up) {
         hh.work[q] = Work::local_wage;

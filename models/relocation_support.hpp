@@ -27,6 +27,10 @@ class RelocationSupport final : public StatefulModel<RelocationSupportState> {
     // (brief: local industry at sites is young and small).
     StepSchedule job_take_up{{{YearMonth::of(2021, 1), 0.03}}, std::nullopt};
     double site_wage = 1800;          // yuan/month. Judgement.
+    // Ages eligible, [min_age, max_age): working age to the statutory retirement age of men.
+    // Judgement (the same bounds as the population's working members).
+    int min_age = 16;
+    int max_age = 60;
     double wage_subsidy_share = 0.3;  // share of site wages the government pays. Judgement.
     // Services at the sites, yuan/person/year, from each date. Default none (judgement: the
     // brief says services lack staff).
@@ -38,6 +42,8 @@ class RelocationSupport final : public StatefulModel<RelocationSupportState> {
       v.flag("enabled", enabled);
       v.schedule("job_take_up", job_take_up, kProbability);
       v.number("site_wage", site_wage, Bounds{0, 1e6, "yuan/month"});
+      v.integer("min_age", min_age, 0, 120);
+      v.integer("max_age", max_age, 0, 121);
       v.number("wage_subsidy_share", wage_subsidy_share, kShare);
       v.schedule("services", services, Bounds{0, 1e6, "yuan/person/year"});
       budget.visit(v);

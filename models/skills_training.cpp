@@ -12,7 +12,7 @@ bool SkillsTraining::eligible(const HouseholdStore& hh, std::uint32_t q) const {
   namespace pf = person_flag;
   const std::uint8_t f = hh.person_flags[q];
   const Work work = hh.work[q];
-  return (f & pf::alive) && !(f & trained_.mask) && hh.age[q] >= 16 && hh.age[q] < 60 && hh.health[q] != Health::disabled &&
+  return (f & pf::alive) && !(f & trained_.mask) && hh.age[q] >= params_.min_age && hh.age[q] < params_.max_age && hh.health[q] != Health::disabled &&
          (is_wage_earner(work) || work == Work::farming || work == Work::not_working);
 }
 

@@ -29,6 +29,10 @@ class SkillsTraining final : public StatefulModel<SkillsTrainingState> {
     double starting_wage = 2000;  // yuan/month
     double extra_reemployment = 0.10;  // extra monthly job-finding chance of trained unemployed. Judgement.
     double cost_per_trainee = 1500;    // yuan. Judgement.
+    // Ages eligible, [min_age, max_age): working age to the statutory retirement age of men.
+    // Judgement (the same bounds as the population's working members).
+    int min_age = 16;
+    int max_age = 60;
     // Annual budget and how a binding one is shared out (sim/core/budget.hpp): by_capacity.
     BudgetParams budget{0, Rationing::by_capacity};
     template <class V>
@@ -40,6 +44,8 @@ class SkillsTraining final : public StatefulModel<SkillsTrainingState> {
       v.number("starting_wage", starting_wage, Bounds{0, 1e6, "yuan/month"});
       v.number("extra_reemployment", extra_reemployment, kProbability);
       v.number("cost_per_trainee", cost_per_trainee, Bounds{0, 1e7, "yuan"});
+      v.integer("min_age", min_age, 0, 120);
+      v.integer("max_age", max_age, 0, 121);
       budget.visit(v);
     }
     std::string check() const { return budget.check(std::array{Rationing::by_capacity}); }

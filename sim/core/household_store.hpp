@@ -104,6 +104,13 @@ class HouseholdStore {
   // Living members of household h, from the members' alive flags: what count_alive stores in
   // alive_members, for code that reads a store whose alive_members is not set yet.
   std::uint8_t living_members(std::size_t h) const;
+  // Net income of household h since the last assessment, yuan: every income (wages, operating
+  // income with subsidies, property income, transfers, pension) minus out-of-pocket medical
+  // spending. The one definition: the assessment and means tests use it.
+  double net_income(std::size_t h) const {
+    return double(acc_wage[h]) + acc_operating[h] + acc_property[h] + acc_transfer[h] + acc_pension[h] - acc_medical[h];
+  }
+
   // Sets alive_members of households [begin, end) from the members' alive flags.
   void count_alive(std::size_t begin, std::size_t end);
 

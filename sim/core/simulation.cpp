@@ -45,15 +45,12 @@ void Reducer::sum(YearTally& tally) const {
 void assess_households(HouseholdStore& hh, std::uint32_t begin, std::uint32_t end, double line, YearTally& tally) {
   namespace hf = household_flag;
   for (std::uint32_t h = begin; h < end; ++h) {
-    int alive = 0;
-    const std::uint32_t first = hh.first_person[h];
-    for (std::uint32_t p = first; p < first + hh.persons[h]; ++p) alive += hh.person_flags[p] & person_flag::alive;
+    const int alive = hh.living_members(h);  // counted from the members, not the kept alive_members
     std::uint8_t flags = hh.flags[h];
     if (alive == 0) flags |= hf::dissolved;
 
     // Per-capita annual net income: all income minus out-of-pocket medical spending.
-    const double net = double(hh.acc_wage[h]) + hh.acc_operating[h] + hh.acc_property[h] + hh.acc_transfer[h] +
-                       hh.acc_pension[h] - hh.acc_medical[h];
+    const double net = hh.net_income(h);
     const double per_capita = alive > 0 ? net / alive : 0.0;
     const bool poor_now = per_capita < line;
     const bool exists = !(flags & hf::dissolved);
