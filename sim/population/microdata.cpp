@@ -47,14 +47,6 @@ std::string quoted(std::string_view v) {
   return out;
 }
 
-std::string join(std::span<const std::string_view> names) {
-  std::string out;
-  for (const auto n : names) {
-    if (!out.empty()) out += ", ";
-    out += n;
-  }
-  return out;
-}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -269,7 +261,7 @@ class CsvTable {
     }
     std::string what = "column " + escaped(name) + ": unknown column";
     if (!closest.empty()) what += " (did you mean " + std::string(closest) + "?)";
-    return what + "; allowed columns: " + join(names);
+    return what + "; allowed columns: " + schema::join(names);
   }
 
   std::string file_;

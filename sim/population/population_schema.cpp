@@ -218,14 +218,6 @@ constexpr RowRule kRowRules[] = {
      }},
 };
 
-std::string join(std::span<const std::string_view> names) {
-  std::string out;
-  for (const auto n : names) {
-    if (!out.empty()) out += ", ";
-    out += n;
-  }
-  return out;
-}
 
 // A range bound as written in messages: whole numbers in full, others in %g form (1e+08).
 std::string bound_text(double x, Kind kind) {
@@ -278,6 +270,15 @@ std::string check_value(const Column& c, double x, Form form) {
   if (c.kind == Kind::number && c.min_excluded && x < std::numeric_limits<float>::min())
     return expected_with(c, form, " of at least " + bound_text(std::numeric_limits<float>::min(), Kind::number));
   return {};
+}
+
+std::string join(std::span<const std::string_view> names) {
+  std::string out;
+  for (const auto n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
 }
 
 }  // namespace povsim::schema

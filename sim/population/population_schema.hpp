@@ -109,4 +109,7 @@ struct RowRule {
 };
 std::span<const RowRule> row_rules();
 
+// Names separated by ", ", for messages.
+std::string join(std::span<const std::string_view> names);
+
 }  // namespace povsim::schema
