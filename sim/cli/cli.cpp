@@ -77,7 +77,8 @@ Options:
   --checkpoint-every M  months between checkpoints (default 12; needs --checkpoint)
   --restart FILE      continue the run saved in checkpoint FILE; give the same scenario
                       and options (--threads and --out may differ); results equal an
-                      uninterrupted run's bit for bit
+                      uninterrupted run's bit for bit (the checkpoint is kept when the
+                      run completes)
   --quiet             print no summary table
   --no-progress       no progress bar (it is shown only when stderr is a terminal)
   -h, --help          this help
@@ -230,7 +231,10 @@ void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc)
       << sc.run.seed << ", " << res.tallies.size() << " replicate(s), " << std::fixed << std::setprecision(1)
       << res.seconds << " s\n";
   out << "Return-to-poverty rate, % of lifted households above the line the year before"
-      << (res.tallies.size() > 1 ? " (replicate " + std::to_string(res.replicate_index.front()) + ")" : std::string()) << "\n";
+      << (res.tallies.size() > 1 || res.replicate_index.front() != 0
+              ? " (replicate " + std::to_string(res.replicate_index.front()) + ")"
+              : std::string())
+      << "\n";
   out << std::left << std::setw(6) << "year" << std::right << std::setw(11) << "line" << std::setw(9) << "return"
       << std::setw(12) << "cumulative" << std::setw(11) << "headcount";
   for (auto name : kRegionTypeNames) out << std::setw(17) << name;
