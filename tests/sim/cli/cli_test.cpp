@@ -29,7 +29,8 @@ TEST(Cli, HelpDocumentsEveryRunOption) {
   const Result r = cli({"run", "--help"});
   EXPECT_EQ(r.code, 0);
   for (const char* opt : {"--out", "--households", "--seed", "--threads", "--set", "--quiet", "--no-progress",
-                          "--population", "--persons", "--counties"})
+                          "--population", "--persons", "--counties", "--replicate", "--checkpoint",
+                          "--checkpoint-every", "--restart"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
   const Result p = cli({"population", "--help"});
   EXPECT_EQ(p.code, 0);
