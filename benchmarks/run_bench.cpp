@@ -33,8 +33,10 @@ int main(int argc, char** argv) {
     std::printf("household-steps/s %.3g\n", steps / wall);
     std::printf("peak RSS (MiB)    %.0f\n", double(peak_rss_bytes()) / (1 << 20));
     std::printf("state (MiB)       %.0f  (%.0f bytes/household incl. members)\n",
-                double(estimate_run_bytes(r.households, scenario.population->persons_per_household())) / (1 << 20),
-                double(estimate_run_bytes(r.households, scenario.population->persons_per_household())) /
+                double(estimate_run_bytes(r.households, scenario.population->persons_per_household(),
+                                          scenario.layout.columns)) / (1 << 20),
+                double(estimate_run_bytes(r.households, scenario.population->persons_per_household(),
+                                          scenario.layout.columns)) /
                     double(r.households));
     return 0;
   } catch (const std::exception& e) {
