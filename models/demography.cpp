@@ -36,7 +36,7 @@ void Demography::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRang
 }
 
 void Demography::declare(ModelDeclarations& d) {
-  for (const char* c : {"age", "person_flags", "work", "alive_members", "last_cause"}) d.writes(c);
+  for (const char* c : {"age", "alive", "work", "alive_members", "last_cause"}) d.writes(c);
   d.reads("health", When::last_month);
 }
 

@@ -95,7 +95,7 @@ void IllnessShock::declare(ModelDeclarations& d) {
   medical_month_ = d.household_column<float>(
       "medical_month", "out-of-pocket medical spending this month after basic insurance, yuan");
   for (const char* c : {"sick_until", "medical_month", "acc_medical", "savings", "health", "last_cause"}) d.writes(c);
-  for (const char* c : {"age", "person_flags"}) d.reads(c, When::this_month);
+  for (const char* c : {"age", "alive"}) d.reads(c, When::this_month);
 }
 
 }  // namespace povsim

@@ -103,7 +103,7 @@ void IncomeProcess::declare(ModelDeclarations& d) {
   for (const char* c : {"income_factor", "operating_base", "industry_subsidy", "wage", "acc_wage", "acc_operating",
                         "acc_property", "acc_transfer", "savings"})
     d.writes(c);
-  for (const char* c : {"market_delta", "disaster_months_left", "disaster_loss", "sick_until", "person_flags",
+  for (const char* c : {"market_delta", "disaster_months_left", "disaster_loss", "sick_until", "alive", "unemployed", "work",
                         "public_welfare_post", "ecological_compensation"})
     d.reads(c, When::this_month);
   // Dibao benefits are set at the December review, after this model: paid from the next month.

@@ -54,7 +54,7 @@ void JobLossShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
 }
 
 void JobLossShock::declare(ModelDeclarations& d) {
-  for (const char* c : {"person_flags", "last_cause"}) d.writes(c);
+  for (const char* c : {"unemployed", "last_cause"}) d.writes(c);
   d.reads("work", When::this_month);
 }
 

@@ -37,8 +37,8 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
 void RelocationSupport::declare(ModelDeclarations& d) {
   site_job_ = d.person_flag("site_job");
   sick_until_ = d.person_column<std::uint16_t>("sick_until", "step from which the person can work again, months");
-  for (const char* c : {"site_job", "person_flags", "work", "wage", "acc_transfer"}) d.writes(c);
-  for (const char* c : {"sick_until", "age", "health"}) d.reads(c, When::this_month);
+  for (const char* c : {"site_job", "work", "wage", "acc_transfer"}) d.writes(c);
+  for (const char* c : {"sick_until", "unemployed", "age", "health"}) d.reads(c, When::this_month);
 }
 
 }  // namespace povsim

@@ -36,7 +36,7 @@ void RuralPension::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
 
 void RuralPension::declare(ModelDeclarations& d) {
   d.writes("acc_pension");
-  for (const char* c : {"age", "person_flags"}) d.reads(c, When::this_month);
+  for (const char* c : {"age", "alive"}) d.reads(c, When::this_month);
 }
 
 }  // namespace povsim

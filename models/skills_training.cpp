@@ -79,7 +79,7 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
 
 void SkillsTraining::declare(ModelDeclarations& d) {
   trained_ = d.person_flag("trained");
-  for (const char* c : {"trained", "person_flags", "work", "wage"}) d.writes(c);
+  for (const char* c : {"trained", "unemployed", "work", "wage"}) d.writes(c);
   for (const char* c : {"age", "health"}) d.reads(c, When::this_month);
 }
 

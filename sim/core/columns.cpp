@@ -53,10 +53,8 @@ CounterHandle ModelDeclarations::counter(const std::string& group, const std::st
   return CounterHandle{static_cast<std::uint32_t>(counters.size() - 1)};
 }
 
-void DeclaredLayout::check_order() const {
-  auto position = [&](const std::string& model) {
-    return std::find(model_order.begin(), model_order.end(), model) - model_order.begin();
-  };
+void check_step_order(const std::vector<ColumnAccess>& access, const std::vector<std::string>& order) {
+  auto position = [&](const std::string& model) { return std::find(order.begin(), order.end(), model) - order.begin(); };
   for (const auto& read : access) {
     if (read.writes || read.when != When::this_month) continue;
     bool written = false, written_before = false;

@@ -7,7 +7,7 @@
 //
 // Declared reads and writes: every model says which shared columns it reads (this month's value,
 // or last month's) and which it writes; building a scenario refuses a step order in which a model
-// reads this month's value of a column that only later models write (ColumnAccess::check_order).
+// reads this month's value of a column that only later models write (check_step_order).
 #pragma once
 
 #include <cstdint>
@@ -82,9 +82,7 @@ struct DeclaredLayout {
   std::vector<ColumnAccess> access;
   std::vector<std::string> model_order;  // model paths in step order
 
-  // Refuses (ConfigError) a this-month read of a column whose writers all come later in the step
-  // order; a column no enabled model writes keeps its population (or initial) value.
-  void check_order() const;
+
   // The data flow as a Markdown table: for each model in step order, what it writes and reads.
   std::string data_flow_table() const;
 };
@@ -95,6 +93,12 @@ inline constexpr std::uint8_t kFirstPersonFlag = 8;
 inline constexpr int kMaxHouseholdFlags = 16;
 inline constexpr int kMaxPersonFlags = 5;
 inline constexpr int kMaxCounters = 32;
+
+// Refuses (ConfigError) a step order in which a model reads this month's value of a column that
+// only later models write. `access` and `order` cover every registered model, enabled or not: an
+// order is wrong or right whatever a scenario switches off. A column no model writes keeps its
+// population (or initial) value.
+void check_step_order(const std::vector<ColumnAccess>& access, const std::vector<std::string>& order);
 
 // What Model::declare is given: the scenario-wide layout being built and the declaring model.
 class ModelDeclarations {

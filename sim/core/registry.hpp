@@ -22,8 +22,9 @@ namespace povsim {
 class ModelRegistry {
  public:
   struct Built {
-    std::unique_ptr<Model> model;  // null when the scenario disables it
+    std::unique_ptr<Model> model;  // built even when disabled: its declarations check the step order
     ConfigNode resolved;           // its parameters with every default filled in
+    bool enabled = true;
   };
   struct Entry {
     std::string path;  // YAML path of its section, "group.name", e.g. "shocks.illness"
@@ -41,9 +42,7 @@ class ModelRegistry {
     check_new(path, M::kStreamId);
     entries_.push_back(Entry{path, M::kStreamId, [path](const ConfigNode* section, const SourceMark& where) {
                                auto params = read_params<typename M::Params>(section, path, where);
-                               Built built{nullptr, write_params(params)};
-                               if (params.enabled) built.model = std::make_unique<M>(params);
-                               return built;
+                               return Built{std::make_unique<M>(params), write_params(params), params.enabled};
                              }});
   }
 

@@ -99,6 +99,8 @@ Scenario build_scenario(ConfigNode root, const std::string& path, const std::vec
   scenario.population = pop.build(root.find(pop.path), file_mark, pop_resolved);
   resolved.set(pop.path, std::move(pop_resolved));
 
+  std::vector<ColumnAccess> registry_access;  // every registered model's, enabled or not
+  std::vector<std::string> registry_order;
   for (const auto& e : registry.entries()) {
     const ConfigNode* group = root.find(group_of(e.path));
     const ConfigNode* section = group && group->is_map() ? group->find(name_of(e.path)) : nullptr;
@@ -106,18 +108,33 @@ Scenario build_scenario(ConfigNode root, const std::string& path, const std::vec
     ConfigNode* resolved_group = resolved.find(group_of(e.path));
     if (!resolved_group) resolved_group = &resolved.set(group_of(e.path), ConfigNode::make_map({}));
     resolved_group->set(name_of(e.path), std::move(built.resolved));
-    if (built.model) {
+    // Every registered model declares what it reads and writes, enabled or not: the step order is
+    // the registry's, and a wrong order is an error whatever a scenario switches off.
+    if (!built.enabled) {
+      DeclaredLayout scratch = scenario.layout;
+      ModelDeclarations declarations(scratch, e.path);
+      built.model->declare(declarations);
+      for (std::size_t k = scenario.layout.access.size(); k < scratch.access.size(); ++k)
+        registry_access.push_back(scratch.access[k]);
+      registry_order.push_back(e.path);
+      continue;
+    }
+    {
       if (scenario.models.size() == kMaxModels)
         throw ConfigError(file_mark.str() + ": more than " + std::to_string(kMaxModels) + " models enabled");
       built.model->set_slot(static_cast<std::uint32_t>(scenario.models.size()));
+      const std::size_t first_access = scenario.layout.access.size();
       ModelDeclarations declarations(scenario.layout, e.path);
       built.model->declare(declarations);
       scenario.layout.model_order.push_back(e.path);
+      registry_access.insert(registry_access.end(), scenario.layout.access.begin() + static_cast<std::ptrdiff_t>(first_access),
+                             scenario.layout.access.end());
+      registry_order.push_back(e.path);
       scenario.models.push_back(std::move(built.model));
       scenario.model_paths.push_back(e.path);
     }
   }
-  scenario.layout.check_order();
+  check_step_order(registry_access, registry_order);
   scenario.cause_names = registry.causes();
   scenario.resolved_yaml = to_yaml(resolved);
   return scenario;

@@ -134,9 +134,12 @@ TEST(DeclaredModel, AStepOrderThatReadsAValueBeforeItIsWrittenIsRefused) {
     EXPECT_NE(std::string(e.what()).find("processes.reader reads this month's 'market_delta'"), std::string::npos)
         << e.what();
   }
-  // Reading last month's value is fine in any order, and so is a column nobody writes.
-  registry_with(true);
-  EXPECT_NO_THROW(default_scenario({"processes.market.enabled=false"}, registry_with(true)));
+  // The order is the registry's: it is wrong even in a scenario that switches the writer off ...
+  EXPECT_THROW(default_scenario({"processes.market.enabled=false"}, registry_with(true)), ConfigError);
+  // ... and right in one that switches off the only earlier writer of a column that a later
+  // model writes too (job loss before the income process; training after it).
+  EXPECT_NO_THROW(default_scenario({"shocks.job_loss.enabled=false", "processes.demography.enabled=false"},
+                                   make_default_registry()));
 }
 
 // docs/model.md shows the data flow of the default scenario as the models declare it.
