@@ -1,7 +1,14 @@
 // Dibao, the minimum living guarantee: enrolled households get a monthly top-up of their
 // per-capita income towards a standard (a share of the poverty line), reviewed every December on
-// the year's income: households below the standard are taken in, those above it move out - with
-// targeting errors (eligible households missed, ineligible ones near the standard kept in).
+// the year's income.
+//   Enrolment: an eligible household (income below the standard) that is not enrolled is taken in,
+//   except for an exclusion error (missed at this review; it may be taken in at a later one); an
+//   ineligible one near the standard may be taken in by an inclusion error. Targeting errors happen
+//   at enrolment, where the programme makes them: an enrolled household that still qualifies is
+//   never removed at random.
+//   Exit: from `exits_from` on, an enrolled household found above the standard keeps its benefit
+//   for a gradual-exit period (渐退期) of `gradual_exit_months` months, then leaves; before it (the
+//   2021-2025 transition period) it keeps its benefit unchanged.
 // Optionally a year-end settlement tops enrolled households up to the standard exactly.
 #pragma once
 
@@ -25,12 +32,12 @@ class Dibao final : public StatefulModel<DibaoState> {
     // price index). 1: aligned with the line; by 2020 rural dibao standards had reached the
     // national poverty line (brief: align dibao with poverty policy, one standard).
     StepSchedule standard_ratio{{{YearMonth::of(2021, 1), 1.0}}, std::nullopt};
-    // Targeting errors at each review. Exclusion: an eligible household is not enrolled. Judgement:
-    // studies of rural dibao report large exclusion errors; the seed asks to "take in all who
-    // qualify".
+    // Targeting errors at enrolment. Exclusion: an eligible household that is not enrolled is missed
+    // at a review. Judgement: studies of rural dibao report large exclusion errors; the seed asks to
+    // "take in all who qualify".
     double exclusion_rate = 0.5;
-    // Inclusion: an ineligible household with per-capita income below inclusion_band x standard is
-    // enrolled (or kept). Judgement.
+    // Inclusion: an ineligible household not enrolled, with per-capita income below
+    // inclusion_band x standard, is enrolled. Judgement.
     double inclusion_rate = 0.05;
     double inclusion_band = 1.5;
     // Benefit per person = max(0, standard - withdrawal_rate x income per person): 1 is a full
@@ -45,6 +52,11 @@ class Dibao final : public StatefulModel<DibaoState> {
     // Reviews from this month on move out households above the standard; before it (the 2021-2025
     // transition period, brief: support kept broadly stable) they keep their benefit unchanged.
     YearMonth exits_from = YearMonth::of(2026, 1);
+    // Months an enrolled household found above the standard keeps its benefit before it leaves
+    // (0: leaves at once), from the January after the review. Judgement: Ministry of Civil Affairs
+    // guidance lets recipients whose income rises above the standard keep dibao for a gradual-exit
+    // period (渐退期), commonly 6 months.
+    int gradual_exit_months = 6;
     // Annual budget and how a binding one is shared out (sim/core/budget.hpp): pro_rata.
     BudgetParams budget{0, Rationing::pro_rata};
     template <class V>
@@ -58,6 +70,7 @@ class Dibao final : public StatefulModel<DibaoState> {
       v.number("minimum_benefit", minimum_benefit, Bounds{0, 1e6, "yuan/person/year"});
       v.flag("year_end_settlement", year_end_settlement);
       v.month("exits_from", exits_from);
+      v.integer("gradual_exit_months", gradual_exit_months, 0, 11);
       budget.visit(v);
     }
     std::string check() const { return budget.check(std::array{Rationing::pro_rata}); }
@@ -80,6 +93,9 @@ class Dibao final : public StatefulModel<DibaoState> {
   void review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, PaymentBook& book, double budget) const;
   Params params_;
   HouseholdFlag enrolled_;  // enrolled in the minimum living guarantee
+  HouseholdFlag exiting_;   // enrolled, in the gradual-exit period
+  // The monthly benefit paid during this year's gradual exit, yuan (the means test subtracts it).
+  ColumnHandle<float> exit_benefit_;
 };
 
 }  // namespace povsim

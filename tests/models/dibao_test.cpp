@@ -53,6 +53,7 @@ TEST(Dibao, ReviewSetsNextYearsBenefitAndMovesOutTheBetterOff) {
   p.withdrawal_rate = 0.5;
   p.minimum_benefit = 100;
   p.exits_from = YearMonth::of(2021, 1);
+  p.gradual_exit_months = 0;  // leaves at once (the gradual exit has its own test)
   Driven<Dibao> model(p);
   HouseholdStore hh = enrolled_households({2000, 7900, 9000});
   Month december(hh, 11);
@@ -63,18 +64,64 @@ TEST(Dibao, ReviewSetsNextYearsBenefitAndMovesOutTheBetterOff) {
   EXPECT_EQ(hh.transfer[2][2], 0.0f);
 }
 
-// Exclusion errors: about exclusion_rate of eligible households are missed. 20,000 households;
-// tolerance 4 binomial standard errors.
-TEST(Dibao, ExclusionErrorsMissTheStatedShareOfEligibleHouseholds) {
+// Exclusion errors happen at enrolment: about exclusion_rate of eligible households not enrolled
+// are missed at a review (20,000 households; tolerance 4 binomial standard errors), and an
+// enrolled household that still qualifies is never removed at random, whatever the rate.
+TEST(Dibao, ExclusionErrorsMissEligibleApplicantsButNeverRemoveRecipients) {
   Dibao::Params p;
   p.exclusion_rate = 0.3;
   Driven<Dibao> model(p);
-  HouseholdStore hh = enrolled_households(std::vector<float>(20000, 2000.0f));
+  HouseholdStore applicants = enrolled_households(std::vector<float>(20000, 2000.0f));
+  for (auto& f : applicants.model_flags) f = 0;  // not enrolled yet
+  Month december(applicants, 11);
+  step_all(model, december.ctx, applicants);
+  double missed = 0;
+  for (std::size_t h = 0; h < applicants.size(); ++h)
+    missed += !(applicants.model_flags[h] & declared_household_flag("dibao_enrolled"));
+  EXPECT_NEAR(missed / 20000, 0.3, 4 * binomial_sd(0.3, 20000));
+
+  p.exclusion_rate = 0.9;
+  p.exits_from = YearMonth::of(2021, 1);
+  Driven<Dibao> strict(p);
+  HouseholdStore recipients = enrolled_households(std::vector<float>(20000, 2000.0f));
+  for (int year = 0; year < 3; ++year) {
+    Month review(recipients, 11 + 12 * year);
+    step_all(strict, review.ctx, recipients);
+    for (std::size_t h = 0; h < recipients.size(); ++h)
+      ASSERT_TRUE(recipients.model_flags[h] & declared_household_flag("dibao_enrolled")) << h << " year " << year;
+  }
+}
+
+// Gradual exit: a recipient found above the standard keeps its benefit from January to month
+// gradual_exit_months, then leaves; its fiscal cost stops with the last payment.
+TEST(Dibao, RecipientsAboveTheStandardLeaveAfterTheGradualExitPeriod) {
+  Dibao::Params p;
+  p.exclusion_rate = 0;
+  p.inclusion_rate = 0;
+  p.exits_from = YearMonth::of(2021, 1);
+  p.gradual_exit_months = 3;
+  Driven<Dibao> model(p);
+  HouseholdStore hh = enrolled_households({9000, 2000});  // above, below the standard (4,000/person)
+  hh.transfer[2][0] = 50;
   Month december(hh, 11);
   step_all(model, december.ctx, hh);
-  double missed = 0;
-  for (std::size_t h = 0; h < hh.size(); ++h) missed += !(hh.model_flags[h] & declared_household_flag("dibao_enrolled"));
-  EXPECT_NEAR(missed / 20000, 0.3, 4 * binomial_sd(0.3, 20000));
+  EXPECT_EQ(hh.transfer[2][0], 50.0f);  // kept for the exit
+  const float below = hh.transfer[2][1];
+  EXPECT_GT(below, 0.0f);
+  YearTally year;  // the block's tally, carried through the year as the engine does
+  for (int m = 12; m < 17; ++m) {  // January to May of 2022
+    Month month(hh, m);
+    month.tally = year;
+    model.begin_month(month.ctx);
+    step_all(model, month.ctx, hh);
+    year = month.tally;
+    const double paid = static_cast<double>(year.model_cost_last_month[model.model.slot()]) / (100.0 * kWeightUnit);
+    const double expected = (m - 12 < 3 ? 50.0 : 0.0) + below;  // paid in January, February, March
+    EXPECT_NEAR(paid, expected, 0.01) << "month " << m;
+  }
+  EXPECT_EQ(hh.transfer[2][0], 0.0f);
+  EXPECT_FALSE(hh.model_flags[0] & declared_household_flag("dibao_enrolled"));
+  EXPECT_TRUE(hh.model_flags[1] & declared_household_flag("dibao_enrolled"));
 }
 
 // During the transition period (before exits_from) households above the standard keep their

@@ -149,6 +149,41 @@ TEST(Budgets, EarlyWarningRationsByNeedOrProRata) {
   }
 }
 
+// A mechanism must not create poverty by construction: with every shock off (illness, disasters,
+// job loss, deaths and ageing), no income variance and support held stable (no level cuts), no
+// lifted household ever returns and no edge household becomes newly poor after the first year.
+// Early warning is off here: its packages are temporary by design (tested on their own).
+std::vector<std::string> no_shocks_stable_support() {
+  return {"population.households=50000",
+          "shocks.illness.enabled=false",
+          "shocks.disaster.enabled=false",
+          "shocks.job_loss.enabled=false",
+          "processes.demography.enabled=false",
+          "processes.income.annual_income_log_sd=0",
+          "policies.early_warning.enabled=false",
+          "policies.public_welfare_posts.levels.2026-01=1",
+          "policies.public_welfare_posts.levels.2028-01=1",
+          "policies.phased_industry_support.low_dependence.2026-01=1",
+          "policies.phased_industry_support.medium_dependence.2026-01=1",
+          "policies.phased_industry_support.medium_dependence.2028-01=1",
+          "policies.phased_industry_support.high_dependence.2026-01=1",
+          "policies.phased_industry_support.high_dependence.2028-01=1"};
+}
+
+TEST(Invariants, NoShocksAndStableSupportMeanNoReturns) {
+  const auto tallies = run(baseline(), no_shocks_stable_support(), 2).tallies[0];
+  for (std::size_t y = 0; y < tallies.size(); ++y) {
+    EXPECT_EQ(tallies[y].all.returned, 0) << "year " << y;
+    if (y > 0) EXPECT_EQ(tallies[y].edge.returned, 0) << "year " << y;
+  }
+  // Dibao's targeting errors are on (at enrolment, by default), and it does pay.
+  const Scenario s = load_scenario(baseline(), no_shocks_stable_support(), make_default_registry());
+  std::size_t dibao = 0;
+  while (s.model_paths[dibao] != "policies.dibao") ++dibao;
+  EXPECT_GT(tallies.back().model_cost_yuan(static_cast<int>(dibao)), 0);
+  EXPECT_GT(tallies.back().all.households, 0);
+}
+
 TEST(Determinism, IndependentOfBlockSize) {
   const std::vector<std::string> small = {"population.households=20000", "horizon.end=2023-12"};
   const Outcome a = run(baseline(), small, 2, 4096);
