@@ -11,6 +11,10 @@
 
 namespace povsim {
 
+// The monitoring threshold of 2021: 1.5 x the 2021 line (4,000 yuan in 2020, +2 %), yuan/person/year.
+// The population is the one of 2021: targets are stated against that year's line.
+constexpr double kMonitoringThreshold2021 = 1.5 * 4080.0;
+
 namespace {
 
 // Normal-year income of one household by source, yuan/year, with the pension assumption.
@@ -34,7 +38,7 @@ HouseholdIncome income_of(const HouseholdStore& hh, std::size_t h, double pensio
 
 // Weighted sums over lifted households that the statistics are ratios of.
 struct Sums {
-  double households = 0, persons = 0, income = 0, below_5000 = 0, elderly = 0, chronic = 0, relocated_persons = 0;
+  double households = 0, persons = 0, income = 0, below_threshold = 0, elderly = 0, chronic = 0, relocated_persons = 0;
   double source[PopulationReport::kSources] = {};
   std::array<double, kRegionTypes> region_income{}, region_transfers{}, region_persons{}, region_chronic{};
   double relocated_income = 0, relocated_wages = 0;
@@ -53,7 +57,7 @@ const std::map<std::string, Statistic>& statistics() {
     m["operating_share"] = [](const Sums& s) { return ratio(s.source[1], s.income); };
     m["property_share"] = [](const Sums& s) { return ratio(s.source[2], s.income); };
     m["transfer_share"] = [](const Sums& s) { return ratio(s.source[3] + s.source[4], s.income); };
-    m["share_below_5000"] = [](const Sums& s) { return ratio(s.below_5000, s.households); };
+    m["share_below_monitoring_threshold"] = [](const Sums& s) { return ratio(s.below_threshold, s.households); };
     m["elderly_share"] = [](const Sums& s) { return ratio(s.elderly, s.persons); };
     m["chronic_share"] = [](const Sums& s) { return ratio(s.chronic, s.persons); };
     m["relocated_person_share"] = [](const Sums& s) { return ratio(s.relocated_persons, s.persons); };
@@ -189,7 +193,7 @@ PopulationReport make_report(const HouseholdStore& hh, const TargetsFile& target
     s.persons += w * n;
     s.income += w * total;
     for (int k = 0; k < PopulationReport::kSources; ++k) s.source[k] += w * inc.source[k];
-    s.below_5000 += w * (per_capita < 5000);
+    s.below_threshold += w * (per_capita < kMonitoringThreshold2021);
     s.region_income[r] += w * total;
     s.region_transfers[r] += w * (inc.source[3] + inc.source[4]);
     for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q) {
@@ -240,14 +244,14 @@ void print_report(std::ostream& out, const PopulationReport& rep) {
   out << "Population: " << fixed(rep.households, 0) << " households (" << fixed(rep.lifted, 0) << " lifted, "
       << fixed(rep.edge, 0) << " edge), " << fixed(rep.persons, 0) << " persons; weighted by survey weights\n\n";
   out << "Calibration targets (lifted households, normal-year income incl. the assumed pension):\n";
-  out << std::left << std::setw(30) << "target" << std::right << std::setw(12) << "aimed" << std::setw(12)
+  out << std::left << std::setw(34) << "target" << std::right << std::setw(12) << "aimed" << std::setw(12)
       << "obtained" << std::setw(6) << "met" << "  unit; source\n";
   for (const auto& row : rep.targets) {
     const int digits = std::abs(row.target.value) >= 100 ? 0 : 3;
     const std::string aimed = (row.target.comparison == "=" ? "" : row.target.comparison + " ") +
                               fixed(row.target.value, digits) +
                               (row.target.tolerance > 0 ? " ±" + fixed(row.target.tolerance, digits) : "");
-    out << std::left << std::setw(30) << row.target.name << std::right << std::setw(12) << aimed << std::setw(12)
+    out << std::left << std::setw(34) << row.target.name << std::right << std::setw(12) << aimed << std::setw(12)
         << fixed(row.obtained, digits) << std::setw(6) << (row.met ? "yes" : "NO") << "  " << row.target.unit << "; "
         << row.target.source << "\n";
   }

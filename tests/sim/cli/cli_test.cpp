@@ -60,7 +60,7 @@ TEST(Cli, PopulationReportSaveAndReuse) {
   const auto pop = dir.path.string() + "/pop.h5";
   const Result r = cli({"population", "--households", "4000", "--seed", "9", "--report", "--out", pop});
   ASSERT_EQ(r.code, 0) << r.err;
-  for (const char* target : {"mean_income_per_capita", "share_below_5000", "relocated_person_share"})
+  for (const char* target : {"mean_income_per_capita", "share_below_monitoring_threshold", "relocated_person_share"})
     EXPECT_NE(r.out.find(target), std::string::npos) << target;
   EXPECT_NE(r.out.find("Age pyramid"), std::string::npos);
   EXPECT_NE(r.out.find("decile"), std::string::npos);

@@ -28,7 +28,7 @@ TEST(PopulationReport, StatisticsByHand) {
   hh.flags[2] = household_flag::edge;
   TargetsFile file;
   file.pension_monthly = 100;
-  file.targets = {target("mean_income_per_capita", 0, 1e9), target("wage_share", 0, 1), target("share_below_5000", 0, 1),
+  file.targets = {target("mean_income_per_capita", 0, 1e9), target("wage_share", 0, 1), target("share_below_monitoring_threshold", 0, 1),
                   target("elderly_share", 0.375), target("chronic_share", 0.375), target("edge_share", 0.2),
                   target("mean_household_size", 2.0)};
   const PopulationReport r = make_report(hh, file);
