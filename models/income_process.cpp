@@ -62,11 +62,24 @@ void accumulate_month(const float* wage_sum, float saving_rate, const IncomeInpu
 void IncomeProcess::new_year(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range) const {
   const float wage_growth = ctx.first_month ? 1.0f : static_cast<float>(1.0 + params_.wage_growth);
   const float op_growth = ctx.first_month ? 1.0f : static_cast<float>(1.0 + params_.operating_growth);
-  const double sd = params_.annual_income_log_sd;
+  const double sd = params_.annual_income_log_sd, psd = params_.persistent_log_sd, rho = params_.persistence;
   boost::random::normal_distribution<double> normal(-0.5 * sd * sd, sd);  // mean-one lognormal
+  boost::random::normal_distribution<double> standard(0.0, 1.0);
+  float* persistent = hh.data(persistent_);
+  const double shift = -0.5 * psd * psd;  // the persistent part's mean, so that its exp has mean one
+  const double innovation_sd = psd * std::sqrt(1.0 - rho * rho);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     Stream s = ctx.household_stream(kStreamId, h);
-    hh.income_factor[h] = static_cast<float>(std::exp(normal(s)));
+    const double transitory = normal(s);  // first, so that its draw does not depend on the rest
+    double log_factor = transitory;
+    if (psd > 0) {
+      // AR(1) around `shift`: stationary from the first January on.
+      const double z = standard(s);
+      const double p = ctx.first_month ? shift + psd * z : shift + rho * (persistent[h] - shift) + innovation_sd * z;
+      persistent[h] = static_cast<float>(p);
+      log_factor += p;
+    }
+    hh.income_factor[h] = static_cast<float>(std::exp(log_factor));
     hh.operating_base[h] *= op_growth;
     hh.industry_subsidy[h] *= op_growth;
     const std::uint32_t first = hh.first_person[h];
@@ -100,7 +113,8 @@ void IncomeProcess::declare(ModelDeclarations& d) {
   disaster_months_left_ = d.household_column<std::uint8_t>("disaster_months_left", "months of damaged operating income left");
   disaster_loss_ = d.household_column<float>("disaster_loss", "share of operating income lost while damaged, 0-1");
   sick_until_ = d.person_column<std::uint16_t>("sick_until", "step from which the person can work again, months");
-  for (const char* c : {"income_factor", "operating_base", "industry_subsidy", "wage", "acc_wage", "acc_operating",
+  persistent_ = d.household_column<float>("income_persistent", "persistent part of the log income factor");
+  for (const char* c : {"income_factor", "income_persistent", "operating_base", "industry_subsidy", "wage", "acc_wage", "acc_operating",
                         "acc_property", "acc_transfer", "savings"})
     d.writes(c);
   for (const char* c : {"market_delta", "disaster_months_left", "disaster_loss", "sick_until", "alive", "unemployed", "work",

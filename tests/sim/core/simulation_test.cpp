@@ -160,6 +160,7 @@ std::vector<std::string> no_shocks_stable_support() {
           "shocks.job_loss.enabled=false",
           "processes.demography.enabled=false",
           "processes.income.annual_income_log_sd=0",
+          "processes.income.persistent_log_sd=0",
           "policies.early_warning.enabled=false",
           "policies.public_welfare_posts.levels.2026-01=1",
           "policies.public_welfare_posts.levels.2028-01=1",
