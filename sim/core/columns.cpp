@@ -39,7 +39,7 @@ PersonFlag ModelDeclarations::person_flag(const std::string& name) {
 }
 
 CounterHandle ModelDeclarations::counter(const std::string& group, const std::string& name,
-                                         const std::string& description) {
+                                         const std::string& description, int lag_years) {
   auto& counters = layout_.counters;
   for (std::uint32_t k = 0; k < counters.size(); ++k) {
     const CounterSpec& c = counters[k];
@@ -48,8 +48,8 @@ CounterHandle ModelDeclarations::counter(const std::string& group, const std::st
       throw std::logic_error("output " + group + "/" + name + " declared twice (" + c.owner + ", " + model_ + ")");
     return CounterHandle{k};  // the same model declaring again (a layout rebuilt or copied)
   }
-  if (counters.size() == kMaxCounters) throw std::logic_error("more than 32 output counters declared");
-  counters.push_back(CounterSpec{group, name, description, model_});
+  if (counters.size() == kMaxCounters) throw std::logic_error("more than " + std::to_string(kMaxCounters) + " output counters declared");
+  counters.push_back(CounterSpec{group, name, description, model_, lag_years});
   return CounterHandle{static_cast<std::uint32_t>(counters.size() - 1)};
 }
 

@@ -38,7 +38,9 @@ struct PersonFlag {
 };
 
 // An annual counter a model adds to (weight units) and the results file writes as a dataset
-// [replicates, years] at group/name.
+// [replicates, years] at group/name. A counter with lag_years = L holds, at year y, what the model
+// added during year y + L (an outcome it can only observe L years later); the last L years are
+// censored (NaN, attribute censored_last_years = L).
 struct CounterHandle {
   std::uint32_t index = ~0u;
 };
@@ -60,6 +62,7 @@ struct CounterSpec {
   std::string name;   // dataset name
   std::string description;
   std::string owner;
+  int lag_years = 0;  // see CounterHandle
 };
 
 // When a read takes its value: this month's (written earlier in the step order this month) or
@@ -92,7 +95,7 @@ struct DeclaredLayout {
 inline constexpr std::uint8_t kFirstPersonFlag = 8;
 inline constexpr int kMaxHouseholdFlags = 16;
 inline constexpr int kMaxPersonFlags = 5;
-inline constexpr int kMaxCounters = 32;
+inline constexpr int kMaxCounters = 64;
 
 // Refuses (ConfigError) a step order in which a model reads this month's value of a column that
 // only later models write. `access` and `order` cover every registered model, enabled or not: an
@@ -119,8 +122,9 @@ class ModelDeclarations {
   // A flag bit named `name` (shared by name like columns).
   HouseholdFlag household_flag(const std::string& name);
   PersonFlag person_flag(const std::string& name);
-  // An annual counter written to group/name in the results file.
-  CounterHandle counter(const std::string& group, const std::string& name, const std::string& description);
+  // An annual counter written to group/name in the results file; lag_years: see CounterHandle.
+  CounterHandle counter(const std::string& group, const std::string& name, const std::string& description,
+                        int lag_years = 0);
 
   // Access declarations, by column (or flag) name; population columns are named as in
   // HouseholdStore::for_each_household_column.

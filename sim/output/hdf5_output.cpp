@@ -1,5 +1,6 @@
 #include "sim/output/hdf5_output.hpp"
 
+#include <limits>
 #include <initializer_list>
 #include <string_view>
 #include <vector>
@@ -102,16 +103,25 @@ void write_policies(hid_t annual, const RunResults& res) {
           "households (lifted or edge) paid by the policy at least once this year");
 }
 
-// The counters models declared, each a [R, Y] dataset of weighted households at its group.
+// The counters models declared, each a [R, Y] dataset of weighted households at its group. A
+// counter with a lag of L years takes year y's value from what was added in year y + L; the last L
+// years are censored: NaN, and the attribute censored_last_years = L.
 void write_counters(hid_t file, const RunResults& res) {
   const std::size_t R = res.tallies.size(), Y = res.years.size();
   for (std::size_t k = 0; k < res.counters.size(); ++k) {
     const CounterSpec& spec = res.counters[k];
+    const std::size_t lag = static_cast<std::size_t>(spec.lag_years);
     Handle g = open_or_create_group(file, spec.group);
     std::vector<double> values;
     for (std::size_t r = 0; r < R; ++r)
-      for (std::size_t y = 0; y < Y; ++y) values.push_back(households_of(res.tallies[r][y].counters[k]));
+      for (std::size_t y = 0; y < Y; ++y)
+        values.push_back(y + lag < Y ? households_of(res.tallies[r][y + lag].counters[k])
+                                     : std::numeric_limits<double>::quiet_NaN());
     dataset(g, spec.name.c_str(), H5T_NATIVE_DOUBLE, {R, Y}, values, kCountUnits, spec.description);
+    if (lag > 0) {
+      Handle ds(H5Dopen2(g, spec.name.c_str(), H5P_DEFAULT), H5Dclose, "dataset " + spec.name);
+      attr_scalar<std::int32_t>(ds, "censored_last_years", H5T_NATIVE_INT32, spec.lag_years);
+    }
   }
 }
 
