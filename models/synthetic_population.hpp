@@ -45,7 +45,7 @@ class SyntheticPopulation final : public PopulationSource {
     // households hold none. Judgement: about 4.5 M posts for some 30 M lifted households (public
     // reporting speaks of several million posts for lifted people; brief: 1.1 M forest rangers
     // alone); docs/model.md § 5.
-    double post_share = 0.16;
+    double post_share = 0.20;
     // The post's wage, yuan/month (the household's public_welfare_post amount). Brief: forest
     // rangers 9,000-10,000 yuan/year.
     double post_wage = 800;
