@@ -106,8 +106,8 @@ void PublicWelfarePosts::step(const MonthContext& ctx, HouseholdStore& hh, House
     if (amount[h] <= 0) continue;
     std::uint32_t q = holder(hh, h);
     if (q != kNone && !able(hh, q)) {
-      // Dead, disabled or too old: she leaves the post (and any farm share stays with the household
-      // she no longer works for).
+      // Dead, disabled or too old: she leaves the post; the farm share she gave up is not restored
+      // (the household has lost her work either way).
       hh.person_flags[q] = static_cast<std::uint8_t>(hh.person_flags[q] & ~holder_.mask);
       if ((hh.person_flags[q] & person_flag::alive) && hh.age[q] >= params_.max_age) hh.work[q] = Work::retired;
       forgone[q] = 0;
