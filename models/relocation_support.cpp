@@ -17,7 +17,7 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
     for (std::uint32_t q = first; q < end; ++q) {
       const std::uint8_t f = hh.person_flags[q];
       if (!(f & pf::alive)) continue;
-      if (ctx.is_january() && !(f & site_job_.mask) && hh.age[q] >= params_.min_age && hh.age[q] < params_.max_age &&
+      if (ctx.is_january() && !(f & (site_job_.mask | post_holder_.mask)) && hh.age[q] >= params_.min_age && hh.age[q] < params_.max_age &&
           hh.health[q] != Health::disabled && (hh.work[q] == Work::farming || hh.work[q] == Work::not_working) &&
           ctx.person_stream(kStreamId, q).uniform() < state.take_up) {
         hh.work[q] = Work::local_wage;
@@ -36,9 +36,10 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
 
 void RelocationSupport::declare(ModelDeclarations& d) {
   site_job_ = d.person_flag("site_job");
+  post_holder_ = d.person_flag("post_holder");
   sick_until_ = d.person_column<std::uint16_t>("sick_until", "step from which the person can work again, months");
   for (const char* c : {"site_job", "work", "wage", "acc_transfer"}) d.writes(c);
-  for (const char* c : {"sick_until", "unemployed", "age", "health"}) d.reads(c, When::this_month);
+  for (const char* c : {"sick_until", "unemployed", "age", "health", "post_holder"}) d.reads(c, When::this_month);
 }
 
 }  // namespace povsim

@@ -62,6 +62,7 @@ class RelocationSupport final : public StatefulModel<RelocationSupportState> {
  private:
   Params params_;
   PersonFlag site_job_;  // holds a job created at a resettlement site
+  PersonFlag post_holder_;  // holds a public-welfare post (models/public_welfare_posts): keeps it
   ColumnHandle<std::uint16_t> sick_until_;
 };
 

@@ -12,7 +12,7 @@ bool SkillsTraining::eligible(const HouseholdStore& hh, std::uint32_t q) const {
   namespace pf = person_flag;
   const std::uint8_t f = hh.person_flags[q];
   const Work work = hh.work[q];
-  return (f & pf::alive) && !(f & trained_.mask) && hh.age[q] >= params_.min_age && hh.age[q] < params_.max_age && hh.health[q] != Health::disabled &&
+  return (f & pf::alive) && !(f & (trained_.mask | post_holder_.mask)) && hh.age[q] >= params_.min_age && hh.age[q] < params_.max_age && hh.health[q] != Health::disabled &&
          (is_wage_earner(work) || work == Work::farming || work == Work::not_working);
 }
 
@@ -79,8 +79,9 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
 
 void SkillsTraining::declare(ModelDeclarations& d) {
   trained_ = d.person_flag("trained");
+  post_holder_ = d.person_flag("post_holder");
   for (const char* c : {"trained", "unemployed", "work", "wage"}) d.writes(c);
-  for (const char* c : {"age", "health"}) d.reads(c, When::this_month);
+  for (const char* c : {"age", "health", "post_holder"}) d.reads(c, When::this_month);
 }
 
 }  // namespace povsim

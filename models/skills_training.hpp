@@ -60,6 +60,7 @@ class SkillsTraining final : public StatefulModel<SkillsTrainingState> {
  private:
   Params params_;
   PersonFlag trained_;  // completed skills training
+  PersonFlag post_holder_;  // holds a public-welfare post (models/public_welfare_posts): not trained away from it
 };
 
 }  // namespace povsim

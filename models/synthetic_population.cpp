@@ -17,6 +17,8 @@ namespace {
 constexpr std::uint32_t kSizeStep = kSetupStep;
 constexpr std::uint32_t kDetailStep = kSetupStep + 1;
 constexpr std::uint32_t kCountyStep = kSetupStep + 2;
+// The post draw has a stream of its own, so that it never shifts the household's other draws.
+constexpr std::uint32_t kPostSubstream = 2;
 
 template <class Weights>
 int pick(const Weights& weights, double u) {
@@ -44,11 +46,6 @@ std::string SyntheticPopulation::Params::check() const {
   if (child_share + elderly_share > 1) return "child_share + elderly_share: expected at most 1";
   if (migrant_share + local_wage_share > 1) return "migrant_share + local_wage_share: expected at most 1";
   if (income.fragile_min >= income.fragile_max) return "income.fragile_min: expected less than income.fragile_max";
-  if (income.programme_split.size() != kProgrammes)
-    return "income.programme_split: expected 3 shares (public_welfare_post, ecological_compensation, dibao)";
-  if (std::abs(sum(income.programme_split) - 1.0) > 1e-9) return "income.programme_split: expected shares summing to 1";
-  if (income.programme_split[static_cast<int>(Programme::dibao)] >= 1)
-    return "income.programme_split: the dibao share must leave something for the other programmes";
   for (int r = 0; r < kRegionTypes; ++r) {
     if (income.wage_share + income.transfer_share[r] + income.property_share > 1)
       return "income: wage_share + transfer_share." + std::string(kRegionTypeNames[r]) +
@@ -209,6 +206,26 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
                             : static_cast<Education>(pick(age >= 60 ? p.elderly_education_weights : p.adult_education_weights, ue));
     }
 
+    // A public-welfare post: an able working-age member leaves her work for it (before the income
+    // is split, so the household's total income does not depend on it).
+    bool post = false;
+    if (!edge && rng.stream(substream(kStreamId, kPostSubstream), static_cast<std::uint32_t>(h), kDetailStep).uniform() < inc.post_share) {
+      for (Work w : {Work::farming, Work::local_wage, Work::migrant}) {
+        for (int i = 0; i < size && !post; ++i) {
+          const std::uint32_t q = first + i;
+          // A wage earner only if another one stays: the household's wages (a share of its income)
+          // are then unchanged.
+          if (hh.work[q] == w && hh.age[q] >= 16 && hh.age[q] < 65 && hh.health[q] != Health::disabled &&
+              (!is_wage_earner(w) || earners >= 2)) {
+            earners -= is_wage_earner(w);
+            hh.work[q] = Work::not_working;
+            post = true;
+          }
+        }
+        if (post) break;
+      }
+    }
+
     // Normal-year income (excluding pension), split into sources.
     double per_capita;
     if (edge) {
@@ -243,12 +260,13 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     hh.operating_base[h] = static_cast<float>(operating_month);
     hh.property_income[h] = static_cast<float>(total * inc.property_share / 12.0);
     const bool on_dibao = per_capita < inc.dibao_income_max && s.uniform() < inc.dibao_take_up;
-    const double dibao_split = inc.programme_split[static_cast<int>(Programme::dibao)];
-    for (int k = 0; k < kProgrammes; ++k) {
-      const bool is_dibao = k == static_cast<int>(Programme::dibao);
-      const double split = on_dibao ? inc.programme_split[k] : (is_dibao ? 0.0 : inc.programme_split[k] / (1 - dibao_split));
-      hh.transfer[k][h] = static_cast<float>(total * transfer_share * split / 12.0);
-    }
+    const double transfers = total * transfer_share / 12.0;  // yuan/month
+    const double post_amount = post ? inc.post_wage : 0.0;
+    const double dibao_amount = on_dibao ? transfers * inc.dibao_split : 0.0;
+    hh.transfer[static_cast<int>(Programme::public_welfare_post)][h] = static_cast<float>(post_amount);
+    hh.transfer[static_cast<int>(Programme::dibao)][h] = static_cast<float>(dibao_amount);
+    hh.transfer[static_cast<int>(Programme::ecological_compensation)][h] =
+        static_cast<float>(std::max(0.0, transfers - post_amount - dibao_amount));
     hh.income_factor[h] = 1.0f;
     hh.weight[h] = 1.0f;
     hh.savings[h] = static_cast<float>(total / 12.0 * inc.savings_months);

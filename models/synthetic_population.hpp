@@ -46,10 +46,20 @@ class SyntheticPopulation final : public PopulationSource {
     PerRegion transfer_share{0.33, 0.27, 0.31, 0.22};  // brief: > 30 % in the most dependent areas
     double relocated_transfer_share = 0.18;           // judgement
     double property_share = 0.014;                    // NBS 2019
-    // Split of programme transfers: public-welfare posts, ecological compensation, dibao, for
-    // households on dibao; the others split their transfers between the first two in the same
-    // proportions. Judgement.
-    std::vector<double> programme_split{0.35, 0.25, 0.40};
+    // Public-welfare posts in 2020: this share of lifted households is drawn for a post, held by an
+    // able working-age member (a farmer first, then a local wage earner, then a migrant, if another
+    // wage earner stays; drawn households without one hold none), who is recorded as not working besides the post. Edge
+    // households hold none. Judgement: about 4.5 M posts for some 30 M lifted households (public
+    // reporting speaks of several million posts for lifted people; brief: 1.1 M forest rangers
+    // alone); docs/model.md § 5.
+    double post_share = 0.20;
+    // The post's wage, yuan/month (the household's public_welfare_post amount). Brief: forest
+    // rangers 9,000-10,000 yuan/year.
+    double post_wage = 800;
+    // Programme transfers (transfer_share of income) are the post's wage, dibao (this share of
+    // them, for households on dibao; judgement) and ecological compensation and other transfers
+    // (the rest, none if the post and dibao already exceed them).
+    double dibao_split = 0.40;
     // Dibao in 2020: households below dibao_income_max per capita (before the pension) receive it
     // with probability dibao_take_up. Judgement (means-tested; the 1.5 x line monitoring threshold).
     double dibao_income_max = 6000;
@@ -70,7 +80,9 @@ class SyntheticPopulation final : public PopulationSource {
       v.per_region("transfer_share", transfer_share, kShare);
       v.number("relocated_transfer_share", relocated_transfer_share, kShare);
       v.number("property_share", property_share, kShare);
-      v.numbers("programme_split", programme_split, kShare);
+      v.number("post_share", post_share, kShare);
+      v.number("post_wage", post_wage, Bounds{0, 1e5, "yuan/month"});
+      v.number("dibao_split", dibao_split, kShare);
       v.number("dibao_income_max", dibao_income_max, Bounds{0, 1e6, "yuan/person/year"});
       v.number("dibao_take_up", dibao_take_up, kProbability);
       v.number("savings_months", savings_months, Bounds{0, 120, "months of income"});

@@ -1,5 +1,5 @@
-// A transfer programme with a level schedule: public-welfare posts and ecological compensation
-// (models/public_welfare_posts, models/eco_compensation) are one each. Their 2020 payments are part
+// A transfer programme with a level schedule: ecological compensation (models/eco_compensation) is
+// one. (Public-welfare posts are jobs with a number of posts: models/public_welfare_posts.) Their 2020 payments are part
 // of the population (HouseholdStore::transfer, paid monthly by the income process); the programme
 // steps them down or ends them on the scenario's dates (levels relative to 2020) - the
 // subsidy-withdrawal shock: recipients' latest shock becomes "subsidy_withdrawal" - and counts

@@ -4,7 +4,7 @@
 // and the rules a policy supports are listed in its Params (check() refuses others):
 //   pro_rata     every payment of the month is scaled by one factor (budget_factor below);
 //   by_need      the neediest first, whole need bands at a time (early warning);
-//   by_capacity  fewer places: the capacity is cut so that the expected cost fits (training).
+//   by_capacity  fewer places: the capacity is cut so that the expected cost fits (training; public-welfare posts).
 #pragma once
 
 #include <array>
