@@ -151,8 +151,8 @@ TEST(Budgets, EarlyWarningRationsByNeedOrProRata) {
 
 // A mechanism must not create poverty by construction: with every shock off (illness, disasters,
 // job loss, deaths and ageing), no income variance and support held stable (no level cuts), no
-// lifted household ever returns and no edge household becomes newly poor.
-// Early warning is off here: its packages are temporary by design (tested on their own).
+// lifted household ever returns and no edge household becomes newly poor. Early warning is on: its
+// packages end at clearance, judged on income without them, so ending them creates no poverty.
 std::vector<std::string> no_shocks_stable_support() {
   return {"population.households=50000",
           "shocks.illness.enabled=false",
@@ -161,7 +161,6 @@ std::vector<std::string> no_shocks_stable_support() {
           "processes.demography.enabled=false",
           "processes.income.annual_income_log_sd=0",
           "processes.income.persistent_log_sd=0",
-          "policies.early_warning.enabled=false",
           "policies.public_welfare_posts.levels.2026-01=1",
           "policies.public_welfare_posts.levels.2028-01=1",
           "policies.phased_industry_support.low_dependence.2026-01=1",
