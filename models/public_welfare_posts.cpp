@@ -1,5 +1,7 @@
 #include "models/public_welfare_posts.hpp"
 
+#include "models/farm_work.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -34,19 +36,10 @@ std::uint32_t PublicWelfarePosts::holder(const HouseholdStore& hh, std::uint32_t
   return kNone;
 }
 
-// Operating income is the household's, earned by its farming members together (income process): a
-// farmer who takes a post takes her equal share of it with her, and brings it back if she loses
-// the post. A wage earner's wage stops (her wage job is gone).
+// A farmer who takes a post takes her share of operating income with her (leave_farm) and brings it
+// back if she loses the post. A wage earner's wage stops (her wage job is gone).
 void PublicWelfarePosts::take_post(HouseholdStore& hh, std::uint32_t h, std::uint32_t q) const {
-  float* forgone = hh.data(forgone_);
-  forgone[q] = 0;
-  if (hh.work[q] == Work::farming) {
-    int farmers = 0;
-    for (std::uint32_t m = hh.first_person[h]; m < hh.first_person[h] + hh.persons[h]; ++m)
-      farmers += (hh.person_flags[m] & person_flag::alive) && hh.work[m] == Work::farming;
-    forgone[q] = hh.operating_base[h] / static_cast<float>(farmers);  // farmers >= 1: q farms
-    hh.operating_base[h] -= forgone[q];
-  }
+  hh.data(forgone_)[q] = leave_farm(hh, h, q);
   hh.wage[q] = 0;
   hh.work[q] = Work::not_working;
   hh.person_flags[q] = static_cast<std::uint8_t>((hh.person_flags[q] & ~person_flag::unemployed) | holder_.mask);

@@ -1,5 +1,7 @@
 #include "models/relocation_support.hpp"
 
+#include "models/farm_work.hpp"
+
 namespace povsim {
 
 void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
@@ -20,6 +22,7 @@ void RelocationSupport::step(const MonthContext& ctx, HouseholdStore& hh, Househ
       if (ctx.is_january() && !(f & (site_job_.mask | post_holder_.mask)) && hh.age[q] >= params_.min_age && hh.age[q] < params_.max_age &&
           hh.health[q] != Health::disabled && (hh.work[q] == Work::farming || hh.work[q] == Work::not_working) &&
           ctx.person_stream(kStreamId, q).uniform() < state.take_up) {
+        leave_farm(hh, h, q);  // a farmer leaves the farm: her share of operating income goes
         hh.work[q] = Work::local_wage;
         hh.wage[q] = static_cast<float>(params_.site_wage);
         hh.person_flags[q] = static_cast<std::uint8_t>(f | site_job_.mask);
@@ -38,7 +41,7 @@ void RelocationSupport::declare(ModelDeclarations& d) {
   site_job_ = d.person_flag("site_job");
   post_holder_ = d.person_flag("post_holder");
   sick_until_ = d.person_column<std::uint16_t>("sick_until", "step from which the person can work again, months");
-  for (const char* c : {"site_job", "work", "wage", "acc_transfer"}) d.writes(c);
+  for (const char* c : {"site_job", "work", "wage", "operating_base", "acc_transfer"}) d.writes(c);
   for (const char* c : {"sick_until", "unemployed", "age", "health", "post_holder"}) d.reads(c, When::this_month);
 }
 

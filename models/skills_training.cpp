@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/farm_work.hpp"
 #include "sim/core/household_reduce.hpp"
 #include "sim/core/member_window.hpp"
 #include "sim/random/rare_events.hpp"
@@ -70,6 +71,7 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
       int earners = 0;
       for (std::uint32_t m = hh.first_person[h]; m < hh.first_person[h] + hh.persons[h]; ++m)
         if (is_wage_earner(hh.work[m]) && (hh.person_flags[m] & pf::alive)) earner_wage += hh.wage[m], ++earners;
+      leave_farm(hh, h, q);  // she leaves the farm: her share of operating income goes
       hh.work[q] = Work::local_wage;
       const double wage = std::max(params_.starting_wage, earners ? earner_wage / earners : 0.0);
       hh.wage[q] = static_cast<float>(wage * (1.0 + params_.wage_premium));
@@ -80,7 +82,7 @@ void SkillsTraining::step(const MonthContext& ctx, HouseholdStore& hh, Household
 void SkillsTraining::declare(ModelDeclarations& d) {
   trained_ = d.person_flag("trained");
   post_holder_ = d.person_flag("post_holder");
-  for (const char* c : {"trained", "unemployed", "work", "wage"}) d.writes(c);
+  for (const char* c : {"trained", "unemployed", "work", "wage", "operating_base"}) d.writes(c);
   for (const char* c : {"age", "health", "post_holder"}) d.reads(c, When::this_month);
 }
 

@@ -66,5 +66,25 @@ TEST(SkillsTraining, TrainedUnemployedFindWorkAtTheExtraRate) {
   EXPECT_EQ(untrained_found, 0);
 }
 
+// A trained farmer who takes up a wage job leaves the farm: the household's operating income loses
+// her equal share (two farmers, 1,000 yuan/month: 500 goes with her), and she earns the wage.
+TEST(SkillsTraining, AFarmerWhoTakesAJobLeavesHerShareOfTheFarm) {
+  SkillsTraining::Params p;
+  p.capacity = StepSchedule{{{YearMonth::of(2021, 1), 1.0}}, std::nullopt};
+  p.job_take_up = 1;
+  p.starting_wage = 2000;
+  p.wage_premium = 0;
+  Driven<SkillsTraining> model(p);
+  HouseholdStore hh = make_store(1, 2, 30, Health::healthy, Work::farming);
+  hh.operating_base[0] = 1000;
+  hh.age[1] = 65;  // not eligible: stays on the farm
+  Month january(hh, 0);
+  model.prepare(january.ctx, hh);
+  step_all(model, january.ctx, hh);
+  EXPECT_EQ(hh.work[0], Work::local_wage);
+  EXPECT_FLOAT_EQ(hh.wage[0], 2000);
+  EXPECT_FLOAT_EQ(hh.operating_base[0], 500);
+}
+
 }  // namespace
 }  // namespace povsim
