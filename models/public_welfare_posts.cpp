@@ -55,20 +55,33 @@ void PublicWelfarePosts::prepare(const MonthContext& ctx, const HouseholdStore& 
   auto has_post = [&](std::uint32_t h) {
     return amount[h] > 0 && (!first || holder(hh, h) != kNone || candidate(hh, h) != kNone);
   };
-  // Posts vacated since the last month (a holder gone and nobody to take over) are still counted
+  state.keep_below = 2.0;  // every holder keeps her post
+  // Posts are never refilled, so the number held only falls: once it is within the number allowed,
+  // it stays so until that number falls. The whole-population count is needed only in the first
+  // month and when the allowed number falls (a schedule cut or a binding budget), not every month.
+  const std::int64_t previous_target = state.target;
+  std::int64_t target = first ? 0 : std::llround(params_.levels.at(ctx.month) * static_cast<double>(state.posts_2020));
+  // A binding budget: no more posts than it pays a whole year's wages for.
+  auto cap_by_budget = [&](std::int64_t t) {
+    if (!params_.budget.binds() || params_.wage <= 0) return t;
+    const double affordable = annual_budget(ctx, params_.budget) / (12.0 * params_.wage) * static_cast<double>(kWeightUnit);
+    return std::min(t, static_cast<std::int64_t>(std::floor(affordable)));
+  };
+  if (!first) {
+    target = cap_by_budget(target);
+    state.target = target;
+    if (target >= previous_target && state.held <= previous_target) return;
+  }
+  // Posts vacated since the last count (a holder gone and nobody to take over) are still counted
   // here; step() removes them, so fewer may be held than allowed, never more.
   state.held = reduce_households(ctx, hh, 1, [&](auto& acc, std::uint32_t h) {
     if (has_post(h)) acc[0] += weight_units(hh.weight[h]);
   })[0];
-  if (first) state.posts_2020 = state.held;
-  // Weight units (1/kWeightUnit of a household).
-  state.target = std::llround(params_.levels.at(ctx.month) * static_cast<double>(state.posts_2020));
-  // A binding budget: no more posts than it pays a whole year's wages for.
-  if (params_.budget.binds() && params_.wage > 0) {
-    const double affordable = annual_budget(ctx, params_.budget) / (12.0 * params_.wage) * static_cast<double>(kWeightUnit);
-    state.target = std::min(state.target, static_cast<std::int64_t>(std::floor(affordable)));
+  if (first) {
+    state.posts_2020 = state.held;
+    // Weight units (1/kWeightUnit of a household).
+    state.target = cap_by_budget(std::llround(params_.levels.at(ctx.month) * static_cast<double>(state.posts_2020)));
   }
-  state.keep_below = 2.0;  // every holder keeps her post
   if (state.held <= state.target) return;
   auto kept_below = [&](double x) {
     return reduce_households(ctx, hh, 1, [&](auto& acc, std::uint32_t h) {
