@@ -32,7 +32,7 @@ TEST(SyntheticPopulation, IdenticalForAnyThreadCount) {
 
 // The embedded default population meets every calibration target in
 // scenarios/populations/targets.yaml, each within the tolerance stated there. With 200,000
-// households sampling error is far below the tolerances (e.g. share_below_5000: sd 0.0007 against
+// households sampling error is far below the tolerances (e.g. share_below_monitoring_threshold: sd 0.0007 against
 // a tolerance of 0.02), so a failure means the generator or the targets moved.
 TEST(SyntheticPopulation, MeetsEveryCalibrationTarget) {
   const HouseholdStore hh = generate(200000, 2);
