@@ -56,7 +56,9 @@ TEST(IncomeProcess, PersistentPartMakesLowIncomesLast) {
     for (double v : logs[y]) factor += std::exp(v), variance += (v - m) * (v - m);
     EXPECT_NEAR(factor / logs[y].size(), 1.0, 0.005) << "year " << y;
     EXPECT_NEAR(variance / logs[y].size(), total, 0.03 * total) << "year " << y;
-    if (y > 0) EXPECT_NEAR(correlation(logs[y - 1], logs[y]), expected, 0.025) << "year " << y;
+    if (y > 0) {
+      EXPECT_NEAR(correlation(logs[y - 1], logs[y]), expected, 0.025) << "year " << y;
+    }
   }
   // Five years apart the correlation has decayed to rho^5 of the persistent share.
   EXPECT_NEAR(correlation(logs[0], logs[5]), std::pow(0.7, 5) * 0.12 * 0.12 / total, 0.025);
