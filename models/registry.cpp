@@ -11,7 +11,7 @@
 //   earnings   income process (wages, farm and business income, transfers, savings)
 //      |
 //   policies   skills training -> relocation follow-up -> rural pension -> phased industry support
-//              -> medical assistance
+//              -> medical assistance -> temporary assistance (within the year, after a shock)
 //              -> early warning (monitoring, assistance) -> dibao (December: review, settlement)
 //      |
 //   (December) the engine's annual poverty assessment
@@ -34,6 +34,7 @@
 #include "models/rural_pension.hpp"
 #include "models/skills_training.hpp"
 #include "models/synthetic_population.hpp"
+#include "models/temporary_assistance.hpp"
 #include "sim/core/registry.hpp"
 
 namespace povsim {
@@ -56,6 +57,7 @@ ModelRegistry make_default_registry() {
   r.add<RuralPension>("policies.rural_pension");
   r.add<PhasedIndustrySupport>("policies.phased_industry_support");
   r.add<MedicalAssistance>("policies.medical_assistance");
+  r.add<TemporaryAssistance>("policies.temporary_assistance");
   r.add<EarlyWarning>("policies.early_warning");
   r.add<Dibao>("policies.dibao");
   return r;
