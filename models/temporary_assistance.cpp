@@ -11,15 +11,17 @@ void TemporaryAssistance::step(const MonthContext& ctx, HouseholdStore& hh, Hous
   const double bound = params_.income_ratio * ctx.poverty_line;  // yuan/person/year
   const double per_person = params_.months_of_standard * ctx.poverty_line / 12.0 * state.factor;  // yuan
   std::int64_t assisted = 0;  // weight units
+  if (ctx.is_january())  // a new year: everyone may be assisted again
+    for (std::uint32_t h = range.begin; h < range.end; ++h)
+      hh.model_flags[h] = static_cast<std::uint16_t>(hh.model_flags[h] & ~assisted_.mask);
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    std::uint16_t model_flags = hh.model_flags[h];
-    if (ctx.is_january()) model_flags = static_cast<std::uint16_t>(model_flags & ~assisted_.mask);
-    hh.model_flags[h] = model_flags;
+    // Only households with a shock this year can be eligible: the cheap test first (most have none).
+    if (hh.last_cause[h] == 0) continue;
+    const std::uint16_t model_flags = hh.model_flags[h];
     const std::uint8_t flags = hh.flags[h];
     const int persons = hh.alive_members[h];
-    // A household already assisted this year, or with no shock this year, or gone, is not eligible.
-    if ((model_flags & assisted_.mask) || hh.last_cause[h] == 0 || persons == 0 || (flags & hf::dissolved) ||
-        !(flags & (hf::lifted | hf::edge)))
+    // A household already assisted this year, or gone, is not eligible.
+    if ((model_flags & assisted_.mask) || persons == 0 || (flags & hf::dissolved) || !(flags & (hf::lifted | hf::edge)))
       continue;
     // Income so far this year after medical spending, annualised, against the bound per person.
     if (hh.net_income(h) * annualise >= bound * persons) continue;
