@@ -109,9 +109,8 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     if ((flags & hf::dissolved) || !(flags & (hf::lifted | hf::edge))) continue;
     if (month == 12) december_cause[h] = hh.last_cause[h];
     const int persons = hh.alive_members[h];
-    // Latest assessed income without packages, and this year's income so far without packages and
-    // medical spending, annualised (yuan/person/year).
-    const double income_pc = double(hh.assessed_income_pc[h]) - package_last[h];  // income_without_packages
+    // Latest assessed income without packages, yuan/person/year.
+    const double income_pc = income_without_packages(hh, h);
     // This year's income so far without packages and medical spending, annualised, for the whole
     // household (yuan/year); compared with per-person bounds times the members, so that the
     // month's pass needs no division (perf: the division was a third of this model's time).
