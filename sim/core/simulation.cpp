@@ -10,36 +10,39 @@
 
 namespace povsim {
 
-YearTally& YearTally::operator+=(const YearTally& o) {
-  // The other tally's counts in the same fixed order, added one by one.
+namespace {
+// A tally's counts as two flat lists in each_count's fixed order: 64-bit and 128-bit ones.
+struct FlatCounts {
   std::vector<std::int64_t> small;
   std::vector<Int128> wide;
-  each_count(o, [&](const auto& v) {
-    if constexpr (sizeof(v) == sizeof(Int128)) wide.push_back(v);
-    else small.push_back(v);
-  });
-  std::size_t i = 0, j = 0;
-  each_count(*this, [&](auto& v) {
-    if constexpr (sizeof(v) == sizeof(Int128)) v += wide[j++];
-    else v += small[i++];
-  });
+  explicit FlatCounts(const YearTally& t) {
+    YearTally::each_count(t, [&](const auto& v) {
+      if constexpr (sizeof(v) == sizeof(Int128)) wide.push_back(v);
+      else small.push_back(v);
+    });
+  }
+  // Calls f(count, flat value) for each count of `t`, in the same order.
+  template <class F>
+  void apply(YearTally& t, F&& f) const {
+    std::size_t i = 0, j = 0;
+    YearTally::each_count(t, [&](auto& v) {
+      if constexpr (sizeof(v) == sizeof(Int128)) f(v, wide[j++]);
+      else f(v, small[i++]);
+    });
+  }
+};
+}  // namespace
+
+YearTally& YearTally::operator+=(const YearTally& o) {
+  FlatCounts(o).apply(*this, [](auto& v, const auto& other) { v += other; });
   return *this;
 }
 
 void Reducer::sum(YearTally& tally) const {
-  std::vector<std::int64_t> small;
-  std::vector<Int128> wide;
-  YearTally::each_count(tally, [&](const auto& v) {
-    if constexpr (sizeof(v) == sizeof(Int128)) wide.push_back(v);
-    else small.push_back(v);
-  });
-  sum(std::span<std::int64_t>(small));
-  sum(std::span<Int128>(wide));
-  std::size_t i = 0, j = 0;
-  YearTally::each_count(tally, [&](auto& v) {
-    if constexpr (sizeof(v) == sizeof(Int128)) v = wide[j++];
-    else v = small[i++];
-  });
+  FlatCounts flat(tally);
+  sum(std::span<std::int64_t>(flat.small));
+  sum(std::span<Int128>(flat.wide));
+  flat.apply(tally, [](auto& v, const auto& total) { v = total; });
 }
 
 void assess_households(HouseholdStore& hh, std::uint32_t begin, std::uint32_t end, double line, YearTally& tally) {
