@@ -1,6 +1,6 @@
 #include "models/disaster.hpp"
 
-#include <boost/random/uniform_real_distribution.hpp>
+#include <algorithm>
 
 #include "models/cause.hpp"
 
@@ -9,12 +9,17 @@ namespace povsim {
 void DisasterShock::begin_month(const MonthContext& ctx, State& state) const {
   const auto& counties = *ctx.counties;
   state.severity.assign(counties.size(), 0.0f);
-  boost::random::uniform_real_distribution<double> severity(params_.severity_min, params_.severity_max);
   for (std::uint32_t c = 0; c < counties.size(); ++c) {
     Stream s = ctx.county_stream(kStreamId, c);
-    const double p = monthly_probability(params_.annual_probability[static_cast<int>(counties[c].region)]);
+    const int r = static_cast<int>(counties[c].region);
+    const double p = monthly_probability(params_.annual_probability[r]);
     const double u = s.uniform();
-    if (u < p) state.severity[c] = static_cast<float>(std::max(severity(s), 1e-6));
+    if (u < p) {
+      // U[severity_min, severity_max); written out because Boost's distribution never returns
+      // when the two are equal.
+      const double severity = params_.severity_min + (params_.severity_max - params_.severity_min) * s.uniform();
+      state.severity[c] = static_cast<float>(std::clamp(severity * params_.severity_scale[r], 1e-6, 1.0));
+    }
   }
 }
 

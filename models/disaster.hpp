@@ -1,6 +1,6 @@
 // Natural disaster shock, drawn per county per month so that neighbours are hit together. A hit
 // county's exposed households lose a share of operating income for some months and part of their
-// savings. Frequency differs by region type.
+// savings. Frequency and severity differ by region type.
 #pragma once
 
 #include <vector>
@@ -31,6 +31,11 @@ class DisasterShock final : public StatefulModel<DisasterState> {
     // income plus savings, of the order of the brief's ~16 % lower farm-household income.
     double severity_min = 0.2;
     double severity_max = 0.6;
+    // Severity multiplier by region type (the result capped at 1). Judgement: snow and cold on the
+    // plateau kill herds, landslides and floods on the terrain-step belts destroy land and
+    // houses; ordinary farming areas lose a season's crop (brief: regionally correlated drought,
+    // flood, cold, earthquake).
+    PerRegion severity_scale{1.2, 1.2, 1.0, 0.8};
     int recovery_months = 9;
     // Share of positive savings destroyed, per unit of severity. Judgement.
     double savings_loss_per_severity = 0.5;
@@ -41,6 +46,7 @@ class DisasterShock final : public StatefulModel<DisasterState> {
       v.number("household_exposure", household_exposure, kProbability);
       v.number("severity_min", severity_min, kShare);
       v.number("severity_max", severity_max, kShare);
+      v.per_region("severity_scale", severity_scale, Bounds{0, 10, "multiplier"});
       v.integer("recovery_months", recovery_months, 1, 120);
       v.number("savings_loss_per_severity", savings_loss_per_severity, kShare);
     }

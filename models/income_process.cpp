@@ -118,7 +118,7 @@ void IncomeProcess::declare(ModelDeclarations& d) {
                         "acc_property", "acc_transfer", "savings"})
     d.writes(c);
   for (const char* c : {"market_delta", "disaster_months_left", "disaster_loss", "sick_until", "alive", "unemployed", "work",
-                        "public_welfare_post", "ecological_compensation"})
+                        "public_welfare_post", "ecological_compensation", "other"})
     d.reads(c, When::this_month);
   // Dibao benefits are set at the December review, after this model: paid from the next month.
   d.reads("dibao", When::last_month);

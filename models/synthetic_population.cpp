@@ -5,6 +5,7 @@
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -59,6 +60,7 @@ std::string SyntheticPopulation::Params::check() const {
       return std::string(w == &adult_education_weights ? "adult" : "elderly") +
              "_education_weights: expected 5 weights (none, primary, junior_secondary, senior_secondary, tertiary), "
              "not all zero";
+  if (industry.subsidy_share.size() != 3) return "industry.subsidy_share: expected 3 shares (low, medium, high)";
   if (industry.dependence_weights.size() != 3) return "industry.dependence_weights: expected 3 weights (low, medium, high)";
   if (sum(industry.dependence_weights) <= 0) return "industry.dependence_weights: expected a positive weight";
   return {};
@@ -72,6 +74,16 @@ double SyntheticPopulation::persons_per_household() const {
 }
 
 namespace {
+// The dependence class of a place's supported industry from its viability draw u ~ U[0,1)
+// (SyntheticPopulation::Industry).
+Dependence industry_dependence(const SyntheticPopulation::Industry& industry, RegionType region, bool site, double u) {
+  const double score = u + industry.dependence_shift[static_cast<int>(region)] + (site ? industry.site_dependence_shift : 0.0);
+  const auto& w = industry.dependence_weights;
+  const double total = w[0] + w[1] + w[2];
+  if (score < w[0] / total) return Dependence::low;
+  return score < (w[0] + w[1]) / total ? Dependence::medium : Dependence::high;
+}
+
 // Schooling by age for those still of school age; adults and the elderly draw from weights.
 Education school_level(int age) {
   if (age < 7) return Education::none;
@@ -89,6 +101,7 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
   // Counties, then each county's resettlement sites (as many as its expected relocated households
   // fill at households_per_site), numbered after the counties.
   std::vector<County> places(counties);
+  std::vector<Dependence> place_dependence(counties);
   std::vector<std::uint32_t> first_site(counties + 1, counties), sites_of(counties, 0);
   std::uint32_t next_site = counties;
   for (std::uint32_t c = 0; c < counties; ++c) {
@@ -97,6 +110,7 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     places[c].code = c;
     places[c].industry = static_cast<std::uint8_t>(1 + boost::random::uniform_int_distribution<std::uint32_t>(
                                                            0, p.industry_products - 1)(s));
+    place_dependence[c] = industry_dependence(p.industry, places[c].region, false, s.uniform());
     const std::size_t in_county = (std::size_t{c + 1} * n + counties - 1) / counties - (std::size_t{c} * n + counties - 1) / counties;
     const double relocated = double(in_county) * (1 - p.edge_share) * p.relocated_share[static_cast<int>(places[c].region)];
     sites_of[c] = relocated > 0 ? static_cast<std::uint32_t>(std::max(1.0, std::round(relocated / p.households_per_site))) : 0;
@@ -104,6 +118,7 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     next_site += sites_of[c];
   }
   places.resize(next_site);
+  place_dependence.resize(next_site);
   for (std::uint32_t c = 0; c < counties; ++c)
     for (std::uint32_t k = 0; k < sites_of[c]; ++k) {
       County& site = places[first_site[c] + k];
@@ -113,6 +128,7 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
       site.resettlement_site = true;
       site.industry = static_cast<std::uint8_t>(1 + boost::random::uniform_int_distribution<std::uint32_t>(
                                                     0, p.industry_products - 1)(s));
+      place_dependence[first_site[c] + k] = industry_dependence(p.industry, site.region, true, s.uniform());
     }
   hh.counties = std::move(places);
 
@@ -136,7 +152,15 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
 
   // Pass 2: everything else, each household from its own stream.
   const auto& inc = p.income;
-  const double mu = std::log(inc.median_per_capita);
+  // Log-median of the log-normal part by region type (Income::region_level).
+  double level_norm = 0, share_total = 0;
+  for (int r = 0; r < kRegionTypes; ++r) {
+    level_norm += p.county_share[r] * inc.region_level[r];
+    share_total += p.county_share[r];
+  }
+  std::array<double, kRegionTypes> mu{};
+  for (int r = 0; r < kRegionTypes; ++r)
+    mu[r] = std::log(inc.median_per_capita * inc.region_level[r] * share_total / level_norm);
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t h) {
     namespace pf = person_flag;
     Stream s = rng.stream(kStreamId, static_cast<std::uint32_t>(h), kDetailStep);
@@ -233,7 +257,7 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     } else if (s.uniform() < inc.fragile_share) {
       per_capita = boost::random::uniform_real_distribution<double>(inc.fragile_min, inc.fragile_max)(s);
     } else {
-      boost::random::lognormal_distribution<double> dist(mu, inc.log_sd);
+      boost::random::lognormal_distribution<double> dist(mu[r], inc.log_sd);
       per_capita = dist(s);
       for (int tries = 0; per_capita < inc.fragile_max && tries < 64; ++tries) per_capita = dist(s);
       per_capita = std::max(per_capita, inc.fragile_max);
@@ -251,8 +275,8 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     Dependence dependence = Dependence::none;
     float subsidy = 0;
     if (!edge && s.uniform() < p.industry.participation) {
-      dependence = static_cast<Dependence>(1 + pick(p.industry.dependence_weights, s.uniform()));
-      subsidy = static_cast<float>(operating_month * p.industry.subsidy_share);
+      dependence = place_dependence[county];
+      subsidy = static_cast<float>(operating_month * p.industry.subsidy_share[static_cast<int>(dependence) - 1]);
       operating_month -= subsidy;
     }
     hh.dependence[h] = dependence;
@@ -265,8 +289,10 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     const double dibao_amount = on_dibao ? transfers * inc.dibao_split : 0.0;
     hh.transfer[static_cast<int>(Programme::public_welfare_post)][h] = static_cast<float>(post_amount);
     hh.transfer[static_cast<int>(Programme::dibao)][h] = static_cast<float>(dibao_amount);
-    hh.transfer[static_cast<int>(Programme::ecological_compensation)][h] =
-        static_cast<float>(std::max(0.0, transfers - post_amount - dibao_amount));
+    const double rest = std::max(0.0, transfers - post_amount - dibao_amount);
+    const double eco = rest * inc.eco_compensation_share;
+    hh.transfer[static_cast<int>(Programme::ecological_compensation)][h] = static_cast<float>(eco);
+    hh.transfer[static_cast<int>(Programme::other)][h] = static_cast<float>(rest - eco);
     hh.income_factor[h] = 1.0f;
     hh.weight[h] = 1.0f;
     hh.savings[h] = static_cast<float>(total / 12.0 * inc.savings_months);

@@ -23,6 +23,16 @@ class SyntheticPopulation final : public PopulationSource {
     // the mean is near the 12,550 yuan of lifted people in 2021 (domain brief).
     double median_per_capita = 10000;
     double log_sd = 0.5;
+    // Income level by region type, relative (normalised by the county shares so that
+    // median_per_capita stays the population's): the median of the log-normal part is
+    // median_per_capita · region_level[r] / Σ county_share · region_level. Source: NBS, China
+    // Statistical Yearbook 2021, rural per-capita disposable income 2020 by province, averaged
+    // over the provinces of each region type (the mapping is judgement): plateau (Qinghai 12,342,
+    // Tibet 14,598, west Sichuan and south Gansu lower) ~13,000; transition belt (Gansu 10,344,
+    // Shaanxi 13,316, Ningxia 13,889, Shanxi 13,878, Sichuan 15,929, Chongqing 16,361) ~13,950;
+    // karst (Guizhou 11,642, Yunnan 12,842, Guangxi 14,815) ~13,100; other (Henan, Hebei, Anhui,
+    // Hunan, Heilongjiang, 16,100-16,600) ~16,480 yuan.
+    PerRegion region_level{13000, 13950, 13100, 16480};
     // Households sitting just above the line, drawn uniformly in [fragile_min, fragile_max) before
     // the pension. Dated (domain brief): the seed's "about 10 % below 5,000 yuan" describes 2018-19,
     // when the line was about 3,000-3,200 yuan, so the band is 1.0-1.55 x that year's line; lifted
@@ -56,10 +66,14 @@ class SyntheticPopulation final : public PopulationSource {
     // The post's wage, yuan/month (the household's public_welfare_post amount). Brief: forest
     // rangers 9,000-10,000 yuan/year.
     double post_wage = 800;
-    // Programme transfers (transfer_share of income) are the post's wage, dibao (this share of
-    // them, for households on dibao; judgement) and ecological compensation and other transfers
-    // (the rest, none if the post and dibao already exceed them).
+    // Transfers (transfer_share of income) are the post's wage, dibao (this share of them, for
+    // households on dibao; judgement) and the rest (none if the post and dibao already exceed
+    // them), of which eco_compensation_share is ecological compensation and reforestation
+    // subsidies and the remainder other transfers (remittances, farmland and other subsidies: no
+    // programme, no fiscal cost). Judgement: rural transfer income is largely pensions, which the
+    // pension model pays, and remittances; eco-compensation reaches a part of it only.
     double dibao_split = 0.40;
+    double eco_compensation_share = 0.25;
     // Dibao in 2020: households below dibao_income_max per capita (before the pension) receive it
     // with probability dibao_take_up. Judgement (means-tested; the 1.5 x line monitoring threshold).
     double dibao_income_max = 6000;
@@ -70,6 +84,7 @@ class SyntheticPopulation final : public PopulationSource {
     void visit(V& v) {
       v.number("median_per_capita", median_per_capita, Bounds{1, 1e6, "yuan/person/year"});
       v.number("log_sd", log_sd, Bounds{0, 3, "sd of log income"});
+      v.per_region("region_level", region_level, Bounds{1, 1e6, "relative income level"});
       v.number("fragile_share", fragile_share, kShare);
       v.number("fragile_min", fragile_min, Bounds{0, 1e6, "yuan/person/year"});
       v.number("fragile_max", fragile_max, Bounds{0, 1e6, "yuan/person/year"});
@@ -83,21 +98,36 @@ class SyntheticPopulation final : public PopulationSource {
       v.number("post_share", post_share, kShare);
       v.number("post_wage", post_wage, Bounds{0, 1e5, "yuan/month"});
       v.number("dibao_split", dibao_split, kShare);
+      v.number("eco_compensation_share", eco_compensation_share, kShare);
       v.number("dibao_income_max", dibao_income_max, Bounds{0, 1e6, "yuan/person/year"});
       v.number("dibao_take_up", dibao_take_up, kProbability);
       v.number("savings_months", savings_months, Bounds{0, 120, "months of income"});
     }
   };
 
+  // Supported industries. How much an industry still depends on support is a property of the
+  // place's industry, shared by its households, not of the household: a place's class comes from a
+  // viability score u + dependence_shift[region] (+ site_dependence_shift at a resettlement site),
+  // u ~ U[0,1) per place standing for what is not observed, cut at the cumulative
+  // dependence_weights. A more dependent industry draws a larger share of its income from support
+  // (subsidy_share by class), so withdrawing it costs its households more.
   struct Industry {
-    double participation = 0.6;        // share of households in a supported industry. Judgement.
-    double subsidy_share = 0.2;        // support as a share of their operating income. Judgement.
-    std::vector<double> dependence_weights{0.40, 0.35, 0.25};  // low, medium, high. Judgement.
+    double participation = 0.6;  // share of lifted households in a supported industry. Judgement.
+    // Support as a share of operating income, by class low, medium, high. Judgement (mean 0.2).
+    std::vector<double> subsidy_share{0.10, 0.20, 0.35};
+    std::vector<double> dependence_weights{0.40, 0.35, 0.25};  // low, medium, high before shifts. Judgement.
+    // Remote places with weak market access keep young, dependent industries (seed: ecologically
+    // fragile plateau, terrain-step belts and karst); judgement.
+    PerRegion dependence_shift{0.20, 0.10, 0.15, 0.0};
+    // Resettlement sites' industry is young and small (brief); judgement.
+    double site_dependence_shift = 0.30;
     template <class V>
     void visit(V& v) {
       v.number("participation", participation, kShare);
-      v.number("subsidy_share", subsidy_share, kShare);
+      v.numbers("subsidy_share", subsidy_share, kShare);
       v.numbers("dependence_weights", dependence_weights, Bounds{0, 1e6, "relative weight"});
+      v.per_region("dependence_shift", dependence_shift, Bounds{0, 1, "score shift"});
+      v.number("site_dependence_shift", site_dependence_shift, Bounds{0, 1, "score shift"});
     }
   };
 

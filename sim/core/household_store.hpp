@@ -68,11 +68,14 @@ enum class Dependence : std::uint8_t { none = 0, low = 1, medium = 2, high = 3 }
 inline constexpr int kDependenceLevels = 4;
 inline constexpr std::string_view kDependenceNames[kDependenceLevels] = {"none", "low", "medium", "high"};
 
-// Transfer programmes a household may receive (pension is paid separately, by age).
-enum class Programme : std::uint8_t { public_welfare_post = 0, ecological_compensation = 1, dibao = 2 };
-inline constexpr int kProgrammes = 3;
+// Transfers a household may receive (pension is paid separately, by age). `other` is every transfer
+// no modelled programme pays - remittances from members living elsewhere, farmland and other
+// subsidies: paid by the income process like the others, but no policy changes it and it has no
+// fiscal cost.
+enum class Programme : std::uint8_t { public_welfare_post = 0, ecological_compensation = 1, dibao = 2, other = 3 };
+inline constexpr int kProgrammes = 4;
 inline constexpr std::string_view kProgrammeNames[kProgrammes] = {"public_welfare_post", "ecological_compensation",
-                                                                  "dibao"};
+                                                                  "dibao", "other"};
 
 // Person columns carry this many zeroed elements past the last person, so that a fixed-width window
 // over a household's members (see sim/core/member_window.hpp) never reads outside the arrays.

@@ -68,7 +68,7 @@ double get_transfer(const HouseholdStore& hh, std::size_t i) {
 template <int K>
 constexpr Column transfer(std::string_view description) {
   constexpr std::string_view names[kProgrammes] = {"transfer_public_welfare_post", "transfer_ecological_compensation",
-                                                   "transfer_dibao"};
+                                                   "transfer_dibao", "transfer_other"};
   static_assert(names[K].substr(9) == kProgrammeNames[K]);
   return per_year(names[K], description, set_transfer<K>, get_transfer<K>);
 }
@@ -122,6 +122,7 @@ constexpr Column kHouseholds[] = {
     transfer<0>("public welfare post pay"),
     transfer<1>("ecological compensation (reforestation and ecological subsidies)"),
     transfer<2>("dibao, the minimum living allowance"),
+    transfer<3>("other transfers no modelled programme pays: remittances, farmland and other subsidies; no fiscal cost"),
     number(
         "savings", 0, -1e8, 1e9, false, "yuan", "savings (negative: debt)",
         [](HouseholdStore& hh, std::size_t i, double v) { hh.savings[i] = static_cast<float>(v); },

@@ -55,6 +55,22 @@ TEST(DisasterShock, HitsWholeCountiesWithOneSeverity) {
   EXPECT_NEAR(damaged / 20000.0, p.household_exposure, 4 * binomial_sd(p.household_exposure, 20000));
 }
 
+// Severity differs by region type: the drawn severity times severity_scale[region], capped at 1.
+TEST(DisasterShock, SeverityIsScaledByRegionTypeAndCappedAtOne) {
+  DisasterShock::Params p;
+  p.annual_probability = {1, 1, 1, 1};
+  p.severity_min = p.severity_max = 0.5;
+  p.severity_scale = {1.2, 3.0, 1.0, 0.8};  // plateau, transition belt, karst, other
+  Driven<DisasterShock> model(p);
+  for (const auto& [region, expected] : {std::pair{RegionType::plateau, 0.6f}, std::pair{RegionType::transition_belt, 1.0f},
+                                         std::pair{RegionType::other, 0.4f}}) {
+    HouseholdStore hh = make_store(200, 1, 40, Health::healthy, Work::farming, 100, region);
+    Month month(hh, 0);
+    model.begin_month(month.ctx);
+    for (float s : model.state.severity) EXPECT_FLOAT_EQ(s, expected) << static_cast<int>(region);
+  }
+}
+
 TEST(DisasterShock, LossLastsRecoveryMonths) {
   DisasterShock::Params p;
   p.annual_probability = {1, 1, 1, 1};

@@ -269,7 +269,7 @@ TEST(MicrodataErrors, UnknownColumnListsTheAllowedOnes) {
   EXPECT_TRUE(contains(e, t.households + ":1: column wieght: unknown column (did you mean weight?); allowed columns: "
                                          "household_id, county, region_type, lifted, relocated, weight,"))
       << e;
-  EXPECT_TRUE(contains(e, "transfer_dibao, savings")) << e;
+  EXPECT_TRUE(contains(e, "transfer_dibao, transfer_other, savings")) << e;
 }
 
 TEST(MicrodataErrors, DuplicatedColumn) {
