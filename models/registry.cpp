@@ -15,6 +15,8 @@
 //              -> early warning (monitoring, assistance) -> dibao (December: review, settlement)
 //      |
 //   (December) the engine's annual poverty assessment
+//      |
+//   observers  poverty spells (January: spell and exit durations from the December assessment)
 //
 // Adding a model is one line here plus its own file pair.
 #include "models/cause.hpp"
@@ -29,6 +31,7 @@
 #include "models/market.hpp"
 #include "models/medical_assistance.hpp"
 #include "models/phased_industry_support.hpp"
+#include "models/poverty_spells.hpp"
 #include "models/public_welfare_posts.hpp"
 #include "models/relocation_support.hpp"
 #include "models/rural_pension.hpp"
@@ -60,6 +63,7 @@ ModelRegistry make_default_registry() {
   r.add<TemporaryAssistance>("policies.temporary_assistance");
   r.add<EarlyWarning>("policies.early_warning");
   r.add<Dibao>("policies.dibao");
+  r.add<PovertySpells>("observers.poverty_spells");
   return r;
 }
 
