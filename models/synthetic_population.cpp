@@ -7,6 +7,7 @@
 #include <boost/random/uniform_real_distribution.hpp>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <stdexcept>
 
@@ -74,6 +75,12 @@ double SyntheticPopulation::persons_per_household() const {
 }
 
 namespace {
+std::string format_millions(double persons) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g M", persons / 1e6);
+  return text;
+}
+
 // The dependence class of a place's supported industry from its viability draw u ~ U[0,1)
 // (SyntheticPopulation::Industry).
 Dependence industry_dependence(const SyntheticPopulation::Industry& industry, RegionType region, bool site, double u) {
@@ -297,6 +304,25 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     hh.weight[h] = 1.0f;
     hh.savings[h] = static_cast<float>(total / 12.0 * inc.savings_months);
   });
+  if (p.weights == WeightRule::national) apply_national_weights(hh);
+}
+
+// One weight for every lifted household and one for every edge household, so that the weighted
+// persons of each group are the national figures. Sums of small integers: exact, so the weights
+// do not depend on the thread count.
+void SyntheticPopulation::apply_national_weights(HouseholdStore& hh) const {
+  std::uint64_t lifted_persons = 0, edge_persons = 0;
+  for (std::size_t h = 0; h < hh.size(); ++h)
+    ((hh.flags[h] & household_flag::edge) ? edge_persons : lifted_persons) += hh.persons[h];
+  const float lifted_weight = lifted_persons ? static_cast<float>(params_.national_lifted_persons / double(lifted_persons)) : 1.0f;
+  const float edge_weight = edge_persons ? static_cast<float>(params_.national_edge_persons / double(edge_persons)) : 1.0f;
+  for (std::size_t h = 0; h < hh.size(); ++h) hh.weight[h] = (hh.flags[h] & household_flag::edge) ? edge_weight : lifted_weight;
+}
+
+std::string SyntheticPopulation::weights() const {
+  if (params_.weights == WeightRule::unit) return "unit: each synthetic household counts once";
+  return "national: synthetic households weighted to " + format_millions(params_.national_lifted_persons) +
+         " lifted and " + format_millions(params_.national_edge_persons) + " edge people";
 }
 
 }  // namespace povsim

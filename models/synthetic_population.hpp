@@ -5,14 +5,20 @@
 // in scenarios/populations/targets.yaml (`povsim population --report` compares them).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/model.hpp"
 #include "sim/config/params.hpp"
 
 namespace povsim {
+
+// What a synthetic household's weight stands for (SyntheticPopulation::Params::weights).
+enum class WeightRule : std::uint8_t { national = 0, unit = 1 };
+inline constexpr std::array<std::string_view, 2> kWeightRuleNames = {"national", "unit"};
 
 class SyntheticPopulation final : public PopulationSource {
  public:
@@ -138,6 +144,18 @@ class SyntheticPopulation final : public PopulationSource {
     // Relocated households per resettlement site: ~10 M people at ~35,000 sites (brief) is about
     // 285 people, 90 households of 3.2.
     double households_per_site = 90;
+    // Weights: with `national`, every synthetic household stands for many, so that counts and
+    // costs are national totals whatever `households` is: lifted households share
+    // national_lifted_persons over the simulated lifted persons, edge households
+    // national_edge_persons over the simulated edge persons. With `unit` each counts once.
+    WeightRule weights = WeightRule::national;
+    // Rural poor people under the current standard lifted out of poverty 2013-2020 (98.99 M at
+    // the end of 2012; domain brief).
+    double national_lifted_persons = 98.99e6;
+    // Never-registered people judged at risk of falling into poverty in 2020: "nearly 3 M" edge
+    // people (with nearly 2 M lifted people at risk of returning; State Council Leading Group
+    // Office of Poverty Alleviation, press conference of 2020-03-12, as reported by Xinhua).
+    double national_edge_persons = 3.0e6;
     std::uint32_t industry_products = 8;  // distinct specialty products a county may grow. Judgement.
     PerRegion county_share{0.12, 0.33, 0.25, 0.30};  // judgement
     std::vector<double> household_size_weights{0.11, 0.23, 0.24, 0.21, 0.12, 0.06, 0.03};  // sizes 1..; mean 3.3
@@ -161,6 +179,9 @@ class SyntheticPopulation final : public PopulationSource {
       v.number("edge_share", edge_share, kShare);
       v.integer("counties", counties, std::uint32_t{1}, std::uint32_t{1'000'000});
       v.number("households_per_site", households_per_site, Bounds{1, 1e6, "households"});
+      v.choice("weights", weights, kWeightRuleNames);
+      v.number("national_lifted_persons", national_lifted_persons, Bounds{1, 2e9, "persons"});
+      v.number("national_edge_persons", national_edge_persons, Bounds{1, 2e9, "persons"});
       v.integer("industry_products", industry_products, std::uint32_t{1}, std::uint32_t{255});
       v.per_region("county_share", county_share, Bounds{0, 1e6, "relative weight"});
       v.numbers("household_size_weights", household_size_weights, Bounds{0, 1e6, "relative weight"});
@@ -183,8 +204,10 @@ class SyntheticPopulation final : public PopulationSource {
   std::size_t households() const override { return params_.households; }
   double persons_per_household() const override;
   void generate(HouseholdStore& hh, const StreamFactory& rng) const override;
+  std::string weights() const override;
 
  private:
+  void apply_national_weights(HouseholdStore& hh) const;
   Params params_;
 };
 

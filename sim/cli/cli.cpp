@@ -254,6 +254,10 @@ void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc)
   out << "line: poverty line, yuan/person/year; cumulative: % of lifted households returned at least once;\n"
          "headcount: % of lifted households below the line; region columns: return rate by region type;\n"
          "new poor: % of edge (never registered) households newly below the line. Rates are weighted.\n";
+  const HouseholdCounts& last = t.back().all;
+  out << "Weights: " << sc.population->weights() << "; lifted households returned at least once by "
+      << res.years.back() << ": " << std::setprecision(0) << households_of(last.ever_returned) << " of "
+      << households_of(last.households) << " (weighted)\n";
 }
 
 // Estimates the memory a population needs before anything is allocated; false (with one line on
@@ -392,7 +396,8 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     return 2;
   }
 
-  RunMetadata meta{kVersion, scenario.source, scenario.resolved_yaml, scenario.run.seed, ra.threads, population};
+  RunMetadata meta{kVersion, scenario.source, scenario.resolved_yaml, scenario.run.seed, ra.threads, population,
+                   scenario.population->weights()};
   output.commit(results, meta);
   if (!ra.quiet) print_summary(out, results, scenario);
   out << "wrote " << output.path() << "\n";

@@ -306,6 +306,9 @@ class PopulationSource {
   // Expected persons per household, for the memory estimate made before allocating.
   virtual double persons_per_household() const = 0;
   virtual void generate(HouseholdStore& hh, const StreamFactory& rng) const = 0;
+  // What the households' weights stand for, for the output's root attribute `weights` and the
+  // summary: national totals, survey weights of the input, or one household each.
+  virtual std::string weights() const { return "survey weights of the input population"; }
 };
 
 // Converts an annual event probability to the monthly one with the same yearly total.

@@ -138,6 +138,7 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
   attr_string(f, "scenario_file", meta.scenario_file);
   attr_string(f, "scenario_yaml", meta.scenario_yaml);
   attr_string(f, "population", meta.population);
+  attr_string(f, "weights", meta.weights);
   attr_string(f, "format", "povsim-results 2 (docs/output.md)");
 
   Handle annual = group(f, "annual");

@@ -17,6 +17,7 @@ struct RunMetadata {
   std::uint64_t seed = 0;
   int threads = 0;
   std::string population;  // where the households came from
+  std::string weights;     // what the households' weights stand for (PopulationSource::weights)
 };
 
 class Hdf5Output {

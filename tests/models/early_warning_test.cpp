@@ -231,7 +231,7 @@ TEST(EarlyWarning, EvaluationCountsAreConsistentAndTheLastTwoYearsCensored) {
   testing::TempDir dir;
   const std::string file = dir.file("out.h5");
   Hdf5Output out(file);
-  out.commit(r, RunMetadata{"test", "test", s.resolved_yaml, s.run.seed, 1, "synthetic"});
+  out.commit(r, RunMetadata{"test", "test", s.resolved_yaml, s.run.seed, 1, "synthetic", "unit"});
   auto read = [&](const std::string& name) { return read_dataset(file, "/annual/monitoring/" + name); };
   const auto hits = read("hits"), misses = read("misses"), false_alarms = read("false_alarms");
   const auto flagged = read("newly_monitored_households"), lead = read("hit_lead_months");

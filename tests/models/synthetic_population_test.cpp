@@ -156,5 +156,32 @@ TEST(SyntheticPopulation, EcoCompensationIsItsShareOfTheRemainingTransfers) {
   EXPECT_GT(checked, 10000u);
 }
 
+// National weights: whatever the number of simulated households, weighted persons are the
+// national figures (lifted and edge separately), each group's households share one weight, and
+// `unit` weights count each household once.
+TEST(SyntheticPopulation, NationalWeightsGiveNationalTotalsAtAnySize) {
+  for (std::size_t n : {5000u, 40000u}) {
+    const HouseholdStore hh = generate(n, 2);
+    double lifted = 0, edge = 0;
+    float group_weight[2] = {0, 0};  // lifted, edge: the first seen
+    for (std::size_t h = 0; h < hh.size(); ++h) {
+      const bool is_edge = hh.flags[h] & household_flag::edge;
+      (is_edge ? edge : lifted) += double(hh.weight[h]) * hh.persons[h];
+      if (group_weight[is_edge] == 0) group_weight[is_edge] = hh.weight[h];
+      ASSERT_EQ(hh.weight[h], group_weight[is_edge]) << h;
+    }
+    EXPECT_GT(group_weight[0], 1.0f);
+    SyntheticPopulation::Params p;
+    EXPECT_NEAR(lifted / p.national_lifted_persons, 1.0, 1e-6) << n;
+    EXPECT_NEAR(edge / p.national_edge_persons, 1.0, 1e-6) << n;
+  }
+  SyntheticPopulation::Params p;
+  p.households = 5000;
+  p.weights = WeightRule::unit;
+  HouseholdStore hh;
+  SyntheticPopulation(p).generate(hh, StreamFactory(3, 0));
+  for (float w : hh.weight) ASSERT_EQ(w, 1.0f);
+}
+
 }  // namespace
 }  // namespace povsim

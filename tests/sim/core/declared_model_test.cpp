@@ -91,7 +91,7 @@ TEST(DeclaredModel, ATestOnlyModelBringsItsOwnColumnFlagAndOutput) {
   testing::TempDir dir;
   const std::string file = dir.file("out.h5");
   Hdf5Output out(file);
-  out.commit(results, RunMetadata{"test", "test", s.resolved_yaml, s.run.seed, 1, "synthetic"});
+  out.commit(results, RunMetadata{"test", "test", s.resolved_yaml, s.run.seed, 1, "synthetic", "unit"});
   const auto written = testing::read_dataset(file, "/annual/test_model/frequent_patients");
   ASSERT_EQ(written.size(), 2u);
   EXPECT_DOUBLE_EQ(written[1], households_of(expected));

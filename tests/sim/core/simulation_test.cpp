@@ -88,7 +88,8 @@ TEST(Weights, ScaleEveryCountAndLeaveRatesUnchanged) {
 // (about 350 trainees here: 3 binomial sd is 15 %); the others' payments are steady and it holds
 // exactly.
 TEST(Budgets, BindingBudgetsCapEachPolicysYearlySpending) {
-  const std::vector<std::string> small = {"population.households=20000", "horizon.end=2024-12"};
+  // Unit weights: the budget per household below is the budget over the simulated households.
+  const std::vector<std::string> small = {"population.households=20000", "population.weights=unit", "horizon.end=2024-12"};
   const auto unconstrained = run(baseline(), small, 2).tallies[0];
   const Scenario s = load_scenario(baseline(), small, make_default_registry());
   for (const char* policy : {"rural_pension", "medical_assistance", "dibao", "public_welfare_posts",
@@ -121,7 +122,7 @@ TEST(Budgets, BindingBudgetsCapEachPolicysYearlySpending) {
 // unconstrained 2023 cost; every year after the first. A rule the policy does not support, or an
 // unknown one, is refused.
 TEST(Budgets, EarlyWarningRationsByNeedOrProRata) {
-  const std::vector<std::string> small = {"population.households=20000", "horizon.end=2024-12",
+  const std::vector<std::string> small = {"population.households=20000", "population.weights=unit", "horizon.end=2024-12",
                                           "policies.early_warning.budget_per_household=0"};
   const Scenario s = load_scenario(baseline(), small, make_default_registry());
   std::size_t slot = 0;

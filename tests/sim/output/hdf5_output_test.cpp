@@ -51,7 +51,7 @@ TEST(Hdf5Output, RoundTripOfRatesShapesAndAttributes) {
   const auto path = dir.file("out.h5");
   {
     Hdf5Output out(path);
-    out.commit(sample_results(), RunMetadata{"9.9.9", "s.yaml", "seed: 5\n", 5, 1, "synthetic"});
+    out.commit(sample_results(), RunMetadata{"9.9.9", "s.yaml", "seed: 5\n", 5, 1, "synthetic", "unit"});
   }
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   ASSERT_GE(f, 0);
