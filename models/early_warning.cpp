@@ -79,6 +79,14 @@ void EarlyWarning::evaluate(const MonthContext& ctx, HouseholdStore& hh, std::ui
   hh.model_flags[h] = mf;
 }
 
+namespace {
+// A household's code for the month in the step: its signals, one bit each in the order in which
+// a flag is attributed to the first open one (the lowest bit set), and whether it is monitored.
+constexpr std::int64_t kLowIncome = 1, kCatastrophic = 2, kShock = 4, kIncomeDrop = 8;
+constexpr std::int64_t kAnySignal = kLowIncome | kCatastrophic | kShock | kIncomeDrop;
+constexpr std::int64_t kMonitored = 16;
+}  // namespace
+
 void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   namespace hf = household_flag;
   const bool assessed_before = ctx.step >= 12;  // the assessed-income signal needs an assessment
@@ -95,69 +103,112 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   const bool income_signal = params_.income_drop_ratio > 0 && month >= params_.income_report_months;
   const double per_month_package = params_.package_per_person / 12.0 * state.factor;  // yuan/person
   const double annualise = 12.0 / month;
-  std::int64_t flagged = 0, cleared = 0;  // weight units
-  std::int64_t by_trigger[4] = {};
-  for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    if (ctx.is_january()) {
+  if (ctx.is_january()) {
+    for (std::uint32_t h = range.begin; h < range.end; ++h) {
       // The packages of the year just assessed, and the evaluation of the year before it.
       package_last[h] = ctx.first_month ? 0.0f : package_ytd[h];
       package_ytd[h] = 0;
       evaluate(ctx, hh, h);
     }
-    const std::uint8_t flags = hh.flags[h];
-    std::uint16_t model_flags = hh.model_flags[h];
-    if ((flags & hf::dissolved) || !(flags & (hf::lifted | hf::edge))) continue;
-    if (month == 12) december_cause[h] = hh.last_cause[h];
-    const int persons = hh.alive_members[h];
-    // Latest assessed income without packages, yuan/person/year.
-    const double income_pc = income_without_packages(hh, h);
+  }
+
+  // Pass 1, without a branch (perf: the per-household branches and the sum of the accumulators
+  // were most of this model's time): each household's signals and whether it is monitored, 0 for
+  // a household the step leaves alone (not lifted or edge, dissolved, or neither monitored nor
+  // signalled). Every signal is computed for every household; pass 2 visits only the others.
+  const std::uint32_t b = range.begin, n = range.end - range.begin;
+  const double low_bound = state.threshold;                                 // yuan/person/year
+  const double shock_bound = params_.shock_income_ratio * state.threshold;  // yuan/person/year
+  const double drop_bound = params_.income_drop_ratio * state.threshold;    // yuan/person/year
+  const bool shock_signal = params_.shock_income_ratio > 0;
+  const double catastrophic_share = params_.catastrophic_share;
+  const double line = ctx.poverty_line;
+  const std::uint8_t* flags = hh.flags.data() + b;
+  const std::uint16_t* model_flags = hh.model_flags.data() + b;
+  const std::uint8_t* alive = hh.alive_members.data() + b;
+  const std::uint8_t* last_cause = hh.last_cause.data() + b;
+  const float* assessed = hh.assessed_income_pc.data() + b;
+  const float *acc_wage = hh.acc_wage.data() + b, *acc_operating = hh.acc_operating.data() + b;
+  const float *acc_property = hh.acc_property.data() + b, *acc_transfer = hh.acc_transfer.data() + b;
+  const float *acc_pension = hh.acc_pension.data() + b, *acc_medical = hh.acc_medical.data() + b;
+  const float *pkg_ytd = package_ytd + b, *pkg_last = package_last + b, *med_ytd = medical_ytd + b;
+  const std::uint16_t monitored_mask = monitored_.mask;
+  std::uint8_t code[kMaxBlockHouseholds];
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::uint8_t f = flags[i];
+    const bool eligible = ((f & hf::dissolved) == 0) & ((f & (hf::lifted | hf::edge)) != 0);
+    const int persons = alive[i];
+    // Latest assessed income without packages, yuan/person/year (income_without_packages).
+    const double income_pc = assessed[i] - pkg_last[i];
     // This year's income so far without packages and medical spending, annualised, for the whole
-    // household (yuan/year); compared with per-person bounds times the members, so that the
-    // month's pass needs no division (perf: the division was a third of this model's time).
-    const double so_far = (hh.net_income(h) + hh.acc_medical[h] - double(package_ytd[h]) * persons) * annualise;
-    auto so_far_below = [&](double per_person) { return persons == 0 || so_far < per_person * persons; };
-    const bool low_income = assessed_before && income_pc < state.threshold;
+    // household (yuan/year): HouseholdStore::net_income, term by term in its order, plus the
+    // medical spending. Compared with per-person bounds times the members, so that the month's
+    // pass needs no division.
+    const double net = double(acc_wage[i]) + acc_operating[i] + acc_property[i] + acc_transfer[i] + acc_pension[i] -
+                       acc_medical[i];
+    const double so_far = (net + acc_medical[i] - double(pkg_ytd[i]) * persons) * annualise;
+    const bool low_income = assessed_before & (income_pc < low_bound);
     // Catastrophic spending relative to the household's income (at least the line per person).
-    const bool catastrophic =
-        medical_ytd[h] > params_.catastrophic_share * std::max(income_pc, ctx.poverty_line) * persons;
+    const bool catastrophic = med_ytd[i] > catastrophic_share * std::max(income_pc, line) * persons;
     // A shock this year prompts a look at the household's income: the lower of the latest
-    // assessment (without packages) and this year's so far.
-    const double shock_bound = params_.shock_income_ratio * state.threshold;
-    const bool shock = params_.shock_income_ratio > 0 && hh.last_cause[h] != 0 &&
-                       ((assessed_before && income_pc < shock_bound) || so_far_below(shock_bound));
-    const bool income_drop = income_signal && so_far_below(params_.income_drop_ratio * state.threshold);
-    if (model_flags & monitored_.mask) {
+    // assessment (without packages) and this year's so far (a household without members counts
+    // as below).
+    const bool shock = shock_signal & (last_cause[i] != 0) &
+                       ((assessed_before & (income_pc < shock_bound)) | (persons == 0) | (so_far < shock_bound * persons));
+    const bool income_drop = income_signal & ((persons == 0) | (so_far < drop_bound * persons));
+    const std::int64_t signals = low_income * kLowIncome | catastrophic * kCatastrophic | shock * kShock |
+                                 income_drop * kIncomeDrop;
+    const std::int64_t monitored = ((model_flags[i] & monitored_mask) != 0) * kMonitored;
+    code[i] = static_cast<std::uint8_t>((signals | monitored) * eligible);
+  }
+  if (month == 12)  // each eligible household's latest cause at this December (evaluation)
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::uint8_t f = flags[i];
+      const bool eligible = ((f & hf::dissolved) == 0) & ((f & (hf::lifted | hf::edge)) != 0);
+      december_cause[b + i] = eligible ? last_cause[i] : december_cause[b + i];
+    }
+
+  // Pass 2: the monitored households and those with an open signal, listed without a branch.
+  std::uint32_t visit[kMaxBlockHouseholds];
+  std::uint32_t count = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    visit[count] = i;
+    count += code[i] != 0;
+  }
+  std::int64_t flagged = 0, cleared = 0;  // weight units
+  std::int64_t by_trigger[4] = {};
+  for (std::uint32_t k = 0; k < count; ++k) {
+    const std::uint32_t h = b + visit[k];
+    const std::uint8_t c = code[visit[k]];
+    const std::uint16_t mf = hh.model_flags[h];
+    if (c & kMonitored) {
       // Cleared in January when the latest assessment, without last year's packages, is above the
       // threshold and no signal is open.
-      if (ctx.is_january() && assessed_before && !low_income && !catastrophic && !shock && !income_drop) {
-        hh.model_flags[h] = static_cast<std::uint16_t>(model_flags & ~monitored_.mask);
+      if (ctx.is_january() && assessed_before && !(c & kAnySignal)) {
+        hh.model_flags[h] = static_cast<std::uint16_t>(mf & ~monitored_.mask);
         cleared += weight_units(hh.weight[h]);
         continue;
       }
-    } else {
+      hh.model_flags[h] = static_cast<std::uint16_t>(mf | watched_.mask);
+      if (by_need && band(state, need(state, hh, h)) < state.cut_band) continue;  // budget spent
+      const double paid = per_month_package * hh.alive_members[h];  // yuan this month
+      hh.acc_transfer[h] += static_cast<float>(paid);
+      package_ytd[h] += static_cast<float>(per_month_package);
+      book.pay(hh, h, paid);
+    } else if (ctx.household_stream(kStreamId, h).uniform() < detect) {
       // Flagged now; the package starts next month, once the budget has counted the household.
-      if ((low_income || catastrophic || shock || income_drop) &&
-          ctx.household_stream(kStreamId, h).uniform() < detect) {
-        hh.model_flags[h] = static_cast<std::uint16_t>(model_flags | monitored_.mask | watched_.mask);
-        if (!(flags & hf::poor)) flag_month[h] = static_cast<std::uint8_t>(month);  // an early warning
-        const std::int64_t w = weight_units(hh.weight[h]);
-        flagged += w;
-        by_trigger[low_income ? 0 : catastrophic ? 1 : shock ? 2 : 3] += w;
-      }
-      continue;
+      hh.model_flags[h] = static_cast<std::uint16_t>(mf | monitored_.mask | watched_.mask);
+      if (!(hh.flags[h] & hf::poor)) flag_month[h] = static_cast<std::uint8_t>(month);  // an early warning
+      const std::int64_t w = weight_units(hh.weight[h]);
+      flagged += w;
+      by_trigger[__builtin_ctz(c)] += w;  // the first open signal (c has one: not monitored)
     }
-    hh.model_flags[h] = static_cast<std::uint16_t>(model_flags | watched_.mask);
-    if (by_need && band(state, need(state, hh, h)) < state.cut_band) continue;  // budget spent
-    const double paid = per_month_package * persons;  // yuan this month
-    hh.acc_transfer[h] += static_cast<float>(paid);
-    package_ytd[h] += static_cast<float>(per_month_package);
-    book.pay(hh, h, paid);
   }
   if (!ctx.tally) return;
-  auto& c = ctx.tally->counters;
-  c[flagged_count_.index] += flagged;
-  c[cleared_count_.index] += cleared;
-  for (int k = 0; k < 4; ++k) c[flagged_by_trigger_[k].index] += by_trigger[k];
+  auto& counters = ctx.tally->counters;
+  counters[flagged_count_.index] += flagged;
+  counters[cleared_count_.index] += cleared;
+  for (int k = 0; k < 4; ++k) counters[flagged_by_trigger_[k].index] += by_trigger[k];
   // Monitored at the assessment: December's flags, for lifted and edge households the assessment
   // counts (a living member left).
   if (month != 12) return;
@@ -166,7 +217,7 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     const bool assessed = (hh.flags[h] & (hf::lifted | hf::edge)) && !(hh.flags[h] & hf::dissolved) && hh.alive_members[h] > 0;
     if (assessed && (hh.model_flags[h] & monitored_.mask)) monitored += weight_units(hh.weight[h]);
   }
-  c[monitored_count_.index] += monitored;
+  counters[monitored_count_.index] += monitored;
 }
 
 void EarlyWarning::declare(ModelDeclarations& d) {

@@ -16,13 +16,16 @@ void MarketInteraction::prepare(const MonthContext& ctx, const HouseholdStore& h
   using Sums = std::vector<std::int64_t>;  // [normal output by product, damaged output by product]
   const std::uint8_t* months_left = hh.data(disaster_months_left_);
   const float* loss = hh.data(disaster_loss_);
+  const auto& counties = *ctx.counties;
+  // Branch-free (perf: whether a household is supported is data-dependent): an unsupported
+  // household adds zero to its county's product.
   const Sums output = reduce_households(ctx, hh, 2 * kProducts, [&](Sums& acc, std::uint32_t h) {
-        if (hh.dependence[h] == Dependence::none) return;
-        const int product = (*ctx.counties)[hh.county[h]].industry;
+        const std::int64_t supported = hh.dependence[h] != Dependence::none;
+        const int product = counties[hh.county[h]].industry;
         const double normal = double(hh.operating_base[h]) * weight_units(hh.weight[h]);
         const double damage = months_left[h] > 0 ? loss[h] : 0.0;
-        acc[product] += static_cast<std::int64_t>(normal * 100.0 + 0.5);
-        acc[kProducts + product] += static_cast<std::int64_t>(normal * (1.0 - damage) * 100.0 + 0.5);
+        acc[product] += supported * static_cast<std::int64_t>(normal * 100.0 + 0.5);
+        acc[kProducts + product] += supported * static_cast<std::int64_t>(normal * (1.0 - damage) * 100.0 + 0.5);
       });
   const double expansion = params_.expansion.at(ctx.month);
   const double premium = params_.branding_premium.at(ctx.month);
@@ -37,12 +40,19 @@ void MarketInteraction::prepare(const MonthContext& ctx, const HouseholdStore& h
 void MarketInteraction::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange range, const State& state) const {
   const auto& counties = *ctx.counties;
   float* market_delta = hh.data(delta_);
+  const Dependence* dependence = hh.dependence.data();
+  const std::uint32_t* county = hh.county.data();
+  // Branch-free (perf): an unsupported household keeps its market_delta.
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    if (hh.dependence[h] == Dependence::none) continue;
-    const int product = counties[hh.county[h]].industry;
-    market_delta[h] = state.delta[product];
-    if (state.collapse[product] && ctx.is_january()) hh.last_cause[h] = code(Cause::price_collapse);
+    const int product = counties[county[h]].industry;
+    market_delta[h] = dependence[h] != Dependence::none ? state.delta[product] : market_delta[h];
   }
+  // A price collapse is a shock, marked each January while it lasts.
+  if (ctx.is_january())
+    for (std::uint32_t h = range.begin; h < range.end; ++h) {
+      const int product = counties[county[h]].industry;
+      if (dependence[h] != Dependence::none && state.collapse[product]) hh.last_cause[h] = code(Cause::price_collapse);
+    }
 }
 
 void MarketInteraction::declare(ModelDeclarations& d) {

@@ -34,9 +34,17 @@ void MedicalAssistance::step(const MonthContext& ctx, HouseholdStore& hh, Househ
   PaymentBook book = payments(ctx);
   if (ctx.is_january())
     for (std::uint32_t h = range.begin; h < range.end; ++h) medical_ytd[h] = 0;
+  // The households with a bill this month, listed without a branch (perf: whether a household has
+  // a bill is data-dependent and the branch mispredicted often).
+  std::uint32_t billed[kMaxBlockHouseholds];
+  std::uint32_t count = 0;
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
+    billed[count] = h;
+    count += !(medical_month[h] <= 0);
+  }
+  for (std::uint32_t k = 0; k < count; ++k) {
+    const std::uint32_t h = billed[k];
     const float bill = medical_month[h];
-    if (bill <= 0) continue;
     // Refunds are a function of the year's cumulative spending, so deductibles and caps apply per
     // year whatever the timing of the bills.
     const std::uint8_t flags = hh.flags[h];

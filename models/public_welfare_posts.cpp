@@ -108,8 +108,15 @@ void PublicWelfarePosts::step(const MonthContext& ctx, HouseholdStore& hh, House
   PaymentBook book = payments(ctx);
   const bool cut = state.keep_below <= 1.0;
   std::int64_t held = 0, lost = 0;
+  // The households with a post, listed without a branch (perf: the test mispredicted often).
+  std::uint32_t posts[kMaxBlockHouseholds];
+  std::uint32_t count = 0;
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    if (amount[h] <= 0) continue;
+    posts[count] = h;
+    count += !(amount[h] <= 0);
+  }
+  for (std::uint32_t k = 0; k < count; ++k) {
+    const std::uint32_t h = posts[k];
     std::uint32_t q = holder(hh, h);
     if (q != kNone && !able(hh, q)) {
       // Dead, disabled or too old: she leaves the post; the farm share she gave up is not restored
