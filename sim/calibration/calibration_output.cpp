@@ -33,12 +33,13 @@ std::string number(double v, int precision = 6) {
 }
 
 std::string describe(const DatasetRef& ref) {
-  std::string s = ref.dataset;
-  if (!ref.category.empty()) s += "[" + ref.category + "]";
-  s += ref.first_year == ref.last_year ? " " + std::to_string(ref.first_year)
-                                       : " " + std::to_string(ref.first_year) + "-" + std::to_string(ref.last_year);
-  if (ref.first_year != ref.last_year) s += " (" + std::string(kReduceNames[static_cast<int>(ref.reduce)]) + ")";
-  return s;
+  std::ostringstream s;  // a stream, not string sums: GCC 12 warns falsely (-Wrestrict) on " " + string
+  s << ref.dataset;
+  if (!ref.category.empty()) s << "[" << ref.category << "]";
+  s << " " << ref.first_year;
+  if (ref.first_year != ref.last_year)
+    s << "-" << ref.last_year << " (" << kReduceNames[static_cast<int>(ref.reduce)] << ")";
+  return s.str();
 }
 
 std::string model_text(const MomentSpec& m) {
@@ -224,8 +225,9 @@ void print_calibration_json(std::ostream& out, const CalibrationSpec& spec, cons
 void write_text_atomically(const std::string& path, const std::string& text) {
   namespace fs = std::filesystem;
   const fs::path target(path);
-  const std::string temp =
-      (target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
+  std::string name = ".";
+  name.append(target.filename().string()).append(".tmp.").append(std::to_string(getpid()));
+  const std::string temp = (target.parent_path() / name).string();
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error("cannot write " + path + ": cannot create " + temp);
