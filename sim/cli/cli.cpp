@@ -18,6 +18,7 @@
 
 #include <optional>
 
+#include "sim/cli/calibrate_command.hpp"
 #include "sim/output/hdf5_output.hpp"
 #include "sim/population/population_file.hpp"
 #include "sim/population/population_report.hpp"
@@ -37,6 +38,8 @@ poverty in rural China, month by month, under policy scenarios.
 Usage:
   povsim run SCENARIO.yaml [--out OUT.h5] [options]   simulate and write results to HDF5
   povsim validate SCENARIO.yaml [...]                 check scenario files without running
+  povsim calibrate CALIBRATION.yaml [--out OUT.h5]    fit parameters to observed moments
+                                                      (see povsim calibrate --help)
   povsim population [SCENARIO.yaml] [options]         build a population: calibration report,
                                                       save to HDF5 (see povsim population --help)
   povsim --version                                    print the version
@@ -482,6 +485,7 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     if (args[0] == "run") return command_run(args, out, err);
     if (args[0] == "validate") return command_validate(args, out, err);
     if (args[0] == "population") return command_population(args, out, err);
+    if (args[0] == "calibrate") return command_calibrate(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {
     err << "povsim: error: " << e.what() << "\n";

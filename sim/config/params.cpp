@@ -119,6 +119,16 @@ void ParamReader::flag(std::string_view key, bool& value) {
   fail(*n, key, "expected true or false, got " + shown(*n));
 }
 
+void ParamReader::text(std::string_view key, std::string& value, bool required) {
+  const ConfigNode* n = take(key);
+  if (!n) {
+    if (required) throw ConfigError(where_.str() + ": " + join(key) + ": missing (required)");
+    return;
+  }
+  if (!n->is_scalar() || n->scalar().empty()) fail(*n, key, "expected text, got " + shown(*n));
+  value = n->scalar();
+}
+
 void ParamReader::choice_index(std::string_view key, int& index, const std::string_view* names, std::size_t count) {
   const ConfigNode* n = take(key);
   if (!n) return;

@@ -44,6 +44,8 @@ class ParamReader {
     if (const ConfigNode* n = take(key)) value = static_cast<T>(parse_integer(*n, key, min, max));
   }
   void flag(std::string_view key, bool& value);
+  // Free text (a name, a path, a source); `required`: absent is an error.
+  void text(std::string_view key, std::string& value, bool required = false);
   // One of a fixed list of names, stored as its index (an enum).
   template <class E, std::size_t N>
   void choice(std::string_view key, E& value, const std::array<std::string_view, N>& names) {
@@ -63,6 +65,12 @@ class ParamReader {
     value.visit(child);
     child.finish();
   }
+  // The raw node at `key` (null when absent), which counts as consumed: for shapes the typed
+  // readers do not cover, such as lists of maps.
+  const ConfigNode* raw(std::string_view key) { return take(key); }
+  // "path.key" of this section.
+  std::string path_of(std::string_view key) const { return join(key); }
+  const SourceMark& where() const { return where_; }
   // Errors on any key of this section that no field consumed.
   void finish() const;
 
@@ -92,6 +100,7 @@ class ParamWriter {
     put(key, std::to_string(value));
   }
   void flag(std::string_view key, const bool& value);
+  void text(std::string_view key, const std::string& value, bool = false) { put(key, value); }
   template <class E, std::size_t N>
   void choice(std::string_view key, const E& value, const std::array<std::string_view, N>& names) {
     put(key, std::string(names[static_cast<std::size_t>(value)]));

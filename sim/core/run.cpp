@@ -19,8 +19,14 @@ Run::Run(const Scenario& scenario, std::uint32_t replicate, std::uint32_t block_
   for (const auto& m : scenario.models) states_.push_back(m->make_state());
 }
 
-void Run::start(tbb::task_arena& arena) {
-  arena.execute([&] { scenario_.population->generate(hh_, StreamFactory(scenario_.run.seed, 0)); });
+HouseholdStore generate_population(const Scenario& scenario, tbb::task_arena& arena) {
+  HouseholdStore hh;
+  arena.execute([&] { scenario.population->generate(hh, StreamFactory(scenario.run.seed, 0)); });
+  return hh;
+}
+
+void Run::start(tbb::task_arena& arena, const HouseholdStore* initial) {
+  hh_ = initial ? *initial : generate_population(scenario_, arena);
   hh_.count_alive(0, hh_.size());
   hh_.attach(scenario_.layout.columns);
   // Weighted households in the population, for budgets: an integer sum of weight units, exact in

@@ -19,6 +19,11 @@
 
 namespace povsim {
 
+// The scenario's starting population, as Run::start generates it (before the models' columns are
+// attached): every replicate of every scenario with the same seed and population section starts
+// from it.
+HouseholdStore generate_population(const Scenario& scenario, tbb::task_arena& arena);
+
 class Run {
  public:
   // Households per work item. Fixed, never derived from the thread count: results cannot depend
@@ -30,8 +35,9 @@ class Run {
       const Reducer& reducer = local_reducer());
 
   // Builds the starting population: every replicate starts from the same one (drawn with
-  // replicate 0's streams) and differs only in the shocks it meets.
-  void start(tbb::task_arena& arena);
+  // replicate 0's streams) and differs only in the shocks it meets. With `initial`, copies that
+  // store instead of generating it: it must be what generate_population(scenario) gives.
+  void start(tbb::task_arena& arena, const HouseholdStore* initial = nullptr);
   // Advances one month: every model's begin_month and prepare, then every block through every
   // model in step order, then (December) the annual assessment.
   void advance(tbb::task_arena& arena);

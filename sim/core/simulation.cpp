@@ -107,9 +107,8 @@ std::pair<std::uint32_t, std::uint32_t> selected_replicates(const Scenario& scen
   return {first, count};
 }
 
-RunResults simulate(const Scenario& scenario, const RunOptions& options) {
+RunResults results_frame(const Scenario& scenario) {
   const RunSettings& run = scenario.run;
-  const auto [first, count] = selected_replicates(scenario, options);
   RunResults results;
   results.households = scenario.population->households();
   results.cause_names = scenario.cause_names;
@@ -119,6 +118,13 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
     results.years.push_back(y);
     results.poverty_line.push_back(run.poverty_line.line_for(y));
   }
+  return results;
+}
+
+RunResults simulate(const Scenario& scenario, const RunOptions& options) {
+  const RunSettings& run = scenario.run;
+  const auto [first, count] = selected_replicates(scenario, options);
+  RunResults results = results_frame(scenario);
   const long total_months = long(run.months()) * count;
   const auto t0 = std::chrono::steady_clock::now();
   tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
@@ -139,7 +145,7 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
     if (restart && restart->in_progress == rep) {
       restart->load_run(current);
     } else {
-      current.start(arena);
+      current.start(arena, options.initial_population);
     }
     restart.reset();
     const long months_before = long(run.months()) * (rep - first);

@@ -37,6 +37,10 @@ struct RunOptions {
   const std::atomic<int>* stop_signal = nullptr;
   // Called after every simulated month with (months done, months in total over all replicates).
   std::function<void(long, long)> on_progress;
+  // When set, every replicate starts from a copy of this store instead of generating the
+  // population: the store the scenario's population source generates with the scenario's seed
+  // (generate_population), which the batch runner makes once for many parameter points.
+  const HouseholdStore* initial_population = nullptr;
   // Called after the last month of each replicate; tests inspect the store.
   std::function<void(std::uint32_t replicate, const HouseholdStore&)> on_replicate_end;
 };
@@ -56,6 +60,10 @@ struct Interrupted : std::runtime_error {
 std::pair<std::uint32_t, std::uint32_t> selected_replicates(const Scenario& scenario, const RunOptions& options);
 
 RunResults simulate(const Scenario& scenario, const RunOptions& options);
+
+// What a run of `scenario` records before any replicate: years, poverty lines, household count,
+// causes, model paths and counters (tallies empty).
+RunResults results_frame(const Scenario& scenario);
 
 // Assesses households in [begin, end) against `line` (yuan/person/year): updates their poverty
 // flags, resets the year's accumulators and adds to `tally`. Exposed for tests.

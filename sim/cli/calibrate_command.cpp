@@ -1,0 +1,133 @@
+#include "sim/cli/calibrate_command.hpp"
+
+#include <charconv>
+#include <iomanip>
+#include <optional>
+#include <ostream>
+
+#include "sim/calibration/calibrate.hpp"
+#include "sim/calibration/calibration_output.hpp"
+#include "sim/config/params.hpp"
+#include "sim/output/hdf5_file.hpp"
+#include "sim/version.hpp"
+
+namespace povsim {
+
+namespace {
+
+constexpr const char* kCalibrateHelp = R"(Usage: povsim calibrate CALIBRATION.yaml [options]
+
+Fits the calibration file's free parameters to its observed moments by the simulated method of
+moments: every candidate point runs the same replicates (common random numbers) on a population
+of the file's size; NLopt minimises the sum over moments of weight * ((simulated - observed) /
+tolerance)^2. Then the Jacobian of the moments at the estimate (central differences) gives
+standard errors. The file format is in docs/calibration.md.
+
+Writes OUT.h5 (atomically; layout in docs/output.md) and the report OUT.md beside it; progress
+goes to stderr.
+
+Options:
+  --out FILE             calibration results (default: CALIBRATION's name with .h5, in the
+                         current directory); the Markdown report is FILE with .md
+  --threads N            worker threads (default: all cores); results do not depend on N
+  --write-scenario FILE  also write the resolved scenario at the estimate as YAML, to rerun it
+                         with povsim run
+  --json                 print a JSON summary on stdout (and nothing else there)
+  --quiet                no progress on stderr
+  -h, --help             this help
+)";
+
+[[noreturn]] void usage(const std::string& message) { throw ConfigError("calibrate: " + message); }
+
+std::string with_extension(const std::string& path, const std::string& extension) {
+  const auto slash = path.find_last_of('/');
+  const auto dot = path.rfind('.');
+  return (dot != std::string::npos && (slash == std::string::npos || dot > slash) ? path.substr(0, dot) : path) +
+         extension;
+}
+
+}  // namespace
+
+int command_calibrate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string file, h5_path, scenario_out;
+  int threads = 0;
+  bool json = false, quiet = false;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) usage(a + ": expected a value after it");
+      return args[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      out << kCalibrateHelp;
+      return 0;
+    } else if (a == "--out") {
+      h5_path = value();
+    } else if (a == "--threads") {
+      const std::string& v = value();
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), threads);
+      if (ec != std::errc() || end != v.data() + v.size() || threads < 1)
+        usage("--threads: expected a whole number >= 1, got '" + v + "'");
+    } else if (a == "--write-scenario") {
+      scenario_out = value();
+    } else if (a == "--json") {
+      json = true;
+    } else if (a == "--quiet") {
+      quiet = true;
+    } else if (!a.empty() && a[0] == '-') {
+      usage("unknown option '" + a + "' (see povsim calibrate --help)");
+    } else if (file.empty()) {
+      file = a;
+    } else {
+      usage("unexpected argument '" + a + "': one calibration file");
+    }
+  }
+  if (file.empty()) usage("missing the calibration file (see povsim calibrate --help)");
+  if (h5_path.empty()) h5_path = with_extension(file.substr(file.find_last_of('/') + 1), ".h5");
+  const std::string md_path = with_extension(h5_path, ".md");
+
+  const CalibrationSpec spec = load_calibration(file);
+  const ModelRegistry registry = make_default_registry();
+  { h5::AtomicFile check(h5_path); }  // an unwritable destination fails before any run
+
+  CalibrationOptions options;
+  options.threads = threads;
+  if (!quiet) {
+    options.on_evaluation = [&](int k, int n, const std::vector<double>& theta, double objective, double best,
+                                double seconds) {
+      err << "calibrate: evaluation " << k << "/" << n << ": objective " << std::setprecision(6) << objective
+          << " (best " << best << ") at";
+      for (std::size_t j = 0; j < theta.size(); ++j)
+        err << (j ? ", " : " ") << spec.parameters[j].path << "=" << format_number(theta[j]);
+      err << "; " << std::fixed << std::setprecision(2) << seconds << " s\n" << std::defaultfloat;
+    };
+    options.on_jacobian = [&](std::size_t points) {
+      err << "calibrate: standard errors: " << points << " points x " << spec.replicates << " replicates\n";
+    };
+  }
+  const CalibrationResult result = calibrate(spec, registry, options);
+
+  const CalibrationInfo info{kVersion, threads};
+  write_calibration_h5(h5_path, spec, result, info);
+  write_text_atomically(md_path, calibration_markdown(spec, result, info, h5_path));
+  if (!scenario_out.empty())
+    write_text_atomically(scenario_out, "# povsim calibrate " + file + ": the resolved scenario at the estimate\n" +
+                                            result.resolved_yaml);
+  if (json) {
+    print_calibration_json(out, spec, result, h5_path);
+    return 0;
+  }
+  out << "povsim " << kVersion << " calibrate " << file << ": " << result.history.size() << " evaluations, "
+      << std::fixed << std::setprecision(1) << result.seconds << " s; stopped: " << result.stop_reason
+      << "; objective " << std::defaultfloat << std::setprecision(6) << result.objective << "\n";
+  for (std::size_t j = 0; j < spec.parameters.size(); ++j)
+    out << "  " << spec.parameters[j].path << " = " << std::setprecision(6) << result.estimate[j] << " ± "
+        << result.standard_error[j] << (result.identified[j] ? "" : "  (not identified)") << "\n";
+  for (std::size_t i = 0; i < spec.moments.size(); ++i)
+    out << "  moment " << spec.moments[i].name << ": observed " << spec.moments[i].value << ", simulated "
+        << result.simulated[i] << ", contribution " << result.contribution[i] << "\n";
+  out << "wrote " << h5_path << ", " << md_path << (scenario_out.empty() ? "" : ", " + scenario_out) << "\n";
+  return 0;
+}
+
+}  // namespace povsim
