@@ -26,7 +26,12 @@ HouseholdStore generate_population(const Scenario& scenario, tbb::task_arena& ar
 }
 
 void Run::start(tbb::task_arena& arena, const HouseholdStore* initial) {
-  hh_ = initial ? *initial : generate_population(scenario_, arena);
+  // Generated in place, not assigned from a temporary: a store of tens of millions of households
+  // must not exist twice, even for a moment.
+  if (initial)
+    hh_ = *initial;
+  else
+    arena.execute([&] { scenario_.population->generate(hh_, StreamFactory(scenario_.run.seed, 0)); });
   hh_.count_alive(0, hh_.size());
   hh_.attach(scenario_.layout.columns);
   // Weighted households in the population, for budgets: an integer sum of weight units, exact in
