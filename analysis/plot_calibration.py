@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from povsim_files import InputError, open_h5  # noqa: E402  (analysis/, beside this script)
+from povsim_files import InputError, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
 
 REQUIRED = ("moments/names", "moments/observed", "moments/simulated", "moments/simulated_sd",
             "moments/tolerance", "moments/kind", "history/objective")
@@ -90,13 +90,7 @@ def main(argv=None):
     ax_h.set_title(f"Objective history ({c['stop']})", fontsize="small")
     ax_h.grid(alpha=0.3)
     ax_h.legend(fontsize="small")
-    try:
-        fig.savefig(png, dpi=120)
-    except OSError as e:
-        print(f"plot_calibration: cannot write {png}: {e.strerror or e}", file=sys.stderr)
-        return 2
-    print(f"wrote {png}")
-    return 0
+    return save_figure(fig, png, "plot_calibration")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
-from povsim_files import InputError, open_h5  # noqa: E402  (analysis/, beside this script)
+from povsim_files import InputError, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
 
 PROG = "plot_population"
 TARGET_FIELDS = ("name", "value", "obtained", "tolerance", "comparison", "unit", "source")
@@ -360,12 +360,8 @@ def main(argv=None):
         outputs = [(fig, args.png)]
 
     for fig, path in outputs:
-        try:
-            fig.savefig(path, dpi=120)
-        except OSError as e:
-            print(f"{PROG}: cannot write {path}: {e.strerror or e}", file=sys.stderr)
+        if save_figure(fig, path, PROG):
             return 2
-        print(f"wrote {path}")
     return 0
 
 

@@ -18,7 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
-from povsim_files import InputError, open_h5  # noqa: E402  (analysis/, beside this script)
+from povsim_files import InputError, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
 
 REQUIRED = ("annual/year", "annual/return_rate", "annual/by_region_type/return_rate")
 
@@ -83,13 +83,7 @@ def main(argv=None):
     if args.title:
         fig.suptitle(args.title)
 
-    try:
-        fig.savefig(args.png, dpi=120)
-    except OSError as e:
-        print(f"plot_returns: cannot write {args.png}: {e.strerror or e}", file=sys.stderr)
-        return 2
-    print(f"wrote {args.png}")
-    return 0
+    return save_figure(fig, args.png, "plot_returns")
 
 
 if __name__ == "__main__":

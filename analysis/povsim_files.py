@@ -1,5 +1,6 @@
-"""Opening povsim's HDF5 files with one-line errors, shared by the analysis scripts."""
+"""Opening povsim's HDF5 files and saving figures with one-line errors, shared by the analysis scripts."""
 import os
+import sys
 
 import h5py
 
@@ -16,3 +17,14 @@ def open_h5(path):
         return h5py.File(path, "r")
     except OSError as e:
         raise InputError(f"{path}: not an HDF5 file ({e})") from None
+
+
+def save_figure(fig, path, prog):
+    """Saves fig as path (PNG, 120 dpi) and says so; 0, or 2 with one line on stderr if it cannot."""
+    try:
+        fig.savefig(path, dpi=120)
+    except OSError as e:
+        print(f"{prog}: cannot write {path}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    return 0
