@@ -48,6 +48,15 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
   const YearMonth next_january = YearMonth::of(ctx.month.year() + 1, 1);
   const double standard_next = standard(next_january, ctx.next_poverty_line);
   float* exit_benefit = hh.data(exit_benefit_);
+  std::int64_t enrolled_persons[2] = {};  // lifted, edge: weight units x living members
+  // Counted after the household's review (every path below that keeps the household ends here).
+  auto count = [&](std::uint32_t h, int alive) {
+    const std::uint8_t f = hh.flags[h];
+    const bool enrolled = (hh.model_flags[h] & enrolled_.mask) != 0;
+    const std::int64_t persons = enrolled * std::int64_t{alive} * weight_units(hh.weight[h]);
+    enrolled_persons[0] += ((f & hf::lifted) != 0) * persons;
+    enrolled_persons[1] += ((f & hf::edge) != 0) * persons;
+  };
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     if (hh.flags[h] & hf::dissolved) continue;
     const int alive = hh.alive_members[h];
@@ -85,6 +94,7 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
           benefit[h] = 0;
         }
       }  // before exits_from: kept, unchanged
+      count(h, alive);
       continue;
     }
     // Not enrolled: taken in if eligible, unless missed (exclusion error); taken in by an inclusion
@@ -95,13 +105,23 @@ void Dibao::review(const MonthContext& ctx, HouseholdStore& hh, HouseholdRange r
     if (!enrolled) continue;
     hh.model_flags[h] = static_cast<std::uint16_t>(flags | enrolled_.mask);
     benefit[h] = new_benefit;
+    count(h, alive);
   }
+  if (!ctx.tally) return;
+  ctx.tally->counters[enrolled_lifted_persons_.index] += enrolled_persons[0];
+  ctx.tally->counters[enrolled_edge_persons_.index] += enrolled_persons[1];
 }
 
 void Dibao::declare(ModelDeclarations& d) {
   enrolled_ = d.household_flag("dibao_enrolled");
   exiting_ = d.household_flag("dibao_exiting");
   exit_benefit_ = d.household_column<float>("dibao_exit_benefit", "monthly dibao paid during this year's gradual exit, yuan");
+  const std::string enrolled = "living members of households enrolled in dibao after the December review (those in a "
+                               "gradual exit included), ";
+  enrolled_lifted_persons_ = d.counter("/annual/dibao", "enrolled_persons_lifted",
+                                       enrolled + "lifted households, persons (weighted)");
+  enrolled_edge_persons_ = d.counter("/annual/dibao", "enrolled_persons_edge",
+                                     enrolled + "edge households, persons (weighted)");
   for (const char* c : {"dibao_enrolled", "dibao_exiting", "dibao_exit_benefit", "dibao", "acc_transfer"}) d.writes(c);
   for (const char* c : {"acc_wage", "acc_operating", "acc_property", "acc_transfer", "acc_pension", "acc_medical"})
     d.reads(c, When::this_month);

@@ -94,6 +94,8 @@ class Dibao final : public StatefulModel<DibaoState> {
   Params params_;
   HouseholdFlag enrolled_;  // enrolled in the minimum living guarantee
   HouseholdFlag exiting_;   // enrolled, in the gradual-exit period
+  // /annual/dibao: living members of lifted (edge) households enrolled after the December review.
+  CounterHandle enrolled_lifted_persons_, enrolled_edge_persons_;
   // The monthly benefit paid during this year's gradual exit, yuan (the means test subtracts it).
   ColumnHandle<float> exit_benefit_;
 };

@@ -64,6 +64,10 @@ class DisasterShock final : public StatefulModel<DisasterState> {
   Params params_;
   ColumnHandle<std::uint8_t> months_left_;  // months of damaged operating income left
   ColumnHandle<float> loss_;                // share of operating income lost meanwhile
+  // /annual/disaster: damages this year (a household hit twice counts twice), and the sum over
+  // them of the share of a normal year's market income the damage takes (weight units times the
+  // share, so the mean share is the ratio of the two).
+  CounterHandle damaged_count_, income_loss_count_;
 };
 
 }  // namespace povsim

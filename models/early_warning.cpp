@@ -208,16 +208,34 @@ void EarlyWarning::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   auto& counters = ctx.tally->counters;
   counters[flagged_count_.index] += flagged;
   counters[cleared_count_.index] += cleared;
+  counters[cleared_next_january_.index] += cleared;
   for (int k = 0; k < 4; ++k) counters[flagged_by_trigger_[k].index] += by_trigger[k];
   // Monitored at the assessment: December's flags, for lifted and edge households the assessment
   // counts (a living member left).
   if (month != 12) return;
-  std::int64_t monitored = 0;
+  std::int64_t monitored = 0, persons_lifted = 0, persons_edge = 0, catastrophic = 0;
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
-    const bool assessed = (hh.flags[h] & (hf::lifted | hf::edge)) && !(hh.flags[h] & hf::dissolved) && hh.alive_members[h] > 0;
-    if (assessed && (hh.model_flags[h] & monitored_.mask)) monitored += weight_units(hh.weight[h]);
+    const std::uint8_t f = hh.flags[h];
+    const int alive = hh.alive_members[h];
+    const bool assessed = (f & (hf::lifted | hf::edge)) && !(f & hf::dissolved) && alive > 0;
+    if (!assessed) continue;
+    const std::int64_t w = weight_units(hh.weight[h]);
+    if (hh.model_flags[h] & monitored_.mask) {
+      monitored += w;
+      ((f & hf::lifted) ? persons_lifted : persons_edge) += alive * w;
+    }
+    // Catastrophic health spending (WHO-style): this year's out-of-pocket medical spending after
+    // insurance and medical assistance (acc_medical) at least 40 % of the capacity to pay, the
+    // year's net income before medical spending minus subsistence (the line per living member);
+    // with no capacity left, any spending is catastrophic. Lifted households only.
+    const double oop = hh.acc_medical[h];
+    const double capacity = hh.net_income(h) + oop - line * alive;
+    catastrophic += ((f & hf::lifted) && oop > 0 && oop >= kCatastrophicShareOfCapacity * std::max(capacity, 0.0)) * w;
   }
   counters[monitored_count_.index] += monitored;
+  counters[monitored_persons_lifted_.index] += persons_lifted;
+  counters[monitored_persons_edge_.index] += persons_edge;
+  counters[catastrophic_households_.index] += catastrophic;
 }
 
 void EarlyWarning::declare(ModelDeclarations& d) {
@@ -240,6 +258,22 @@ void EarlyWarning::declare(ModelDeclarations& d) {
   }
   const std::string g = "/annual/monitoring";
   monitored_count_ = d.counter(g, "monitored_households", "households under monitoring at the December assessment");
+  monitored_persons_lifted_ = d.counter(g, "monitored_persons_lifted",
+                                        "living members of lifted households under monitoring at the December "
+                                        "assessment, persons (weighted)");
+  monitored_persons_edge_ = d.counter(g, "monitored_persons_edge",
+                                      "living members of edge households under monitoring at the December assessment, "
+                                      "persons (weighted)");
+  cleared_next_january_ = d.counter(g, "cleared_next_january",
+                                    "households cleared (out of risk) in the January after year t, i.e. of those "
+                                    "counted in monitored_households at December t (last year censored: NaN)",
+                                    1);
+  catastrophic_households_ = d.counter(
+      "/annual/health", "catastrophic_households",
+      "lifted households assessed at December whose out-of-pocket medical spending this year (after insurance and "
+      "medical assistance) is at least 40 % of their capacity to pay (net income before medical spending minus the "
+      "poverty line per living member; any spending if none), households (weighted); over "
+      "/annual/lifted/households: the catastrophic health spending rate");
   flagged_count_ = d.counter(g, "newly_monitored_households", "households flagged for monitoring during the year");
   cleared_count_ = d.counter(g, "cleared_households",
                              "households that left monitoring during the year (assessed above the threshold "

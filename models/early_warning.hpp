@@ -133,10 +133,17 @@ class EarlyWarning final : public StatefulModel<EarlyWarningState> {
   // the year (weight units, lifted and edge households), flagged by trigger.
   CounterHandle monitored_count_, flagged_count_, cleared_count_;
   CounterHandle flagged_by_trigger_[4];  // low income, catastrophic, shock, income drop
+  // Living members of monitored households at December, lifted and edge; households cleared in
+  // January t + 1 (lag 1: written at year t, beside monitored_households of December t).
+  CounterHandle monitored_persons_lifted_, monitored_persons_edge_, cleared_next_january_;
+  // /annual/health: lifted households assessed at December with catastrophic health spending
+  // this year (WHO-style, on capacity to pay; docs/model.md 7.13).
+  CounterHandle catastrophic_households_;
   // Evaluation counters (lag kEvaluationLagYears): totals, by region type, by cause.
   CounterHandle hits_, misses_, false_alarms_, lead_months_;
   CounterHandle hits_by_region_[4], misses_by_region_[4], false_alarms_by_region_[4];
   CounterHandle hits_by_cause_[7], misses_by_cause_[7];
+  static constexpr double kCatastrophicShareOfCapacity = 0.4;  // WHO's usual threshold
   static constexpr int kBands = 1000;  // need bands for rationing
   static int band(const State& state, double need) {
     return std::min(kBands - 1, static_cast<int>(need / state.threshold * kBands));

@@ -56,6 +56,13 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   }, chronic);
   float* medical_month = hh.data(medical_month_);
   std::uint16_t* sick_until = hh.data(sick_until_);
+  // The hospitalised-this-year marks start afresh each January (an annual pass).
+  const std::uint8_t hospitalised = hospitalised_.mask;
+  if (ctx.is_january()) {
+    std::uint8_t* pf = hh.person_flags.data();
+    const auto [first, last] = persons_of(hh, range);
+    for (std::uint32_t q = first; q < last; ++q) pf[q] = static_cast<std::uint8_t>(pf[q] & ~hospitalised);
+  }
   for (std::uint32_t h = range.begin; h < range.end; ++h) {
     const float cost = static_cast<float>(chronic[h - range.begin]) * outpatient;
     hh.acc_medical[h] += cost;
@@ -69,6 +76,7 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
   const std::uint8_t* ages = hh.age.data();
   const std::uint16_t step = static_cast<std::uint16_t>(ctx.step);
   HouseholdCursor household_of(hh, range);  // candidates come in increasing order
+  std::int64_t newly_hospitalised = 0;       // weight units: persons with their first episode this year
   events.for_each_candidate(persons_of(hh, range), [&](std::uint32_t q, std::uint32_t raw) {
     const Health health = healths[q];
     if (!((flags[q] & person_flag::alive) && acceptance_[ages[q]][static_cast<int>(health)](raw))) return;
@@ -82,10 +90,21 @@ void IllnessShock::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdRa
     hh.savings[h] -= oop;
     medical_month[h] += oop;
     sick_until[q] = static_cast<std::uint16_t>(step + lost_months(detail));
+    newly_hospitalised += ((hh.person_flags[q] & hospitalised) == 0) * weight_units(hh.weight[h]);
+    hh.person_flags[q] |= hospitalised;
     if (health == Health::healthy && detail.uniform() < params_.chronic_onset_probability)
       hh.health[q] = Health::chronic;
     hh.last_cause[h] = code(Cause::illness);
   });
+  if (!ctx.tally) return;
+  auto& counters = ctx.tally->counters;
+  counters[hospitalised_count_.index] += newly_hospitalised;
+  if (ctx.month.month() != 12) return;
+  // Living persons at December (households not dissolved), the hospitalisation rate's denominator.
+  std::int64_t living = 0;
+  for (std::uint32_t h = range.begin; h < range.end; ++h)
+    living += ((hh.flags[h] & household_flag::dissolved) == 0) * std::int64_t{hh.alive_members[h]} * weight_units(hh.weight[h]);
+  counters[living_count_.index] += living;
 }
 
 void IllnessShock::declare(ModelDeclarations& d) {
@@ -94,7 +113,17 @@ void IllnessShock::declare(ModelDeclarations& d) {
   sick_until_ = d.person_column<std::uint16_t>("sick_until", "step from which the person can work again, months");
   medical_month_ = d.household_column<float>(
       "medical_month", "out-of-pocket medical spending this month after basic insurance, yuan");
-  for (const char* c : {"sick_until", "medical_month", "acc_medical", "savings", "health", "last_cause"}) d.writes(c);
+  hospitalised_ = d.person_flag("hospitalised_this_year");
+  const std::string g = "/annual/health";
+  hospitalised_count_ = d.counter(g, "hospitalised_persons",
+                                  "persons (lifted and edge households) hospitalised at least once during the year, "
+                                  "persons (weighted)");
+  living_count_ = d.counter(g, "living_persons",
+                            "living members of lifted and edge households at December, persons (weighted); the "
+                            "denominator of the hospitalisation rate");
+  for (const char* c : {"sick_until", "medical_month", "acc_medical", "savings", "health", "last_cause",
+                        "hospitalised_this_year"})
+    d.writes(c);
   for (const char* c : {"age", "alive"}) d.reads(c, When::this_month);
 }
 

@@ -59,6 +59,9 @@ class IllnessShock final : public StatelessModel {
   Bernoulli acceptance_[256][3];  // episode given a candidate, by [age in years][health]
   ColumnHandle<std::uint16_t> sick_until_;  // per person
   ColumnHandle<float> medical_month_;       // per household
+  PersonFlag hospitalised_;                 // hospitalised at least once this calendar year
+  // /annual/health: persons hospitalised at least once this year; living persons at December.
+  CounterHandle hospitalised_count_, living_count_;
 };
 
 }  // namespace povsim

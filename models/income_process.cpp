@@ -106,6 +106,23 @@ void IncomeProcess::step(const MonthContext& ctx, HouseholdStore& hh, HouseholdR
   }, wage, wages);
   const IncomeInputs in{hh.data(market_delta_), hh.data(disaster_months_left_), hh.data(disaster_loss_)};
   accumulate_month(wages, static_cast<float>(params_.saving_rate), in, hh, range);
+  if (ctx.month.month() != 12 || !ctx.tally) return;
+  // Lifted workers in wage work at December (an annual pass): living, employed (off sick or not)
+  // local-wage and migrant workers of lifted households, persons (weighted).
+  std::int64_t workers = 0;
+  for (std::uint32_t h = range.begin; h < range.end; ++h) {
+    const std::uint8_t hf = hh.flags[h];
+    if (!(hf & household_flag::lifted) || (hf & household_flag::dissolved)) continue;
+    const std::uint32_t first = hh.first_person[h];
+    std::int64_t count = 0;
+    for (std::uint32_t q = first; q < first + hh.persons[h]; ++q) {
+      const bool employed = (flags[q] & (person_flag::alive | person_flag::unemployed)) == person_flag::alive;
+      const bool earner = (work[q] == Work::local_wage) | (work[q] == Work::migrant);
+      count += employed & earner;
+    }
+    workers += count * weight_units(hh.weight[h]);
+  }
+  ctx.tally->counters[wage_workers_.index] += workers;
 }
 
 void IncomeProcess::declare(ModelDeclarations& d) {
@@ -114,6 +131,9 @@ void IncomeProcess::declare(ModelDeclarations& d) {
   disaster_loss_ = d.household_column<float>("disaster_loss", "share of operating income lost while damaged, 0-1");
   sick_until_ = d.person_column<std::uint16_t>("sick_until", "step from which the person can work again, months");
   persistent_ = d.household_column<float>("income_persistent", "persistent part of the log income factor");
+  wage_workers_ = d.counter("/annual/employment", "lifted_wage_workers",
+                            "living, employed (off sick or not) local-wage and migrant workers of lifted households at "
+                            "December, persons (weighted)");
   for (const char* c : {"income_factor", "income_persistent", "operating_base", "industry_subsidy", "wage", "acc_wage", "acc_operating",
                         "acc_property", "acc_transfer", "savings"})
     d.writes(c);

@@ -60,6 +60,8 @@ class IncomeProcess final : public StatelessModel {
   ColumnHandle<float> disaster_loss_;
   ColumnHandle<std::uint16_t> sick_until_;
   ColumnHandle<float> persistent_;  // the persistent part of the log income factor
+  // /annual/employment: living, employed local-wage and migrant workers of lifted households at December.
+  CounterHandle wage_workers_;
 };
 
 }  // namespace povsim

@@ -95,7 +95,7 @@ struct DeclaredLayout {
 inline constexpr std::uint8_t kFirstPersonFlag = 8;
 inline constexpr int kMaxHouseholdFlags = 16;
 inline constexpr int kMaxPersonFlags = 5;
-inline constexpr int kMaxCounters = 64;
+inline constexpr int kMaxCounters = 128;
 
 // Refuses (ConfigError) a step order in which a model reads this month's value of a column that
 // only later models write. `access` and `order` cover every registered model, enabled or not: an

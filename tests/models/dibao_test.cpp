@@ -139,3 +139,28 @@ TEST(Dibao, NoExitsBeforeTheTransitionEnds) {
 
 }  // namespace
 }  // namespace povsim
+
+namespace povsim {
+namespace {
+using namespace testing;
+
+// Enrolled persons after the December review, lifted and edge apart: households of 2 with no
+// income are taken in (no exclusion error), the well-off one is not; weights 1 and 3.
+TEST(Dibao, CountsEnrolledPersonsOfLiftedAndEdgeHouseholdsAfterTheReview) {
+  Dibao::Params p;
+  p.exclusion_rate = 0;
+  p.inclusion_rate = 0;
+  Driven<Dibao> model(p);
+  HouseholdStore hh = make_store(4, 2, 40, Health::healthy, Work::farming);
+  hh.acc_operating[1] = 50000;
+  hh.flags[2] = household_flag::edge;
+  hh.weight[2] = 3;
+  hh.flags[3] = household_flag::lifted | household_flag::dissolved;
+  Month december(hh, 11);
+  step_all(model, december.ctx, hh);
+  EXPECT_EQ(december.tally.counters[counter_index("enrolled_persons_lifted")], 2 * kWeightUnit);
+  EXPECT_EQ(december.tally.counters[counter_index("enrolled_persons_edge")], 2 * 3 * kWeightUnit);
+}
+
+}  // namespace
+}  // namespace povsim

@@ -93,3 +93,34 @@ TEST(DisasterShock, LossLastsRecoveryMonths) {
 
 }  // namespace
 }  // namespace povsim
+
+namespace povsim {
+namespace {
+using namespace testing;
+
+// The damage counters: every household of a county hit with severity 0.5 (exposure 1), operating
+// base 100 yuan/month, one employed migrant earning 300 yuan/month in half of them: a loss of
+// 0.5 x 100 x 9 = 450 yuan over a normal year of 12 x 100 = 1,200 (share 0.375, capped at 1
+// never) or 12 x 400 = 4,800 (share 0.09375); weights 4 (so every household's share is whole units).
+TEST(DisasterShock, CountsDamagedHouseholdsAndTheirIncomeLossShare) {
+  DisasterShock::Params p;
+  p.annual_probability = {1, 1, 1, 1};
+  p.severity_min = p.severity_max = 0.5;
+  p.severity_scale = {1, 1, 1, 1};
+  p.household_exposure = 1;
+  Driven<DisasterShock> model(p);
+  HouseholdStore hh = make_store(10, 1, 40, Health::healthy, Work::farming, 10);
+  for (std::uint32_t h = 0; h < 10; ++h) {
+    hh.operating_base[h] = 100;
+    hh.weight[h] = 4;
+    if (h % 2) hh.work[h] = Work::migrant, hh.wage[h] = 300;
+  }
+  Month month(hh, 0);
+  model.begin_month(month.ctx);
+  step_all(model, month.ctx, hh);
+  EXPECT_EQ(month.tally.counters[counter_index("damaged_households")], 10 * 4 * kWeightUnit);
+  EXPECT_EQ(month.tally.counters[counter_index("income_loss_share_sum")], 5 * (1500 + 375));
+}
+
+}  // namespace
+}  // namespace povsim

@@ -69,6 +69,34 @@ TEST(EarlyWarning, BudgetServesTheNeediestFirstAndClearsTheRecovered) {
   run_month(model, hh, next_january);
   EXPECT_FALSE(hh.model_flags[0] & declared_household_flag("monitored"));
   EXPECT_EQ(next_january.tally.counters[counter_index("cleared_households")], kWeightUnit);
+  EXPECT_EQ(next_january.tally.counters[counter_index("cleared_next_january")], kWeightUnit);
+}
+
+// December's annual counts: living members of monitored lifted and edge households, and lifted
+// households with catastrophic health spending (out of pocket >= 40 % of net income before medical
+// spending minus 4,000 per member; any spending when that is not positive). Households of 2.
+TEST(EarlyWarning, CountsMonitoredPersonsAndCatastrophicHealthSpendingAtDecember) {
+  EarlyWarning::Params p;
+  p.package_per_person = 0;
+  p.miss_rate = 1;  // nobody newly flagged
+  Driven<EarlyWarning> model(p);
+  HouseholdStore hh = make_store(5, 2, 40, Health::healthy, Work::farming);
+  const float operating[5] = {20000, 20000, 20000, 5000, 0}, medical[5] = {0, 4000, 4800, 100, 10000};
+  for (std::size_t h = 0; h < 5; ++h) {
+    hh.assessed_income_pc[h] = 9000;
+    hh.acc_operating[h] = operating[h];
+    hh.acc_medical[h] = medical[h];
+  }
+  hh.model_flags[0] |= declared_household_flag("monitored");
+  hh.flags[4] = household_flag::edge;  // monitored, spends much, not counted as catastrophic
+  hh.weight[4] = 3;
+  hh.model_flags[4] |= declared_household_flag("monitored");
+  Month december(hh, 23);
+  run_month(model, hh, december);
+  const auto& c = december.tally.counters;
+  EXPECT_EQ(c[counter_index("monitored_persons_lifted")], 2 * kWeightUnit);
+  EXPECT_EQ(c[counter_index("monitored_persons_edge")], 2 * 3 * kWeightUnit);
+  EXPECT_EQ(c[counter_index("catastrophic_households")], 2 * kWeightUnit);  // households 2 and 3
 }
 
 

@@ -70,3 +70,39 @@ TEST(IllnessShock, ChronicMembersPayOutpatientCareAndTheDeadNothing) {
 
 }  // namespace
 }  // namespace povsim
+
+namespace povsim {
+namespace {
+using namespace testing;
+
+// Persons hospitalised at least once a year are counted once however many episodes they have, and
+// afresh each year; living persons are counted at December. 10 households of 3 adults, weight 1.5,
+// one member dead; every living adult has an episode every month (probability 1).
+TEST(IllnessShock, CountsPersonsHospitalisedThisYearOnceAndLivingPersons) {
+  IllnessShock::Params p;
+  p.annual_probability_adult = 1;
+  p.chronic_multiplier = p.disabled_multiplier = 1;
+  p.chronic_onset_probability = 0;
+  Driven<IllnessShock> model(p);
+  HouseholdStore hh = make_store(10, 3, 40, Health::healthy, Work::farming);
+  for (auto& w : hh.weight) w = 1.5f;
+  hh.person_flags[0] = 0;
+  hh.alive_members[0] = 2;
+  const std::int64_t persons = 29 * 1500;  // weight units
+  std::int64_t hospitalised = 0, living = 0;
+  for (int m = 0; m < 12; ++m) {
+    Month month(hh, m);
+    step_all(model, month.ctx, hh);
+    hospitalised += month.tally.counters[counter_index("hospitalised_persons")];
+    living += month.tally.counters[counter_index("living_persons")];
+  }
+  EXPECT_EQ(hospitalised, persons);
+  EXPECT_EQ(living, persons);
+  Month january(hh, 12);  // the next year: counted again
+  step_all(model, january.ctx, hh);
+  EXPECT_EQ(january.tally.counters[counter_index("hospitalised_persons")], persons);
+  EXPECT_EQ(january.tally.counters[counter_index("living_persons")], 0);
+}
+
+}  // namespace
+}  // namespace povsim

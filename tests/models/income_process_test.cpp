@@ -79,3 +79,31 @@ TEST(IncomeProcess, WithoutPersistenceFactorsAreIndependentAcrossYears) {
 
 }  // namespace
 }  // namespace povsim
+
+namespace povsim {
+namespace {
+using namespace testing;
+
+// Lifted wage workers at December: employed, living local-wage and migrant workers of lifted
+// households; not the unemployed, the dead, farmers, or edge and dissolved households.
+TEST(IncomeProcess, CountsLiftedWageWorkersAtDecember) {
+  IncomeProcess::Params p;
+  Driven<IncomeProcess> model(p);
+  HouseholdStore hh = make_store(4, 4, 40, Health::healthy, Work::migrant);
+  for (auto& w : hh.weight) w = 2;
+  hh.work[1] = Work::local_wage;
+  hh.work[2] = Work::farming;
+  hh.person_flags[3] |= person_flag::unemployed;  // household 0: 2 workers (migrant, local)
+  hh.person_flags[4] = 0;                          // household 1: 3 living migrants
+  hh.alive_members[1] = 3;
+  hh.flags[2] = household_flag::edge;               // not counted
+  hh.flags[3] = household_flag::lifted | household_flag::dissolved;
+  for (int m = 0; m < 12; ++m) {
+    Month month(hh, m);
+    step_all(model, month.ctx, hh);
+    EXPECT_EQ(month.tally.counters[counter_index("lifted_wage_workers")], m == 11 ? 5 * 2 * kWeightUnit : 0);
+  }
+}
+
+}  // namespace
+}  // namespace povsim
