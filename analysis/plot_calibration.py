@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from povsim_files import InputError, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
+from povsim_files import InputError, check_povsim_file, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
 
 REQUIRED = ("moments/names", "moments/observed", "moments/simulated", "moments/simulated_sd",
             "moments/tolerance", "moments/kind", "history/objective")
@@ -33,11 +33,7 @@ def text(values):
 
 def load(path):
     with open_h5(path) as f:
-        if not str(f.attrs.get("format", "")).startswith("povsim-calibration"):
-            raise InputError(f"{path}: not a povsim calibration file (no 'format' attribute 'povsim-calibration ...')")
-        missing = [name for name in REQUIRED if name not in f]
-        if missing:
-            raise InputError(f"{path}: not a povsim calibration file (missing {', '.join(missing)})")
+        check_povsim_file(f, path, "povsim-calibration", "calibration", REQUIRED)
         m = f["moments"]
         return {
             "names": text(m["names"][:]), "observed": m["observed"][:], "simulated": m["simulated"][:],

@@ -18,7 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
-from povsim_files import InputError, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
+from povsim_files import InputError, check_povsim_file, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
 
 REQUIRED = ("annual/year", "annual/return_rate", "annual/by_region_type/return_rate")
 
@@ -26,11 +26,7 @@ REQUIRED = ("annual/year", "annual/return_rate", "annual/by_region_type/return_r
 def load(path):
     """Returns (label, years, return_rate [R, Y], region names, region return_rate [R, K, Y])."""
     with open_h5(path) as f:
-        if not str(f.attrs.get("format", "")).startswith("povsim-results"):
-            raise InputError(f"{path}: not a povsim result file (no 'format' attribute 'povsim-results ...')")
-        missing = [name for name in REQUIRED if name not in f]
-        if missing:
-            raise InputError(f"{path}: not a povsim result file (missing {', '.join(missing)})")
+        check_povsim_file(f, path, "povsim-results", "result", REQUIRED)
         g = f["annual/by_region_type"]
         return (os.path.basename(path), f["annual/year"][:], f["annual/return_rate"][:],
                 [str(c) for c in g.attrs["categories"]], g["return_rate"][:])

@@ -19,6 +19,16 @@ def open_h5(path):
         raise InputError(f"{path}: not an HDF5 file ({e})") from None
 
 
+def check_povsim_file(f, path, kind, what, required):
+    """InputError unless f's 'format' attribute starts with kind (e.g. "povsim-results") and it holds
+    every dataset in required; what names the kind in the message ("result", "calibration")."""
+    if not str(f.attrs.get("format", "")).startswith(kind):
+        raise InputError(f"{path}: not a povsim {what} file (no 'format' attribute '{kind} ...')")
+    missing = [name for name in required if name not in f]
+    if missing:
+        raise InputError(f"{path}: not a povsim {what} file (missing {', '.join(missing)})")
+
+
 def save_figure(fig, path, prog):
     """Saves fig as path (PNG, 120 dpi) and says so; 0, or 2 with one line on stderr if it cannot."""
     try:

@@ -137,12 +137,6 @@ TEST(Dibao, NoExitsBeforeTheTransitionEnds) {
   EXPECT_EQ(hh.transfer[2][0], 50.0f);
 }
 
-}  // namespace
-}  // namespace povsim
-
-namespace povsim {
-namespace {
-using namespace testing;
 
 // Enrolled persons after the December review, lifted and edge apart: households of 2 with no
 // income are taken in (no exclusion error), the well-off one is not; weights 1 and 3.

@@ -91,12 +91,6 @@ TEST(DisasterShock, LossLastsRecoveryMonths) {
   }
 }
 
-}  // namespace
-}  // namespace povsim
-
-namespace povsim {
-namespace {
-using namespace testing;
 
 // The damage counters: every household of a county hit with severity 0.5 (exposure 1), operating
 // base 100 yuan/month, one employed migrant earning 300 yuan/month in half of them: a loss of

@@ -68,12 +68,6 @@ TEST(IllnessShock, ChronicMembersPayOutpatientCareAndTheDeadNothing) {
   EXPECT_FLOAT_EQ(hh.acc_medical[1], 2 * p.chronic_outpatient_cost);
 }
 
-}  // namespace
-}  // namespace povsim
-
-namespace povsim {
-namespace {
-using namespace testing;
 
 // Persons hospitalised at least once a year are counted once however many episodes they have, and
 // afresh each year; living persons are counted at December. 10 households of 3 adults, weight 1.5,

@@ -77,12 +77,6 @@ TEST(IncomeProcess, WithoutPersistenceFactorsAreIndependentAcrossYears) {
   EXPECT_GT(correlation(logs[1], both[1]), 0.7);  // same transitory draws underneath
 }
 
-}  // namespace
-}  // namespace povsim
-
-namespace povsim {
-namespace {
-using namespace testing;
 
 // Lifted wage workers at December: employed, living local-wage and migrant workers of lifted
 // households; not the unemployed, the dead, farmers, or edge and dissolved households.
