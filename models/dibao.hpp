@@ -29,17 +29,20 @@ class Dibao final : public StatefulModel<DibaoState> {
   struct Params {
     bool enabled = true;
     // Standard as a share of the poverty line, from each date (the standard follows the line's
-    // price index). 1: aligned with the line; by 2020 rural dibao standards had reached the
-    // national poverty line (brief: align dibao with poverty policy, one standard).
-    StepSchedule standard_ratio{{{YearMonth::of(2021, 1), 1.0}}, std::nullopt};
+    // price index). 1.5: the average rural dibao standard was 5,962 yuan/person/year at the end of
+    // 2020 and 6,362 at the end of 2021 (Ministry of Civil Affairs, statistical bulletins on civil
+    // affairs development 2020 and 2021), against a line of about 4,000 (2020) and 4,080 (2021):
+    // 1.49 and 1.56. Every county's standard had reached the line by 2020 (brief).
+    StepSchedule standard_ratio{{{YearMonth::of(2021, 1), 1.5}}, std::nullopt};
     // Targeting errors at enrolment. Exclusion: an eligible household that is not enrolled is missed
     // at a review. Judgement: studies of rural dibao report large exclusion errors; the seed asks to
     // "take in all who qualify".
-    double exclusion_rate = 0.5;
+    double exclusion_rate = 0.544;  // calibrated (dibao persons, with the 2020 enrolment)
     // Inclusion: an ineligible household not enrolled, with per-capita income below
-    // inclusion_band x standard, is enrolled. Judgement.
+    // inclusion_band x standard, is enrolled. Judgement: 1.2 x a standard of 1.5 x line reaches
+    // 1.8 x line, just above the monitoring threshold.
     double inclusion_rate = 0.05;
-    double inclusion_band = 1.5;
+    double inclusion_band = 1.2;
     // Benefit per person = max(0, standard - withdrawal_rate x income per person): 1 is a full
     // top-up to the standard; below 1 the benefit falls more slowly as income rises.
     double withdrawal_rate = 1.0;

@@ -219,7 +219,14 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const ModelRegistry& re
         for (std::size_t b = 0; b < M; ++b) omega(a, b) += (row[a] - at.mean[a]) * (row[b] - at.mean[b]);
     omega /= R - 1;
   }
-  const Eigen::MatrixXd H = G.transpose() * w.asDiagonal() * G;  // G'WG
+  // Identification and the sandwich are computed in parameters scaled by their bound ranges
+  // (theta_j = range_j x scaled_j): parameters in yuan and in probabilities per month differ by
+  // orders of magnitude, and an eigenvalue cut-off in raw units would call the parameter with the
+  // largest unit not identified merely for its unit.
+  Eigen::VectorXd range(P);
+  for (std::size_t j = 0; j < P; ++j) range(static_cast<Eigen::Index>(j)) = spec.parameters[j].upper - spec.parameters[j].lower;
+  const Eigen::MatrixXd Gs = G * range.asDiagonal();
+  const Eigen::MatrixXd H = Gs.transpose() * w.asDiagonal() * Gs;  // G'WG, scaled
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(H);
   const double largest = eigen.eigenvalues().size() ? eigen.eigenvalues().maxCoeff() : 0.0;
   // Directions of parameter space no moment responds to: eigenvalues below 1e-10 of the largest
@@ -237,7 +244,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const ModelRegistry& re
       inverse += v * v.transpose() / lambda;
     }
   }
-  const Eigen::MatrixXd A = inverse * G.transpose() * w.asDiagonal();
+  const Eigen::MatrixXd A = range.asDiagonal() * inverse * Gs.transpose() * w.asDiagonal();  // back to units
   // Sandwich of the simulated method of moments: the observed moments taken to have the sampling
   // covariance of one replicate of this population (Omega), the simulated mean of R replicates
   // adding Omega / R.

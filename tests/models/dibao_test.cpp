@@ -21,11 +21,19 @@ HouseholdStore enrolled_households(const std::vector<float>& income) {
   return hh;
 }
 
+// The tests below use a standard equal to the line (4,000 here), which keeps their arithmetic
+// readable; the default is 1.5 x the line.
+Dibao::Params at_the_line() {
+  Dibao::Params p;
+  p.standard_ratio = StepSchedule{{{YearMonth::of(2021, 1), 1.0}}, std::nullopt};
+  return p;
+}
+
 // Closed form: with the year-end settlement, an enrolled household cannot end the year below the
 // standard (= the line here), whatever its income; the settlement is exactly the shortfall and is
 // counted as fiscal cost.
 TEST(Dibao, YearEndSettlementMakesFallingBelowTheStandardImpossible) {
-  Dibao::Params p;
+  Dibao::Params p = at_the_line();
   p.year_end_settlement = true;
   p.exclusion_rate = 0;
   Driven<Dibao> model(p);
@@ -47,7 +55,7 @@ TEST(Dibao, YearEndSettlementMakesFallingBelowTheStandardImpossible) {
 // The review: per-person benefit max(minimum, standard - withdrawal_rate x income per person) for
 // next year, for eligible households; households above the standard move out once exits are on.
 TEST(Dibao, ReviewSetsNextYearsBenefitAndMovesOutTheBetterOff) {
-  Dibao::Params p;
+  Dibao::Params p = at_the_line();
   p.exclusion_rate = 0;
   p.inclusion_rate = 0;
   p.withdrawal_rate = 0.5;
@@ -68,7 +76,7 @@ TEST(Dibao, ReviewSetsNextYearsBenefitAndMovesOutTheBetterOff) {
 // are missed at a review (20,000 households; tolerance 4 binomial standard errors), and an
 // enrolled household that still qualifies is never removed at random, whatever the rate.
 TEST(Dibao, ExclusionErrorsMissEligibleApplicantsButNeverRemoveRecipients) {
-  Dibao::Params p;
+  Dibao::Params p = at_the_line();
   p.exclusion_rate = 0.3;
   Driven<Dibao> model(p);
   HouseholdStore applicants = enrolled_households(std::vector<float>(20000, 2000.0f));
@@ -95,7 +103,7 @@ TEST(Dibao, ExclusionErrorsMissEligibleApplicantsButNeverRemoveRecipients) {
 // Gradual exit: a recipient found above the standard keeps its benefit from January to month
 // gradual_exit_months, then leaves; its fiscal cost stops with the last payment.
 TEST(Dibao, RecipientsAboveTheStandardLeaveAfterTheGradualExitPeriod) {
-  Dibao::Params p;
+  Dibao::Params p = at_the_line();
   p.exclusion_rate = 0;
   p.inclusion_rate = 0;
   p.exits_from = YearMonth::of(2021, 1);
@@ -127,7 +135,7 @@ TEST(Dibao, RecipientsAboveTheStandardLeaveAfterTheGradualExitPeriod) {
 // During the transition period (before exits_from) households above the standard keep their
 // benefit.
 TEST(Dibao, NoExitsBeforeTheTransitionEnds) {
-  Dibao::Params p;  // exits from 2026
+  Dibao::Params p = at_the_line();  // exits from 2026
   Driven<Dibao> model(p);
   HouseholdStore hh = enrolled_households({9000});
   hh.transfer[2][0] = 50;
@@ -141,7 +149,7 @@ TEST(Dibao, NoExitsBeforeTheTransitionEnds) {
 // Enrolled persons after the December review, lifted and edge apart: households of 2 with no
 // income are taken in (no exclusion error), the well-off one is not; weights 1 and 3.
 TEST(Dibao, CountsEnrolledPersonsOfLiftedAndEdgeHouseholdsAfterTheReview) {
-  Dibao::Params p;
+  Dibao::Params p = at_the_line();
   p.exclusion_rate = 0;
   p.inclusion_rate = 0;
   Driven<Dibao> model(p);
