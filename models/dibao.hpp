@@ -37,7 +37,7 @@ class Dibao final : public StatefulModel<DibaoState> {
     // Targeting errors at enrolment. Exclusion: an eligible household that is not enrolled is missed
     // at a review. Judgement: studies of rural dibao report large exclusion errors; the seed asks to
     // "take in all who qualify".
-    double exclusion_rate = 0.544;  // calibrated (dibao persons, with the 2020 enrolment)
+    double exclusion_rate = 0.5;
     // Inclusion: an ineligible household not enrolled, with per-capita income below
     // inclusion_band x standard, is enrolled. Judgement: 1.2 x a standard of 1.5 x line reaches
     // 1.8 x line, just above the monitoring threshold.

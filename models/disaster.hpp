@@ -30,7 +30,7 @@ class DisasterShock final : public StatefulModel<DisasterState> {
     // (the hit month included). Judgement: on average a hit costs about 30 % of a year's operating
     // income plus savings, of the order of the brief's ~16 % lower farm-household income.
     double severity_min = 0.2;
-    double severity_max = 0.564;  // calibrated: disaster income loss (CHFS, 16 %)
+    double severity_max = 0.521;  // calibrated: disaster income loss (CHFS, 16 %)
     // Severity multiplier by region type (the result capped at 1). Judgement: snow and cold on the
     // plateau kill herds, landslides and floods on the terrain-step belts destroy land and
     // houses; ordinary farming areas lose a season's crop (brief: regionally correlated drought,

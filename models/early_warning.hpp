@@ -74,7 +74,7 @@ class EarlyWarning final : public StatefulModel<EarlyWarningState> {
     double detection_lag_months = 3;  // mean months from trigger to detection. Judgement.
     // Share of triggered households the system does not take in. Calibrated to about 5 M monitored
     // people: the rule (1.5 x line) covers some 14 M lifted people; the programme monitored far fewer.
-    double miss_rate = 0.888;
+    double miss_rate = 0.852;
     double package_per_person = 1200;  // assistance, yuan/person/year while monitored. Judgement.
     // Annual budget and how a binding one is shared out (sim/core/budget.hpp): by_need or pro_rata.
     // Judgement: about a tenth of what serving every flagged household would cost.

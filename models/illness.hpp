@@ -15,16 +15,16 @@ class IllnessShock final : public StatelessModel {
     bool enabled = true;
     // Annual hospitalisation probability for healthy members by age band. Children: judgement.
     // Adults and the elderly: calibrated (scenarios/calibration/baseline.yaml, 2026-12-01) to the
-    // brief's rural 12-month hospitalisation of about 14 % and catastrophic spending.
+    // brief's rural 12-month hospitalisation of about 14 %.
     double annual_probability_child = 0.06;    // under 16
-    double annual_probability_adult = 0.0984;  // 16-59
-    double annual_probability_elderly = 0.236;  // 60 and over
+    double annual_probability_adult = 0.0807;  // 16-59
+    double annual_probability_elderly = 0.238;  // 60 and over
     double chronic_multiplier = 1.8;           // relative risk for chronic members. Judgement.
     double disabled_multiplier = 1.5;          // relative risk for disabled members. Judgement.
-    // Total cost of a stay, lognormal: median (judgement) and log-sd (calibrated); the tail reaches the brief's
+    // Total cost of a stay, lognormal: median and log-sd. Judgement; the tail reaches the brief's
     // 28,000-39,000 yuan out of pocket for high-cost stays.
     double cost_median = 6000;   // yuan per episode
-    double cost_log_sd = 1.3;  // calibrated to catastrophic spending (with the probabilities above)
+    double cost_log_sd = 0.8;
     double reimbursement_rate = 0.55;  // share of cost paid by basic medical insurance. Judgement.
     double chronic_outpatient_cost = 60;  // yuan/month out of pocket per chronic member. Judgement.
     int max_lost_work_months = 3;         // lost months drawn uniformly in 1..max. Judgement.

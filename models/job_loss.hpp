@@ -19,7 +19,7 @@ class JobLossShock final : public StatefulModel<JobLossState> {
   static constexpr std::uint32_t kStreamId = 12;
   struct Params {
     bool enabled = true;
-    double monthly_hazard_migrant = 0.00203;  // calibrated (workers in work, returns); at its lower bound
+    double monthly_hazard_migrant = 0.002;     // calibrated (workers in work, returns); at its lower bound
     double monthly_hazard_local = 0.012;   // judgement
     double monthly_reemployment = 0.25;    // mean spell about 4 months; judgement
     // Multiplies the hazards from each date on; e.g. {2021-01: 1, 2022-02: 3, 2022-05: 1} for a

@@ -82,7 +82,7 @@ class SyntheticPopulation final : public PopulationSource {
     double eco_compensation_share = 0.25;
     // Dibao in 2020: households below dibao_income_max per capita (before the pension) receive it
     // with probability dibao_take_up. Judgement (means-tested; the 1.5 x line monitoring threshold).
-    double dibao_income_max = 8310;  // calibrated to 19.36 M registered poor on dibao (2020)
+    double dibao_income_max = 8790;  // calibrated to 19.36 M registered poor on dibao (2020)
     double dibao_take_up = 0.6;
     double savings_months = 3;  // initial savings, months of normal income. Judgement.
 

@@ -84,8 +84,9 @@ TEST(Weights, ScaleEveryCountAndLeaveRatesUnchanged) {
 // first year may exceed by a month's spending), and most of it (the cut is pro rata, not a stop).
 // Medical assistance's and relocation support's spending varies from month to month (bills,
 // sickness, unemployment) and the factor is set from last month's, so their caps hold to within
-// 2 % (relocation support) and 4 % (medical assistance: hospital bills are heavy-tailed, cost log-sd
-// 1.3, and 20,000 households have few large bills a month); skills training cuts its capacity to the expected cost, so its cap holds in expectation
+// 2 % (relocation support) and 4 % (medical assistance: hospital bills are heavy-tailed and 20,000
+// households have few large bills a month); skills training cuts its capacity to the expected
+// cost, so its cap holds in expectation
 // (about 350 trainees here: 3 binomial sd is 15 %); the others' payments are steady and it holds
 // exactly.
 TEST(Budgets, BindingBudgetsCapEachPolicysYearlySpending) {
