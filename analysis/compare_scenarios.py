@@ -1,87 +1,182 @@
 #!/usr/bin/python3
-"""Compare povsim result files side by side, the first one being the reference (e.g. baseline).
+"""Compare povsim result files, the first being the reference (e.g. the baseline), over all their
+replicates: every figure is the mean over replicates with a 95 % interval (Student's t).
 
-Prints, per year, the return rate (% of lifted households above the line the year before) of each
-file; then, over the whole horizon, households that returned at least once, new poverty among edge
-households, total fiscal cost of the policies, and - for each file against the reference - the
-extra cost per returned household avoided. Files must come from runs with the same seed and
-population so that the comparison is paired (common random numbers).
+Per file and year: the return rate (% of lifted households above the line the year before). Over
+the horizon: households that returned at least once (%), new poverty among edge households, total
+fiscal cost of the policies; against the reference: lifted households kept from ever returning (per
+1,000 lifted), extra cost and extra cost per household kept. Files run with the same seed,
+households and replicates are paired (common random numbers): differences are taken replicate by
+replicate, which removes the noise the runs share. Otherwise the difference is unpaired (Welch) and
+a warning says so. With one replicate there is no interval ("no interval").
 
-Usage: /usr/bin/python3 analysis/compare_scenarios.py baseline.h5 other.h5 [...] [--replicate R]
+Intervals cover the shocks' noise given the population; see docs/output.md ("Which noise an
+interval covers").
+
+Usage: /usr/bin/python3 analysis/compare_scenarios.py BASE.h5 OTHER.h5 [...] [--replicate R] [--json]
+Exit status: 0, or 2 with one line on stderr for a file it cannot use.
 """
 import argparse
+import json
+import math
+import os
 import sys
 
+import numpy as np
+from scipy import stats
 
-from povsim_files import InputError, open_h5
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from povsim_files import InputError, check_povsim_file, open_h5  # noqa: E402
+from povsim_stats import format_estimate, paired_difference, ratio_interval, summarise, to_json  # noqa: E402
+
+PROG = "compare_scenarios"
+REQUIRED = ("annual/year", "annual/return_rate", "annual/returned_households", "annual/ever_returned_households",
+            "annual/lifted_households", "annual/edge/newly_poor_households", "annual/policies/fiscal_cost")
 
 
 def load(path, replicate):
-    try:
-        f = open_h5(path)
-    except InputError as e:
-        sys.exit(f"compare_scenarios: {e}")
+    """One file's arrays, replicate axis first ([R, Y]; cost summed over policies and years: [R])."""
+    f = open_h5(path)
     with f:
+        check_povsim_file(f, path, "povsim-results", "result", REQUIRED)
         a = f["annual"]
-        pol = a["policies"]
+        n = a["return_rate"].shape[0]
+        rows = slice(None)
+        if replicate is not None:
+            if not 0 <= replicate < n:
+                raise InputError(f"{path}: replicate {replicate} does not exist (the file holds {n}: 0 to {n - 1})")
+            rows = slice(replicate, replicate + 1)
+        index = f["replicate_index"][:] if "replicate_index" in f else np.arange(n)
+        cost = a["policies/fiscal_cost"][rows]                      # [R, K, Y], yuan
         return {
             "path": path,
+            "name": str(f.attrs.get("name", os.path.basename(path).removesuffix(".h5"))),
             "years": a["year"][:],
-            "return_rate": a["return_rate"][replicate],
-            "returned": a["returned_households"][replicate],
-            "ever_returned": a["ever_returned_households"][replicate],
-            "lifted": a["lifted_households"][replicate],
-            "new_poor": a["edge/newly_poor_households"][replicate],
-            "policies": [str(p) for p in pol.attrs["categories"]],
-            "cost": pol["fiscal_cost"][replicate],  # [policies, years], yuan
+            "return_rate": a["return_rate"][rows],                 # [R, Y], share 0-1
+            "cumulative": a["cumulative_return_rate"][rows][:, -1],  # [R], share of lifted ever returned by the end
+            "ever_returned": a["ever_returned_households"][rows],    # [R, Y], weighted households
+            "new_poor": a["edge/newly_poor_households"][rows].sum(axis=1),   # [R]
+            "cost": cost.sum(axis=(1, 2)),                          # [R], yuan over the horizon
+            "policies": [str(p) for p in a["policies"].attrs["categories"]],
+            "cost_by_policy": cost.sum(axis=2),                     # [R, K]
             "seed": int(f.attrs["seed"]),
             "households": int(f.attrs["households"]),
+            "replicates": tuple(int(i) for i in np.atleast_1d(index)[rows]),
         }
+
+
+def unpaired_difference(alternative, base):
+    """Difference of means with a Welch interval: for runs that do not share seeds and population."""
+    a, b = np.asarray(alternative, float), np.asarray(base, float)
+    d = a.mean() - b.mean()
+    if len(a) < 2 or len(b) < 2:
+        return {"mean": d, "se": math.nan, "ci95_lower": math.nan, "ci95_upper": math.nan, "n": min(len(a), len(b))}
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    se = math.sqrt(va + vb)
+    dof = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if va + vb > 0 else 1
+    half = stats.t.ppf(0.975, dof) * se
+    return {"mean": d, "se": se, "ci95_lower": d - half, "ci95_upper": d + half, "n": min(len(a), len(b))}
+
+
+def compare(runs):
+    """The comparison as a dict of estimates (each a summarise-style dict)."""
+    ref = runs[0]
+    out = {"years": [int(y) for y in ref["years"]], "scenarios": []}
+    for r in runs:
+        paired = (r["seed"], r["households"], r["replicates"]) == (ref["seed"], ref["households"], ref["replicates"])
+        diff = paired_difference if paired else unpaired_difference
+        cum = r["cumulative"]
+        entry = {
+            "file": r["path"], "name": r["name"], "replicates": len(r["replicates"]), "paired": paired,
+            "return_rate": [summarise(r["return_rate"][:, y]) for y in range(len(out["years"]))],
+            "cumulative_return_rate": summarise(cum),
+            "newly_poor_edge_households": summarise(r["new_poor"]),
+            "fiscal_cost": summarise(r["cost"]),
+        }
+        if r is not ref:
+            ref_cum = ref["cumulative"]
+            kept = None
+            if paired:
+                kept = ref["ever_returned"][:, -1] - r["ever_returned"][:, -1]      # [R] households kept
+                extra = r["cost"] - ref["cost"]                                     # [R] yuan
+                entry["cost_per_household_kept"] = ratio_interval(extra, kept)
+            entry["cumulative_difference"] = diff(cum, ref_cum)
+            entry["kept_per_1000"] = diff(-1000 * cum, -1000 * ref_cum)
+            entry["extra_cost"] = diff(r["cost"], ref["cost"])
+            if kept is None:
+                entry["cost_per_household_kept"] = None
+        out["scenarios"].append(entry)
+    return out
+
+
+def print_table(result):
+    names = [s["name"] for s in result["scenarios"]]
+    rows = [("returned at least once (%)", "cumulative_return_rate", 100, ".2f"),
+            ("newly poor edge households", "newly_poor_edge_households", 1, ",.0f"),
+            ("policy cost (bn yuan)", "fiscal_cost", 1e-9, ",.1f")]
+    yearly = [[format_estimate(s["return_rate"][y], 100) for s in result["scenarios"]] for y in range(len(result["years"]))]
+    totals = [[format_estimate(s[key], scale, fmt) for s in result["scenarios"]] for _, key, scale, fmt in rows]
+    width = 2 + max(len(c) for c in names + [c for row in yearly + totals for c in row])
+    print("Return-to-poverty rate, % of lifted households above the line the year before (mean [95 % interval])")
+    print(f"{'year':<30}" + "".join(f"{n:>{width}}" for n in names))
+    for year, cells in zip(result["years"], yearly):
+        print(f"{year:<30}" + "".join(f"{c:>{width}}" for c in cells))
+    print()
+    for (label, *_), cells in zip(rows, totals):
+        print(f"{label:<30}" + "".join(f"{c:>{width}}" for c in cells))
+    print()
+    base = names[0]
+    print(f"Against {base}:")
+    for s in result["scenarios"][1:]:
+        how = "paired" if s["paired"] else "UNPAIRED (other seed, size or replicates): wide intervals"
+        cpk = s["cost_per_household_kept"]
+        per = format_estimate(cpk, 1, ",.0f") + " yuan" if cpk is not None and math.isfinite(float(cpk["mean"])) else "n/a"
+        print(f"  {s['name']} ({how}, {s['replicates']} replicates)")
+        print(f"    kept from ever returning, per 1,000 lifted: {format_estimate(s['kept_per_1000'], 1, '.2f')}")
+        print(f"    extra policy cost (bn yuan):                {format_estimate(s['extra_cost'], 1e-9, ',.2f')}")
+        print(f"    extra cost per household kept:              {per}")
+
+
+def jsonable(result):
+    def conv(x):
+        if isinstance(x, dict) and "mean" in x and "ci95_lower" in x:
+            return to_json(x)
+        if isinstance(x, dict):
+            return {k: conv(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [conv(v) for v in x]
+        return x
+    return conv(result)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("files", nargs="+")
-    ap.add_argument("--replicate", type=int, default=0)
+    ap.add_argument("files", nargs="+", metavar="FILE.h5")
+    ap.add_argument("--replicate", type=int, default=None, help="use only this replicate of every file")
+    ap.add_argument("--json", action="store_true", help="print one JSON document on stdout instead of the table")
     args = ap.parse_args()
-    runs = [load(p, args.replicate) for p in args.files]
-    ref = runs[0]
-    for r in runs[1:]:
-        if r["seed"] != ref["seed"] or r["households"] != ref["households"]:
-            print(f"warning: {r['path']} has another seed or population size than {ref['path']}: not paired",
-                  file=sys.stderr)
-    names = [r["path"].rsplit("/", 1)[-1].removesuffix(".h5") for r in runs]
-    width = max(12, max(len(n) for n in names) + 1)
-    print("Return-to-poverty rate, % of lifted households above the line the year before")
-    print("year" + "".join(f"{n:>{width}}" for n in names))
-    for y, year in enumerate(ref["years"]):
-        print(f"{year:<4}" + "".join(f"{100 * r['return_rate'][y]:>{width}.2f}" for r in runs))
-    print()
-    print(f"{'':<34}" + "".join(f"{n:>{width}}" for n in names))
-    rows = [
-        ("returned at least once (%)", [100 * r["ever_returned"][-1] / r["lifted"][-1] for r in runs], ".2f"),
-        ("returns, all years (households)", [r["returned"].sum() for r in runs], ",.0f"),
-        ("ever returned (households)", [r["ever_returned"][-1] for r in runs], ",.0f"),
-        ("newly poor edge, all years", [r["new_poor"].sum() for r in runs], ",.0f"),
-        ("policy cost, all years (M yuan)", [r["cost"].sum() / 1e6 for r in runs], ",.1f"),
-    ]
-    for label, values, fmt in rows:
-        print(f"{label:<34}" + "".join(f"{v:>{width}{fmt}}" for v in values))
-    print()
-    print(f"Against {names[0]} (paired): extra policy cost / household kept from ever returning")
-    for n, r in zip(names[1:], runs[1:]):
-        avoided = ref["ever_returned"][-1] - r["ever_returned"][-1]
-        extra = r["cost"].sum() - ref["cost"].sum()
-        per = f"{extra / avoided:,.0f} yuan" if avoided > 0 else "n/a (no household kept from returning)"
-        print(f"  {n:<28} avoided {avoided:>10,.0f}  extra cost {extra / 1e6:>10,.1f} M yuan  -> {per}")
-    print()
-    print("Policy cost by policy, all years (M yuan)")
-    policies = sorted({p for r in runs for p in r["policies"]}, key=lambda p: ref["policies"].index(p) if p in ref["policies"] else 99)
-    print(f"{'':<28}" + "".join(f"{n:>{width}}" for n in names))
-    for p in policies:
-        vals = [r["cost"][r["policies"].index(p)].sum() / 1e6 if p in r["policies"] else float("nan") for r in runs]
-        print(f"{p:<28}" + "".join(f"{v:>{width},.1f}" for v in vals))
+    try:
+        runs = [load(p, args.replicate) for p in args.files]
+        ref = runs[0]
+        for r in runs[1:]:
+            if list(r["years"]) != list(ref["years"]):
+                raise InputError(f"{r['path']}: years {r['years'][0]}-{r['years'][-1]} differ from "
+                                 f"{ref['path']}'s {ref['years'][0]}-{ref['years'][-1]}; compare runs over one horizon")
+    except InputError as e:
+        print(f"{PROG}: {e}", file=sys.stderr)
+        return 2
+    result = compare(runs)
+    for s in result["scenarios"][1:]:
+        if not s["paired"]:
+            print(f"{PROG}: warning: {s['file']} was not run with {ref['path']}'s seed, households and replicates: "
+                  "its differences are unpaired", file=sys.stderr)
+    if args.json:
+        json.dump(jsonable(result), sys.stdout, allow_nan=False)
+        print()
+    else:
+        print_table(result)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Plot the annual return-to-poverty rate of one or more povsim HDF5 result files.
 
-Left panel: /annual/return_rate by year, one line per file (mean over replicates, with the
-min-max range over replicates shaded when there are several). Right panel:
+Left panel: /annual/return_rate by year, one line per file (mean over replicates, with its 95 %
+interval shaded when there are several; analysis/povsim_stats.py). Right panel:
 /annual/by_region_type/return_rate of the first file, one line per region type.
 The layout of the files is described in docs/output.md.
 
@@ -19,6 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
 from povsim_files import InputError, check_povsim_file, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
+from povsim_stats import summarise  # noqa: E402
 
 REQUIRED = ("annual/year", "annual/return_rate", "annual/by_region_type/return_rate")
 
@@ -33,11 +34,11 @@ def load(path):
 
 
 def plot_band(ax, years, rates, label):
-    """One line for the replicate mean of rates [R, Y] (share), in percent; min-max band if R > 1."""
-    pct = 100 * rates
-    (line,) = ax.plot(years, pct.mean(axis=0), marker="o", markersize=3, label=label)
-    if pct.shape[0] > 1:
-        ax.fill_between(years, pct.min(axis=0), pct.max(axis=0), color=line.get_color(), alpha=0.2, lw=0)
+    """One line for the replicate mean of rates [R, Y] (share), in percent; its 95 % interval if R > 1."""
+    s = summarise(100 * rates)
+    (line,) = ax.plot(years, s["mean"], marker="o", markersize=3, label=label)
+    if rates.shape[0] > 1:
+        ax.fill_between(years, s["ci95_lower"], s["ci95_upper"], color=line.get_color(), alpha=0.2, lw=0)
 
 
 def main(argv=None):
@@ -66,7 +67,7 @@ def main(argv=None):
         plot_band(ax_reg, years, by_region[:, k, :], region.replace("_", " "))
     ax_reg.set_title(f"Return rate by region type ({label})")
 
-    note = "mean over replicates; shaded: min-max"
+    note = "mean over replicates; shaded: 95 % interval"
     multi = (any(r[2].shape[0] > 1 for r in runs), runs[0][2].shape[0] > 1)
     for ax, several in zip((ax_all, ax_reg), multi):
         ax.set_xlabel("assessment year (December)")
