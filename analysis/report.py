@@ -227,6 +227,10 @@ def build(runs, extras, result, title):
     reps = [s["replicates"] for s in result["scenarios"]]
     one = min(reps) < 2
     colour = {n: COLOURS[i % len(COLOURS)] for i, n in enumerate(names)}
+    more = {}   # estimate label -> {scenario: cell}: the sections' estimates, repeated in the numbers table
+
+    def put(label, name, cell):
+        more.setdefault(label, {})[name] = cell
     parts = [f"<h1>{html.escape(title)}</h1>"]
 
     # schedules: vertical lines at changes inside the horizon (union over the scenarios)
@@ -324,6 +328,7 @@ def build(runs, extras, result, title):
         ax.axvline(0, color="k", linewidth=0.8)
         ax.set_xlabel(f"kept from ever returning, per 1,000 lifted (vs {names[0]})")
         ax.set_ylabel("extra cost per household kept (yuan)")
+        ax.yaxis.set_major_formatter(__import__("matplotlib").ticker.StrMethodFormatter("{x:,.0f}"))
         ax.set_title("Cost-effectiveness over the horizon")
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize="small")
@@ -354,6 +359,7 @@ def build(runs, extras, result, title):
                     ax.barh(i, v, left=left, color=cmap(causes.index(c) % 10), label=c if i == 0 else None)
                     left += v
                     cells.append(est(s, 1e-3, ",.1f"))
+                    put(f"returns caused by {c} over the horizon (thousand households)", n, cells[-1])
                 else:
                     cells.append("")
             rows.append(cells)
@@ -362,7 +368,7 @@ def build(runs, extras, result, title):
         ax.invert_yaxis()
         ax.set_xlabel("returns over the horizon (thousand households, weighted)")
         ax.set_title("Returns to poverty by cause (the latest shock in the year of the return)")
-        ax.legend(fontsize="small", ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.25))
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
         parts.append(img(fig, "returns by cause"))
         parts.append(table(["scenario"] + [f"{c} (thousand)" for c in causes], rows))
 
@@ -387,6 +393,7 @@ def build(runs, extras, result, title):
                 ax.bar(j + (i - (len(have) - 1) / 2) * width, m, width, yerr=err, capsize=3, color=colour[n],
                        label=n if j == 0 else None)
                 cells.append(est(s, 100, ".2f"))
+                put(f"returned at least once by {years[-1]}, {g} (%)", n, cells[-1])
             rows.append(cells)
         ax.set_xticks(range(len(regions)))
         ax.set_xticklabels(regions)
@@ -420,7 +427,13 @@ def build(runs, extras, result, title):
                 for ax, vals in ((ax2, prec), (ax3, rec)):
                     band(ax, years[ok], {k: np.array([float(v[k]) for v in vals]) for k in ("mean", "ci95_lower", "ci95_upper")},
                          colour[n], n, 100)
+            for y in range(len(years)):
+                if "monitored_households" in m:
+                    put(f"monitored households at December {years[y]} (thousand)", n,
+                        est(summarise(m["monitored_households"][:, y]), 1e-3, ",.1f"))
             for y, p, r in zip(ok, prec, rec):
+                put(f"early-warning precision, warnings of {years[y]} (%)", n, est(p, 100, ".1f"))
+                put(f"early-warning recall, warnings of {years[y]} (%)", n, est(r, 100, ".1f"))
                 mon_rows.append((n, int(years[y]), est(summarise(m["monitored_households"][:, y]), 1e-3, ",.1f")
                                  if "monitored_households" in m else "", est(p, 100, ".1f"), est(r, 100, ".1f")))
         for ax, t, yl in ((ax1, "monitored households (December)", "thousand households"),
@@ -464,12 +477,14 @@ def build(runs, extras, result, title):
                     m, err = error(s, 1e-3)
                     ax1.barh(j, m, height, xerr=err, capsize=2, color=colour[n], label=n if p == ps[0] else None)
                     cells.append(est(s, 1e-3, ",.1f"))
+                    put(f"{p}: beneficiaries (thousand households per year)", n, cells[-1])
                 else:
                     cells.append("n/a")
                 s = summarise(e["fiscal_cost"][:, k, :].sum(axis=1))
                 m, err = error(s, 1e-9)
                 ax2.barh(j, m, height, xerr=err, capsize=2, color=colour[n])
                 cells.append(est(s, 1e-9, ",.2f"))
+                put(f"{p}: fiscal cost over the horizon (bn yuan)", n, cells[-1])
                 rows.append(cells)
         ax1.set_yticks(range(len(policies)))
         ax1.set_yticklabels(policies)
@@ -495,6 +510,12 @@ def build(runs, extras, result, title):
         drawn.append(pl)
         ax.plot(years, pl, marker="o", color=colour[n], label=n)
     mark_changes(ax, marks)
+    for x in marks:
+        y, m = math.floor(x) + 1, round((x - math.floor(x)) * 12) or 12
+        if m == 12:
+            y -= 1
+        ax.annotate(f"{y}-{m:02d}", (x, 1), xycoords=("data", "axes fraction"), rotation=90, fontsize="x-small",
+                    ha="right", va="top", color="0.3")
     ax.set_xticks(years)
     ax.set_ylabel("yuan per person per year")
     ax.set_title("Poverty line applied at the assessment (dotted: scheduled changes)")
@@ -541,8 +562,11 @@ def build(runs, extras, result, title):
         row("extra policy cost (bn yuan)", lambda s: est(s["extra_cost"], 1e-9, ",.2f"))
         row("extra cost per household kept (yuan)",
             lambda s: est(s["cost_per_household_kept"], 1, ",.0f") if s["cost_per_household_kept"] else "n/a (unpaired)")
+    for label in more:
+        rows.append([label] + [more[label].get(n, "") for n in names])
     parts.append(table(head, rows))
-    parts.append('<p class="note">mean [95 % interval] over the replicates; pp = percentage points.</p>')
+    parts.append('<p class="note">mean [95 % interval] over the replicates; pp = percentage points; empty: not in '
+                 "that file (e.g. no monitoring without early warning); n/a: undefined.</p>")
 
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>\n"
