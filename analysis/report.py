@@ -159,6 +159,8 @@ def load_extra(path):
 # ---------------------------------------------------------------- figures and HTML helpers
 
 def figure(width=8.0, height=4.0):
+    import logging
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)   # no cache or font notes on stderr
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -221,6 +223,11 @@ td:first-child,th:first-child{text-align:left} img{max-width:100%} .note{color:#
 # ---------------------------------------------------------------- the page
 
 def build(runs, extras, result, title):
+    seen = {}
+    for s in result["scenarios"]:                 # two files of one name: "name", "name (2)"
+        seen[s["name"]] = seen.get(s["name"], 0) + 1
+        if seen[s["name"]] > 1:
+            s["name"] = f"{s['name']} ({seen[s['name']]})"
     years = np.asarray(result["years"])
     names = [s["name"] for s in result["scenarios"]]
     ref, rex = runs[0], extras[0]
