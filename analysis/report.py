@@ -14,7 +14,12 @@ when the files share seed, households and replicates; the same computations as
 compare_scenarios.py). Intervals cover the shocks' noise given the population; see docs/output.md
 ("Which noise an interval covers"). With one replicate there is no interval ("no interval").
 
-Usage: /usr/bin/python3 analysis/report.py BASE.h5 [OTHER.h5 ...] --html OUT.html [--title T]
+The charts (img ids chart-NAME; with --png-dir also saved as NAME.png): cumulative_return_rate,
+difference_from_base, cost_effectiveness, returns_by_cause, returns_by_region_type, monitoring,
+policies, poverty_line_schedule (difference_from_base and cost_effectiveness only with two files or
+more, monitoring only when a file has early warning enabled).
+
+Usage: /usr/bin/python3 analysis/report.py BASE.h5 [OTHER.h5 ...] --html OUT.html [--title T] [--png-dir DIR]
 Exit status: 0, or 2 with one line on stderr for a file it cannot use or a page it cannot write
 (then nothing is written: the page is written to a temporary file renamed into place).
 """
@@ -167,14 +172,22 @@ def figure(width=8.0, height=4.0):
     return plt.subplots(figsize=(width, height))
 
 
-def img(fig, alt):
+PNG_DIR = []   # [folder] with --png-dir: every chart also saved there as NAME.png
+CHARTS = []    # the charts' names, in page order
+
+
+def img(fig, alt, name):
+    """The figure as an inline PNG <img id="chart-NAME">."""
     import matplotlib.pyplot as plt
     buf = io.BytesIO()
     fig.tight_layout()
     fig.savefig(buf, format="png", dpi=100)
     plt.close(fig)
+    CHARTS.append(name)
+    if PNG_DIR:
+        write_atomically(os.path.join(PNG_DIR[0], name + ".png"), buf.getvalue())
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+    return f'<img id="chart-{name}" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
 def est(s, scale=1.0, fmt=".2f"):
@@ -277,7 +290,8 @@ def build(runs, extras, result, title):
     ax.set_title("Lifted households returned to poverty at least once")
     ax.legend(fontsize="small")
     ax.set_xticks(years)
-    parts.append("<h2>Cumulative return rate</h2>" + img(fig, "cumulative return rate per scenario"))
+    parts.append("<h2>Cumulative return rate</h2>"
+                 + img(fig, "cumulative return rate per scenario", "cumulative_return_rate"))
 
     # --- differences from the base
     parts.append("<h2>Difference from the base</h2>")
@@ -310,7 +324,7 @@ def build(runs, extras, result, title):
             ax.set_ylabel("percentage points")
             ax.set_title(f"{what}: scenario minus {names[0]}", fontsize="medium")
         ax1.legend(fontsize="small")
-        parts.append(img(fig, "paired difference from the base per year"))
+        parts.append(img(fig, "paired difference from the base per year", "difference_from_base"))
         unpaired = [s["name"] for s in result["scenarios"][1:] if not s["paired"]]
         if unpaired:
             parts.append(f'<p class="note">Unpaired (other seed, households or replicates; Welch intervals, wide): '
@@ -339,7 +353,7 @@ def build(runs, extras, result, title):
         ax.set_title("Cost-effectiveness over the horizon")
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize="small")
-        parts.append(img(fig, "cost-effectiveness"))
+        parts.append(img(fig, "cost-effectiveness", "cost_effectiveness"))
         parts.append(table(["scenario", "kept per 1,000 lifted", "extra policy cost (bn yuan)",
                             "extra cost per household kept (yuan)"], rows))
         parts.append('<p class="note">Cost per household kept is undefined (n/a) when the scenario keeps no '
@@ -376,7 +390,7 @@ def build(runs, extras, result, title):
         ax.set_xlabel("returns over the horizon (thousand households, weighted)")
         ax.set_title("Returns to poverty by cause (the latest shock in the year of the return)")
         ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
-        parts.append(img(fig, "returns by cause"))
+        parts.append(img(fig, "returns by cause", "returns_by_cause"))
         parts.append(table(["scenario"] + [f"{c} (thousand)" for c in causes], rows))
 
     # --- by region type
@@ -407,7 +421,7 @@ def build(runs, extras, result, title):
         ax.set_ylabel(f"% of lifted households by {years[-1]}")
         ax.set_title("Lifted households returned at least once, by region type")
         ax.legend(fontsize="small")
-        parts.append(img(fig, "cumulative return rate by region type"))
+        parts.append(img(fig, "cumulative return rate by region type", "returns_by_region_type"))
         parts.append(table(["scenario"] + [f"{g} (%)" for g in regions], rows))
 
     # --- monitoring
@@ -452,7 +466,7 @@ def build(runs, extras, result, title):
             ax.set_title(t, fontsize="medium")
             ax.set_ylabel(yl)
         ax1.legend(fontsize="small")
-        parts.append(img(fig, "monitoring: monitored households, precision and recall"))
+        parts.append(img(fig, "monitoring: monitored households, precision and recall", "monitoring"))
         parts.append('<p class="note">Precision = hits / (hits + false alarms), recall = hits / (hits + misses), '
                      "per warning year (ratios of means over the replicates). The last two years of the horizon are "
                      "censored (whether a warning was followed by poverty lies beyond the run) and skipped.</p>")
@@ -499,7 +513,7 @@ def build(runs, extras, result, title):
         ax1.set_xlabel("beneficiaries (thousand households, mean per year)")
         ax2.set_xlabel("fiscal cost over the horizon (bn yuan)")
         ax1.legend(fontsize="small")
-        parts.append(img(fig, "beneficiaries and fiscal cost per policy"))
+        parts.append(img(fig, "beneficiaries and fiscal cost per policy", "policies"))
         rows.sort(key=lambda r: (policies.index(r[0]), names.index(r[1])))
         parts.append(table(["policy", "scenario", "beneficiaries (thousand households per year)",
                             "fiscal cost over the horizon (bn yuan)"], rows))
@@ -528,7 +542,7 @@ def build(runs, extras, result, title):
     ax.set_title("Poverty line applied at the assessment (dotted: scheduled changes)")
     if len(drawn) > 1:
         ax.legend(fontsize="small")
-    parts.append(img(fig, "poverty line and schedule changes"))
+    parts.append(img(fig, "poverty line and schedule changes", "poverty_line_schedule"))
     rows = []
     for n, (start, end, ch) in zip(names, sched):
         for d, path, value, prev in ch:
@@ -580,13 +594,13 @@ def build(runs, extras, result, title):
             + "\n".join(parts) + "\n</body></html>\n")
 
 
-def write_atomically(path, text):
-    """Writes text to path via a temporary file in the same folder renamed into place."""
+def write_atomically(path, content):
+    """Writes content (str or bytes) to path via a temporary file in the same folder renamed into place."""
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html.tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -600,8 +614,14 @@ def main():
     ap.add_argument("files", nargs="+", metavar="FILE.h5", help="result files; the first is the base")
     ap.add_argument("--html", required=True, metavar="OUT.html", help="the page to write")
     ap.add_argument("--title", default=None, help="the page's title (default: the scenarios' names)")
+    ap.add_argument("--png-dir", default=None, metavar="DIR",
+                    help="also save every chart in this existing folder as NAME.png (NAME as in the page's img ids)")
     args = ap.parse_args()
     try:
+        if args.png_dir is not None:
+            if not os.path.isdir(args.png_dir):
+                raise InputError(f"cannot write charts to {args.png_dir}: no such folder")
+            PNG_DIR.append(args.png_dir)
         folder = os.path.dirname(os.path.abspath(args.html))
         if os.path.isdir(args.html):
             raise InputError(f"cannot write {args.html}: it is a directory")
@@ -624,8 +644,8 @@ def main():
         return 2
     result = compare(runs)
     title = args.title or ("povsim report: " + " vs ".join(s["name"] for s in result["scenarios"]))
-    page = build(runs, extras, result, title)
     try:
+        page = build(runs, extras, result, title)
         write_atomically(args.html, page)
     except OSError as e:
         print(f"{PROG}: cannot write {args.html}: {e.strerror or e}", file=sys.stderr)

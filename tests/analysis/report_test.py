@@ -20,6 +20,8 @@ import report  # noqa: E402
 from povsim_stats import format_estimate  # noqa: E402
 
 SMALL = ["--households", "4000", "--threads", "2", "--set", "replicates=6", "--set", "horizon.end=2026-12"]
+CHARTS = ["cumulative_return_rate", "difference_from_base", "cost_effectiveness", "returns_by_cause",
+          "returns_by_region_type", "monitoring", "policies", "poverty_line_schedule"]
 SECTIONS = ["Runs", "Cumulative return rate", "Difference from the base", "Cost-effectiveness", "Returns by cause",
             "Returns by region type", "Monitoring and early warning", "Beneficiaries and fiscal cost per policy",
             "Poverty line and policy schedule", "Numbers"]
@@ -54,8 +56,9 @@ class Report(unittest.TestCase):
                "--set", "horizon.end=2025-12", "--out", "short.h5", cwd=d)
         povsim("population", "--households", "2000", "--out", "pop.h5", cwd=d)
         os.mkdir(os.path.join(d, "out"))
+        os.mkdir(os.path.join(d, "charts"))
         cls.main = run_report("base.h5", "ma.h5", "no_ew.h5", "--html", "out/report.html", "--title", "Test report",
-                              cwd=d)
+                              "--png-dir", "charts", cwd=d)
         cls.page = read(os.path.join(d, "out", "report.html")) if cls.main.returncode == 0 else ""
         cls.single = run_report("one.h5", "--html", "one.html", cwd=d)
 
@@ -93,6 +96,11 @@ class Report(unittest.TestCase):
         for h in SECTIONS[1:-1]:
             section = next(s for s in sections if s.startswith(h + "</h2>"))
             self.assertIn("<img", section, h)
+
+    def test_charts_are_named_and_saved_with_png_dir(self):
+        ids = re.findall(r'<img id="chart-([a-z_]+)"', self.page)
+        self.assertEqual(ids, CHARTS)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "charts"))), sorted(c + ".png" for c in CHARTS))
 
     def test_states_the_noise_and_the_replicates(self):
         self.assertIn("Which noise an interval covers", self.page)
@@ -170,6 +178,7 @@ class Report(unittest.TestCase):
     def test_unwritable_html_path(self):
         self.assert_rejected(["base.h5"], "no/such/folder/r.html", "cannot write", "no/such/folder/r.html")
         self.assert_rejected(["base.h5"], "out", "cannot write", "directory")
+        self.assert_rejected(["base.h5", "--png-dir", "no_such_folder"], "bad4.html", "no_such_folder")
 
     def test_help(self):
         p = run_report("--help", cwd=self.dir)
