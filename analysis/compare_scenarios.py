@@ -10,8 +10,9 @@ households and replicates are paired (common random numbers): differences are ta
 replicate, which removes the noise the runs share. Otherwise the difference is unpaired (Welch) and
 a warning says so. With one replicate there is no interval ("no interval").
 
-Intervals cover the shocks' noise given the population; see docs/output.md ("Which noise an
-interval covers").
+Intervals cover the shocks' noise given the population, and the population's sampling noise too
+when the runs drew one population per replicate (population_per_replicate); see docs/output.md
+("Which noise an interval covers").
 
 Usage: /usr/bin/python3 analysis/compare_scenarios.py BASE.h5 OTHER.h5 [...] [--replicate R] [--json]
 Exit status: 0, or 2 with one line on stderr for a file it cannot use.
@@ -61,6 +62,7 @@ def load(path, replicate):
             "cost_by_policy": cost.sum(axis=2),                     # [R, K]
             "seed": int(f.attrs["seed"]),
             "households": int(f.attrs["households"]),
+            "population_per_replicate": bool(f.attrs.get("population_per_replicate", 0)),
             "replicates": tuple(int(i) for i in np.atleast_1d(index)[rows]),
         }
 
@@ -88,6 +90,7 @@ def compare(runs):
         cum = r["cumulative"]
         entry = {
             "file": r["path"], "name": r["name"], "replicates": len(r["replicates"]), "paired": paired,
+            "population_per_replicate": r["population_per_replicate"],
             "return_rate": [summarise(r["return_rate"][:, y]) for y in range(len(out["years"]))],
             "cumulative_return_rate": summarise(cum),
             "newly_poor_edge_households": summarise(r["new_poor"]),

@@ -267,12 +267,22 @@ def build(runs, extras, result, title):
     rows = [(s["name"], s["file"], s["replicates"], "base" if i == 0 else ("paired" if s["paired"] else "unpaired (Welch)"))
             for i, s in enumerate(result["scenarios"])]
     parts.append("<h2>Runs</h2>" + table(["scenario", "file", "replicates", "difference from the base"], rows))
+    fresh = [s["population_per_replicate"] for s in result["scenarios"]]
+    if all(fresh):
+        population_noise = ("Each replicate drew its own population (population_per_replicate), so the intervals "
+                            "cover simulation noise and the sampling noise of drawing the population")
+    elif not any(fresh):
+        population_noise = ("Replicates differ in every shock, policy and targeting draw but share one initial "
+                            "population, so the intervals cover simulation noise given that population, not the "
+                            "sampling noise of drawing the population")
+    else:
+        population_noise = ("Some files drew a population per replicate and some did not "
+                            f"({', '.join(s['name'] for s in result['scenarios'] if s['population_per_replicate'])} did): "
+                            "their intervals cover different noise")
     noise = ("Every figure is the mean over the replicates with a 95 % interval (Student's t with R &minus; 1 degrees "
-             "of freedom; a cost per household kept is a ratio of means with a delta-method interval). Replicates "
-             "differ in every shock, policy and targeting draw but share one initial population, so the intervals "
-             "cover simulation noise given that population, not the sampling noise of drawing the population "
-             "(docs/output.md, &ldquo;Which noise an interval covers&rdquo;). Files run with the same seed, households "
-             "and replicates are paired: their differences are taken replicate by replicate.")
+             "of freedom; a cost per household kept is a ratio of means with a delta-method interval). "
+             + population_noise + " (docs/output.md, &ldquo;Which noise an interval covers&rdquo;). Files run with "
+             "the same seed, households and replicates are paired: their differences are taken replicate by replicate.")
     if one:
         noise += " <b>With one replicate there is no interval</b> (no bands; &ldquo;no interval&rdquo; in the tables)."
     parts.append(f'<p class="note">Replicates: {", ".join(f"{n}: {r}" for n, r in zip(names, reps))}. {noise} '

@@ -202,6 +202,7 @@ class SyntheticPopulation final : public PopulationSource {
 
   explicit SyntheticPopulation(const Params& params) : params_(params) {}
   std::size_t households() const override { return params_.households; }
+  bool sampled() const override { return true; }
   double persons_per_household() const override;
   void generate(HouseholdStore& hh, const StreamFactory& rng) const override;
   std::string weights() const override;

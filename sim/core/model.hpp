@@ -309,6 +309,9 @@ class PopulationSource {
   // What the households' weights stand for, for the output's root attribute `weights` and the
   // summary: national totals, survey weights of the input, or one household each.
   virtual std::string weights() const { return "survey weights of the input population"; }
+  // Whether generate() samples households from its stream (a synthetic population) rather than
+  // reading fixed ones (a file): only a sampled population can be drawn afresh per replicate.
+  virtual bool sampled() const { return false; }
 };
 
 // Converts an annual event probability to the monthly one with the same yearly total.

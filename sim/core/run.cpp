@@ -26,12 +26,15 @@ HouseholdStore generate_population(const Scenario& scenario, tbb::task_arena& ar
 }
 
 void Run::start(tbb::task_arena& arena, const HouseholdStore* initial) {
+  // The population's stream: replicate 0's for every replicate, or the replicate's own when the
+  // scenario draws one per replicate. `initial` is always replicate 0's population.
+  const std::uint32_t population_stream = scenario_.run.population_per_replicate ? replicate_ : 0;
   // Generated in place, not assigned from a temporary: a store of tens of millions of households
   // must not exist twice, even for a moment.
-  if (initial)
+  if (initial && population_stream == 0)
     hh_ = *initial;
   else
-    arena.execute([&] { scenario_.population->generate(hh_, StreamFactory(scenario_.run.seed, 0)); });
+    arena.execute([&] { scenario_.population->generate(hh_, StreamFactory(scenario_.run.seed, population_stream)); });
   hh_.count_alive(0, hh_.size());
   hh_.attach(scenario_.layout.columns);
   // Weighted households in the population, for budgets: an integer sum of weight units, exact in

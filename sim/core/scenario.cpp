@@ -13,7 +13,7 @@ double PovertyLineParams::line_for(int year) const {
 namespace {
 
 // Top-level keys that are not model groups.
-constexpr std::string_view kRunKeys[] = {"horizon", "seed", "replicates", "poverty_line"};
+constexpr std::string_view kRunKeys[] = {"horizon", "seed", "replicates", "population_per_replicate", "poverty_line"};
 
 std::string group_of(const std::string& path) { return path.substr(0, path.find('.')); }
 std::string name_of(const std::string& path) { return path.substr(path.find('.') + 1); }

@@ -44,6 +44,11 @@ struct RunSettings {
   HorizonParams horizon;
   std::uint64_t seed = 20210101;
   std::uint32_t replicates = 1;
+  // false: every replicate starts from one population (replicate 0's), so intervals across
+  // replicates cover the shocks' noise only; true: replicate k draws its own population from
+  // (seed, k), so they also cover the sampling noise of the population (synthetic populations
+  // only). Replicate 0 is the same either way.
+  bool population_per_replicate = false;
   PovertyLineParams poverty_line;
 
   template <class V>
@@ -51,6 +56,7 @@ struct RunSettings {
     v.section("horizon", horizon);
     v.integer("seed", seed, std::uint64_t{0}, ~std::uint64_t{0});
     v.integer("replicates", replicates, std::uint32_t{1}, std::uint32_t{65535});
+    v.flag("population_per_replicate", population_per_replicate);
     v.section("poverty_line", poverty_line);
   }
   int months() const { return horizon.end.index - horizon.start.index + 1; }

@@ -111,6 +111,7 @@ RunResults results_frame(const Scenario& scenario) {
   const RunSettings& run = scenario.run;
   RunResults results;
   results.households = scenario.population->households();
+  results.population_per_replicate = scenario.run.population_per_replicate;
   results.cause_names = scenario.cause_names;
   results.model_paths = scenario.model_paths;
   results.counters = scenario.layout.counters;
@@ -124,6 +125,9 @@ RunResults results_frame(const Scenario& scenario) {
 RunResults simulate(const Scenario& scenario, const RunOptions& options) {
   const RunSettings& run = scenario.run;
   const auto [first, count] = selected_replicates(scenario, options);
+  if (run.population_per_replicate && !scenario.population->sampled())
+    throw ConfigError("population_per_replicate: true needs the synthetic population; a population read from "
+                      "a file is one fixed population (set it to false)");
   RunResults results = results_frame(scenario);
   const long total_months = long(run.months()) * count;
   const auto t0 = std::chrono::steady_clock::now();

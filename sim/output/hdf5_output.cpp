@@ -59,6 +59,11 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
   attr_string(f, "scenario_yaml", meta.scenario_yaml);
   attr_string(f, "population", meta.population);
   attr_string(f, "weights", meta.weights);
+  // Which noise the replicates' spread covers (docs/output.md, "Which noise an interval covers").
+  attr_string(f, "population_noise", res.population_per_replicate
+                                         ? "each replicate drew its own population: intervals include population sampling"
+                                         : "replicates share one population: intervals cover the shocks given it");
+  attr_scalar<std::uint8_t>(f, "population_per_replicate", H5T_NATIVE_UINT8, res.population_per_replicate ? 1 : 0);
   attr_string(f, "format", "povsim-results 2 (docs/output.md)");
 
   // The datasets and groups: one layout, shared with in-memory readers (sim/output/result_arrays.hpp).

@@ -246,6 +246,47 @@ TEST(Replicates, DifferFromEachOtherButStartFromOnePopulation) {
   EXPECT_NE(o.tallies[0], o.tallies[1]);
 }
 
+// population_per_replicate: replicate k draws its population from (seed, k). Replicate 0 is the
+// run with a shared population, bit for bit; replicate 1's households differ (their sizes and
+// counties, which nothing changes during a run); a replicate run alone (--replicate 1) equals the
+// same replicate run among others. A population read from a file is refused.
+TEST(Replicates, PopulationPerReplicateDrawsEachReplicatesOwn) {
+  const std::vector<std::string> shared = {"population.households=8000", "horizon.end=2022-12", "replicates=2"};
+  std::vector<std::string> fresh = shared;
+  fresh.push_back("population_per_replicate=true");
+  const Scenario s_shared = load_scenario(baseline(), shared, make_default_registry());
+  const Scenario s_fresh = load_scenario(baseline(), fresh, make_default_registry());
+  std::vector<std::vector<std::uint8_t>> persons;
+  std::vector<std::vector<std::uint32_t>> county;
+  RunOptions options;
+  options.threads = 2;
+  options.on_replicate_end = [&](std::uint32_t, const HouseholdStore& hh) {
+    persons.push_back(hh.persons);
+    county.push_back(hh.county);
+  };
+  const RunResults a = simulate(s_shared, options);
+  const RunResults b = simulate(s_fresh, options);
+  ASSERT_EQ(persons.size(), 4u);
+  EXPECT_EQ(a.tallies[0], b.tallies[0]);
+  EXPECT_EQ(persons[0], persons[1]);  // shared: one population
+  EXPECT_EQ(persons[0], persons[2]);  // fresh, replicate 0: the same population
+  EXPECT_NE(persons[2], persons[3]);  // fresh, replicate 1: its own
+  EXPECT_NE(county[2], county[3]);
+  EXPECT_FALSE(a.population_per_replicate);
+  EXPECT_TRUE(b.population_per_replicate);
+
+  RunOptions second;
+  second.threads = 1;
+  second.first_replicate = 1;
+  second.replicate_count = 1;
+  EXPECT_EQ(simulate(s_fresh, second).tallies[0], b.tallies[1]);
+
+  Scenario from_file = load_scenario(baseline(), fresh, make_default_registry());
+  HouseholdStore hh = load_population(std::string(POVSIM_SOURCE_DIR) + "/scenarios/populations/example_microdata");
+  from_file.population = std::make_unique<LoadedPopulation>(std::move(hh), "test");
+  EXPECT_THROW(simulate(from_file, options), ConfigError);
+}
+
 // The assessment by hand: two lifted households of two persons, line 5,000 yuan/person/year.
 TEST(Assessment, ClassifiesAgainstTheLineAndCountsReturns) {
   HouseholdStore hh = testing::make_store(3, 2, 40, Health::healthy, Work::farming);
