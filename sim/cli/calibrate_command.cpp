@@ -63,11 +63,13 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
       return 0;
     } else if (a == "--out") {
       h5_path = value();
+      if (h5_path.empty()) usage("--out: expected a file name, got ''");
     } else if (a == "--threads") {
       const std::string& v = value();
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), threads);
-      if (ec != std::errc() || end != v.data() + v.size() || threads < 1)
-        usage("--threads: expected a whole number >= 1, got '" + v + "'");
+      // The bound of run --threads: TBB aborts on arenas far beyond the machine.
+      if (ec != std::errc() || end != v.data() + v.size() || threads < 1 || threads > 1024)
+        usage("--threads: expected a whole number from 1 to 1024, got '" + v + "'");
     } else if (a == "--write-scenario") {
       scenario_out = value();
     } else if (a == "--json") {
@@ -108,7 +110,11 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
   const CalibrationResult result = calibrate(spec, registry, options);
 
   const CalibrationInfo info{kVersion, threads};
-  write_calibration_h5(h5_path, spec, result, info);
+  try {
+    write_calibration_h5(h5_path, spec, result, info);
+  } catch (const h5::WriteError& e) {
+    throw std::runtime_error(e.naming(h5_path));  // name the target, not the temporary file
+  }
   write_text_atomically(md_path, calibration_markdown(spec, result, info, h5_path));
   if (!scenario_out.empty())
     write_text_atomically(scenario_out, "# povsim calibrate " + file + ": the resolved scenario at the estimate\n" +

@@ -13,6 +13,7 @@
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include <tbb/task_arena.h>
 
@@ -111,6 +112,34 @@ Options:
   -h, --help          this help
 )";
 
+constexpr int kMaxThreads = 1024;
+
+// An error message as the one line the contract promises: a value echoed from the input may hold
+// newlines, NUL or other control bytes (shown escaped, as \n or \x00) and may be huge (a 100 KB
+// --set value), so it is cut after kMaxMessage bytes, at a UTF-8 character boundary.
+std::string one_line(std::string_view message) {
+  constexpr std::size_t kMaxMessage = 1000;
+  std::string s;
+  for (const char c : message) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') s += "\\n";
+    else if (c == '\r') s += "\\r";
+    else if (c == '\t') s += "\\t";
+    else if (u < 0x20 || u == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      s += "\\x";
+      s += kHex[u >> 4];
+      s += kHex[u & 15];
+    } else {
+      s += c;
+    }
+  }
+  if (s.size() <= kMaxMessage) return s;
+  std::size_t cut = kMaxMessage;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return s.substr(0, cut) + "... (" + std::to_string(s.size() - cut) + " more bytes)";
+}
+
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -155,13 +184,20 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
       r.help = true;
     } else if (a == "--out") {
       r.out = value();
+      if (r.out.empty()) throw UsageError("--out: expected a file name, got ''");
     } else if (a == "--households") {
       r.overrides.push_back("population.households=" +
                             std::to_string(parse_number_arg<std::uint64_t>(a, value(), 1)));
     } else if (a == "--seed") {
       r.overrides.push_back("seed=" + std::to_string(parse_number_arg<std::uint64_t>(a, value(), 0)));
     } else if (a == "--threads") {
-      r.threads = parse_number_arg<int>(a, value(), 1);
+      // TBB aborts on arenas far beyond the machine (2147483647 crashed inside it); 1024 is more
+      // workers than any node this runs on has cores.
+      const std::string& v = value();
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), r.threads);
+      if (ec != std::errc() || end != v.data() + v.size() || r.threads < 1 || r.threads > kMaxThreads)
+        throw UsageError("--threads: expected a whole number from 1 to " + std::to_string(kMaxThreads) + ", got '" +
+                         v + "'");
     } else if (a == "--set") {
       r.overrides.push_back(value());
     } else if (a == "--population") {
@@ -263,17 +299,26 @@ void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc)
       << households_of(last.households) << " (weighted)\n";
 }
 
-// Estimates the memory a population needs before anything is allocated; false (with one line on
-// stderr) if the machine does not have it.
-bool fits_in_memory(const PopulationSource& population, const std::vector<ColumnSpec>& declared, std::ostream& err) {
+// Estimates the memory a run needs before anything is allocated: the population, and the tallies of
+// `replicates` x `years` (0 for a population alone). False (with one line on stderr naming the
+// larger of the two as the cause, and the limit that binds) if the process may not have it.
+bool fits_in_memory(const PopulationSource& population, const std::vector<ColumnSpec>& declared, std::ostream& err,
+                    std::size_t replicates = 0, std::size_t years = 0) {
   const std::size_t households = population.households();
-  const std::size_t needed = estimate_run_bytes(households, population.persons_per_household(), declared);
-  if (const auto available = available_memory_bytes(); available && needed > *available) {
-    err << "povsim: error: " << households << " households need about " << gib(needed) << " of memory but only "
-        << gib(*available) << " is available; use fewer --households\n";
-    return false;
-  }
-  return true;
+  const std::size_t for_households = estimate_run_bytes(households, population.persons_per_household(), declared);
+  const std::size_t for_results = estimate_results_bytes(replicates, years);
+  const std::size_t needed = for_households > std::size_t(-1) - for_results ? std::size_t(-1) : for_households + for_results;
+  const auto limit = memory_limit();
+  if (!limit || needed <= limit->bytes) return true;
+  err << "povsim: error: ";
+  if (for_households >= for_results)
+    err << households << " households need about " << gib(needed) << " of memory but only " << gib(limit->bytes)
+        << " is available (" << limit->source << "); use fewer --households\n";
+  else
+    err << replicates << " replicates x " << years << " years of results need about " << gib(needed)
+        << " of memory but only " << gib(limit->bytes) << " is available (" << limit->source
+        << "); run fewer replicates at a time (--replicate K:L) or a shorter horizon\n";
+  return false;
 }
 
 class ProgressBar {
@@ -304,14 +349,20 @@ constexpr int kExitStopped = 75;  // EX_TEMPFAIL: "try again later" (here: --res
 std::atomic<int> stop_signal{0};
 // Files a second SIGINT removes: the temporary output and the checkpoint being written.
 char abort_unlink_paths[2][4096] = {};
+// Set where the work cannot stop at a month's end (building or saving a population): there the first
+// stop signal removes the temporary files and exits 75 at once.
+std::atomic<bool> stop_at_once{false};
 
 void on_stop_signal(int signal) {
-  if (signal == SIGINT && stop_signal.load() != 0) {
+  if (stop_at_once.load() || (signal == SIGINT && stop_signal.load() != 0)) {
     for (const char* path : abort_unlink_paths)
       if (path[0] != '\0') ::unlink(path);
-    static const char message[] = "\npovsim: aborted by a second SIGINT\n";
-    [[maybe_unused]] const auto n = ::write(STDERR_FILENO, message, sizeof message - 1);
-    ::_exit(128 + SIGINT);
+    static const char second_sigint[] = "\npovsim: aborted by a second SIGINT\n";
+    static const char stopped[] = "\npovsim: stopped by a signal; no output written\n";
+    const bool at_once = stop_at_once.load();
+    [[maybe_unused]] const auto n = at_once ? ::write(STDERR_FILENO, stopped, sizeof stopped - 1)
+                                            : ::write(STDERR_FILENO, second_sigint, sizeof second_sigint - 1);
+    ::_exit(at_once ? kExitStopped : 128 + SIGINT);
   }
   stop_signal.store(signal);
 }
@@ -319,8 +370,10 @@ void on_stop_signal(int signal) {
 // Installs the handlers for one run and restores the previous ones when it ends.
 class StopSignals {
  public:
-  StopSignals(const std::string& temp_output, const std::string& temp_checkpoint) {
+  // at_once: stop at the first signal (see stop_at_once).
+  StopSignals(const std::string& temp_output, const std::string& temp_checkpoint, bool at_once = false) {
     stop_signal.store(0);
+    stop_at_once.store(at_once);
     std::snprintf(abort_unlink_paths[0], sizeof abort_unlink_paths[0], "%s", temp_output.c_str());
     std::snprintf(abort_unlink_paths[1], sizeof abort_unlink_paths[1], "%s", temp_checkpoint.c_str());
     struct sigaction action = {};
@@ -331,6 +384,7 @@ class StopSignals {
   ~StopSignals() {
     for (std::size_t k = 0; k < kSignals.size(); ++k) sigaction(kSignals[k], &previous_[k], nullptr);
     for (char* path : abort_unlink_paths) path[0] = '\0';
+    stop_at_once.store(false);
   }
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
@@ -370,8 +424,11 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   options.threads = ra.threads;
   options.first_replicate = ra.first_replicate;
   options.replicate_count = ra.replicate_count;
-  selected_replicates(scenario, options);  // a replicate that does not exist is bad input: say so now
-  if (!fits_in_memory(*scenario.population, scenario.layout.columns, err)) return 1;
+  // A replicate that does not exist is bad input: say so now.
+  const std::size_t replicates = selected_replicates(scenario, options).second;
+  const std::size_t years =
+      static_cast<std::size_t>(scenario.run.horizon.end.year() - scenario.run.horizon.start.year() + 1);
+  if (!fits_in_memory(*scenario.population, scenario.layout.columns, err, replicates, years)) return 1;
   Hdf5Output output(ra.out);  // fails now if the destination is not writable
 
   options.checkpoint_path = ra.checkpoint;
@@ -395,13 +452,16 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
         << "; no output written\n";
     return kExitStopped;
   } catch (const CheckpointError& e) {
-    err << "povsim: error: " << e.what() << "\n";
+    err << "povsim: error: " << one_line(e.what()) << "\n";
     return 2;
   }
 
   RunMetadata meta{kVersion, scenario.source, scenario.resolved_yaml, scenario.run.seed, ra.threads, population,
                    scenario.population->weights()};
   output.commit(results, meta);
+  if (output.replaced_another_write())
+    err << "povsim: warning: " << output.path()
+        << " was written by another process while this run went on; replaced it with this run's results\n";
   if (!ra.quiet) print_summary(out, results, scenario);
   out << "wrote " << output.path() << "\n";
   return 0;
@@ -421,6 +481,10 @@ int command_population(const std::vector<std::string>& args, std::ostream& out, 
   const TargetsFile targets = load_targets(targets_path);
   std::optional<h5::AtomicFile> check_out;
   if (!ra.out.empty()) check_out.emplace(ra.out + ".check");  // an unwritable destination fails now
+  // Generating and saving cannot stop half-way, so a stop signal ends the command at once, removing
+  // the check file and the population file being written.
+  const StopSignals signals(check_out ? check_out->temp_path() : "",
+                            ra.out.empty() ? "" : h5::AtomicFile::temp_path_for(ra.out), true);
 
   const auto t0 = std::chrono::steady_clock::now();
   HouseholdStore hh;
@@ -447,7 +511,11 @@ int command_population(const std::vector<std::string>& args, std::ostream& out, 
   }
   if (!ra.out.empty()) {
     check_out.reset();
-    write_population_file(ra.out, hh, PopulationFileInfo{kVersion, source}, &report);
+    try {
+      write_population_file(ra.out, hh, PopulationFileInfo{kVersion, source}, &report);
+    } catch (const h5::WriteError& e) {
+      throw std::runtime_error(e.naming(ra.out));  // name the target, not the temporary file
+    }
     out << "wrote " << ra.out << "\n";
   }
   return 0;
@@ -463,7 +531,7 @@ int command_validate(const std::vector<std::string>& args, std::ostream& out, st
       out << args[i] << ": ok (" << s.models.size() << " models enabled, " << s.population->households()
           << " households, " << s.run.horizon.start.str() << " to " << s.run.horizon.end.str() << ")\n";
     } catch (const ConfigError& e) {
-      err << "povsim: error: " << e.what() << "\n";
+      err << "povsim: error: " << one_line(e.what()) << "\n";
       status = 2;
     }
   }
@@ -488,16 +556,20 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     if (args[0] == "calibrate") return command_calibrate(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {
-    err << "povsim: error: " << e.what() << "\n";
+    err << "povsim: error: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const ConfigError& e) {
-    err << "povsim: error: " << e.what() << "\n";
+    err << "povsim: error: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
-    err << "povsim: error: out of memory; use fewer --households\n";
+    // The estimates checked before the run did not foresee this, so the cause is unknown: name the
+    // limit that was in force rather than guess at --households.
+    const auto limit = memory_limit();
+    err << "povsim: error: out of memory"
+        << (limit ? " (limit " + gib(limit->bytes) + ": " + limit->source + ")" : std::string()) << "\n";
     return 1;
   } catch (const std::exception& e) {
-    err << "povsim: error: " << e.what() << "\n";
+    err << "povsim: error: " << one_line(e.what()) << "\n";
     return 1;
   }
 }
