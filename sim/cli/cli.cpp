@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "sim/cli/calibrate_command.hpp"
+#include "sim/cli/command_line.hpp"
 #include "sim/output/hdf5_output.hpp"
 #include "sim/population/population_file.hpp"
 #include "sim/population/population_report.hpp"
@@ -38,13 +39,13 @@ poverty in rural China, month by month, under policy scenarios.
 
 Usage:
   povsim run SCENARIO.yaml [--out OUT.h5] [options]   simulate and write results to HDF5
-  povsim validate SCENARIO.yaml [...]                 check scenario files without running
+  povsim validate SCENARIO.yaml [...] [--set P=V]     check scenario files without running
   povsim calibrate CALIBRATION.yaml [--out OUT.h5]    fit parameters to observed moments
                                                       (see povsim calibrate --help)
   povsim population [SCENARIO.yaml] [options]         build a population: calibration report,
                                                       save to HDF5 (see povsim population --help)
   povsim --version                                    print the version
-  povsim --help | povsim run --help                   this help | options of `run`
+  povsim --help | povsim COMMAND --help               this help | options of a command
 
 Scenario files are YAML; scenarios/baseline.yaml documents every key. Results are
 described in docs/output.md, the model in docs/model.md.
@@ -112,8 +113,6 @@ Options:
   -h, --help          this help
 )";
 
-constexpr int kMaxThreads = 1024;
-
 // An error message as the one line the contract promises: a value echoed from the input may hold
 // newlines, NUL or other control bytes (shown escaped, as \n or \x00) and may be huge (a 100 KB
 // --set value), so it is cut after kMaxMessage bytes, at a UTF-8 character boundary.
@@ -140,9 +139,17 @@ std::string one_line(std::string_view message) {
   return s.substr(0, cut) + "... (" + std::to_string(s.size() - cut) + " more bytes)";
 }
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+constexpr const char* kValidateHelp = R"(Usage: povsim validate SCENARIO.yaml [SCENARIO.yaml ...] [options]
+
+Checks scenario files as povsim run would read them (every key, type, range and extends target),
+without running. Prints one line per file: "ok" with the models enabled, households and horizon,
+or the error (file, line and key).
+
+Options:
+  --set PATH=VALUE    override a scalar before checking, as in povsim run (repeatable; applies
+                      to every file)
+  -h, --help          this help
+)";
 
 template <class T>
 T parse_number_arg(const std::string& flag, const std::string& text, T min) {
@@ -174,70 +181,69 @@ struct RunArgs {
 // Parses the options of `run` and `population` (population == true), which share most of them.
 RunArgs parse_run_args(const std::vector<std::string>& args, bool population = false) {
   RunArgs r;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(a + ": expected a value after it");
-      return args[++i];
-    };
-    if (a == "-h" || a == "--help") {
-      r.help = true;
-    } else if (a == "--out") {
-      r.out = value();
-      if (r.out.empty()) throw UsageError("--out: expected a file name, got ''");
-    } else if (a == "--households") {
-      r.overrides.push_back("population.households=" +
-                            std::to_string(parse_number_arg<std::uint64_t>(a, value(), 1)));
-    } else if (a == "--seed") {
-      r.overrides.push_back("seed=" + std::to_string(parse_number_arg<std::uint64_t>(a, value(), 0)));
-    } else if (a == "--threads") {
-      // TBB aborts on arenas far beyond the machine (2147483647 crashed inside it); 1024 is more
-      // workers than any node this runs on has cores.
-      const std::string& v = value();
-      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), r.threads);
-      if (ec != std::errc() || end != v.data() + v.size() || r.threads < 1 || r.threads > kMaxThreads)
-        throw UsageError("--threads: expected a whole number from 1 to " + std::to_string(kMaxThreads) + ", got '" +
-                         v + "'");
-    } else if (a == "--set") {
-      r.overrides.push_back(value());
-    } else if (a == "--population") {
-      r.population = value();
-    } else if (a == "--persons") {
-      r.persons = value();
-    } else if (a == "--counties") {
-      r.counties = value();
-    } else if (population && a == "--targets") {
-      r.targets = value();
-    } else if (population && a == "--report") {
-      r.report = true;
-    } else if (!population && a == "--replicate") {
-      const std::string v = value();
-      const auto colon = v.find(':');
-      const auto first = parse_number_arg<std::uint32_t>(a, v.substr(0, colon), 0);
-      const auto last = colon == std::string::npos ? first : parse_number_arg<std::uint32_t>(a, v.substr(colon + 1), 0);
-      if (last < first) throw UsageError("--replicate: expected K or K:L with K <= L, got '" + v + "'");
-      r.first_replicate = first;
-      r.replicate_count = last - first + 1;
-    } else if (!population && a == "--checkpoint") {
-      r.checkpoint = value();
-      if (r.checkpoint.empty()) throw UsageError("--checkpoint: expected a file name");
-    } else if (!population && a == "--checkpoint-every") {
-      r.checkpoint_every = parse_number_arg<int>(a, value(), 1);
-    } else if (!population && a == "--restart") {
-      r.restart = value();
-      if (r.restart.empty()) throw UsageError("--restart: expected a checkpoint file");
-    } else if (!population && a == "--quiet") {
-      r.quiet = true;
-    } else if (a == "--no-progress") {
-      r.progress = false;
-    } else if (!a.empty() && a[0] == '-') {
-      throw UsageError("unknown option '" + a + "' (see povsim " + (population ? "population" : "run") + " --help)");
-    } else if (r.scenario.empty()) {
-      r.scenario = a;
-    } else {
-      throw UsageError("unexpected argument '" + a + "': only one scenario file per run");
-    }
+  const std::string command = population ? "population" : "run";
+  CLI::App app;
+  std::vector<std::string> files, households, seeds, sets;
+  std::string threads, replicate, checkpoint_every;
+  bool no_progress = false;
+  app.add_option("files", files);
+  value_option(app, "--out", r.out);
+  CLI::Option* households_option = repeated_option(app, "--households", households);
+  CLI::Option* seed_option = repeated_option(app, "--seed", seeds);
+  CLI::Option* set_option = repeated_option(app, "--set", sets);
+  value_option(app, "--threads", threads);
+  value_option(app, "--population", r.population);
+  value_option(app, "--persons", r.persons);
+  value_option(app, "--counties", r.counties);
+  app.add_flag("--no-progress", no_progress);
+  if (population) {
+    value_option(app, "--targets", r.targets);
+    app.add_flag("--report", r.report);
+  } else {
+    value_option(app, "--replicate", replicate);
+    value_option(app, "--checkpoint", r.checkpoint);
+    value_option(app, "--checkpoint-every", checkpoint_every);
+    value_option(app, "--restart", r.restart);
+    app.add_flag("--quiet", r.quiet);
   }
+  if (!parse_command_line(app, args, command)) {
+    r.help = true;
+    return r;
+  }
+  // Whether an option was given (run's options are not defined for population).
+  auto given = [&](const char* name) {
+    const CLI::Option* o = app.get_option_no_throw(name);
+    return o != nullptr && o->count() > 0;
+  };
+  // --households, --seed and --set in command-line order: a later one overrides an earlier one.
+  std::size_t next_households = 0, next_seed = 0, next_set = 0;
+  for (const CLI::Option* o : app.parse_order()) {
+    if (o == households_option)
+      r.overrides.push_back("population.households=" +
+                            std::to_string(parse_number_arg<std::uint64_t>("--households", households[next_households++], 1)));
+    else if (o == seed_option)
+      r.overrides.push_back("seed=" + std::to_string(parse_number_arg<std::uint64_t>("--seed", seeds[next_seed++], 0)));
+    else if (o == set_option)
+      r.overrides.push_back(sets[next_set++]);
+  }
+  if (given("--out") && r.out.empty()) throw UsageError("--out: expected a file name, got ''");
+  if (given("--threads")) r.threads = parse_threads(threads);
+  if (given("--replicate")) {
+    const auto colon = replicate.find(':');
+    const auto first = parse_number_arg<std::uint32_t>("--replicate", replicate.substr(0, colon), 0);
+    const auto last = colon == std::string::npos
+                          ? first
+                          : parse_number_arg<std::uint32_t>("--replicate", replicate.substr(colon + 1), 0);
+    if (last < first) throw UsageError("--replicate: expected K or K:L with K <= L, got '" + replicate + "'");
+    r.first_replicate = first;
+    r.replicate_count = last - first + 1;
+  }
+  r.progress = !no_progress;
+  if (given("--checkpoint") && r.checkpoint.empty()) throw UsageError("--checkpoint: expected a file name");
+  if (given("--checkpoint-every")) r.checkpoint_every = parse_number_arg<int>("--checkpoint-every", checkpoint_every, 1);
+  if (given("--restart") && r.restart.empty()) throw UsageError("--restart: expected a checkpoint file");
+  if (files.size() > 1) throw UsageError("unexpected argument '" + files[1] + "': only one scenario file per " + command);
+  if (!files.empty()) r.scenario = files.front();
   if (!r.persons.empty() && r.population.empty()) throw UsageError("--persons: needs --population HOUSEHOLDS.csv");
   if (!r.counties.empty() && r.persons.empty())
     throw UsageError("--counties: needs --population HOUSEHOLDS.csv --persons PERSONS.csv");
@@ -522,13 +528,21 @@ int command_population(const std::vector<std::string>& args, std::ostream& out, 
 }
 
 int command_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  if (args.size() < 2) throw UsageError("validate: expected one or more scenario files");
+  CLI::App app;
+  std::vector<std::string> files, sets;
+  app.add_option("files", files);
+  repeated_option(app, "--set", sets);
+  if (!parse_command_line(app, args, "validate")) {
+    out << kValidateHelp;
+    return 0;
+  }
+  if (files.empty()) throw UsageError("validate: expected one or more scenario files (see povsim validate --help)");
   const ModelRegistry registry = make_default_registry();
   int status = 0;
-  for (std::size_t i = 1; i < args.size(); ++i) {
+  for (const std::string& file : files) {
     try {
-      const Scenario s = load_scenario(args[i], {}, registry);
-      out << args[i] << ": ok (" << s.models.size() << " models enabled, " << s.population->households()
+      const Scenario s = load_scenario(file, sets, registry);
+      out << file << ": ok (" << s.models.size() << " models enabled, " << s.population->households()
           << " households, " << s.run.horizon.start.str() << " to " << s.run.horizon.end.str() << ")\n";
     } catch (const ConfigError& e) {
       err << "povsim: error: " << one_line(e.what()) << "\n";
