@@ -30,7 +30,8 @@ goes to stderr.
 Options:
   --out FILE             calibration results (default: CALIBRATION's name with .h5, in the
                          current directory); the Markdown report is FILE with .md
-  --threads N            worker threads (default: all cores); results do not depend on N
+  --threads N            worker threads, 1 to 1024 (default: all cores); results do not
+                         depend on N
   --write-scenario FILE  also write the resolved scenario at the estimate as YAML, to rerun it
                          with povsim run
   --json                 print a JSON summary on stdout (and nothing else there)

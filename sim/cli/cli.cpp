@@ -71,7 +71,8 @@ Options:
   --persons FILE      the person table that goes with a household CSV
   --counties FILE     the county table (industries) that goes with a household CSV
   --seed S            random seed, 0 to 2^64-1 (overrides seed)
-  --threads T         worker threads (default: all cores); results do not depend on T
+  --threads T         worker threads, 1 to 1024 (default: all cores); results do not
+                      depend on T
   --set PATH=VALUE    override any scalar in the scenario, e.g.
                       --set shocks.illness.reimbursement_rate=0.7 (repeatable)
   --replicate K[:L]   run only replicate K (or K to L, inclusive) of the scenario's
@@ -108,7 +109,8 @@ Options:
   --counties FILE     the county table (industries) that goes with a household CSV
   --households N      number of households (overrides population.households)
   --seed S            random seed (overrides seed)
-  --threads T         worker threads (default: all cores); the population does not depend on T
+  --threads T         worker threads, 1 to 1024 (default: all cores); the population does
+                      not depend on T
   --set PATH=VALUE    override any scalar in the scenario (repeatable)
   -h, --help          this help
 )";
