@@ -437,6 +437,10 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   const std::size_t years =
       static_cast<std::size_t>(scenario.run.horizon.end.year() - scenario.run.horizon.start.year() + 1);
   if (!fits_in_memory(*scenario.population, scenario.layout.columns, err, replicates, years)) return 1;
+  // The handlers go in before the temporary output exists, so that no stop signal can find it
+  // there without them (the default action would leave it behind).
+  const StopSignals signals(h5::AtomicFile::temp_path_for(ra.out),
+                            ra.checkpoint.empty() ? "" : checkpoint_temp_path(ra.checkpoint));
   Hdf5Output output(ra.out);  // fails now if the destination is not writable
 
   options.checkpoint_path = ra.checkpoint;
@@ -448,7 +452,6 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   options.stop_signal = &stop_signal;
   ProgressBar bar(err, ra.progress && isatty(STDERR_FILENO));
   options.on_progress = [&](long done, long total) { bar(done, total); };
-  const StopSignals signals(output.temp_path(), ra.checkpoint.empty() ? "" : checkpoint_temp_path(ra.checkpoint));
   RunResults results;
   try {
     results = simulate(scenario, options);
@@ -487,12 +490,12 @@ int command_population(const std::vector<std::string>& args, std::ostream& out, 
   const std::string targets_path =
       ra.targets.empty() ? std::string(POVSIM_SOURCE_DIR) + "/scenarios/populations/targets.yaml" : ra.targets;
   const TargetsFile targets = load_targets(targets_path);
+  // Generating and saving cannot stop half-way, so a stop signal ends the command at once, removing
+  // the check file and the population file being written (installed before either exists).
+  const StopSignals signals(ra.out.empty() ? "" : h5::AtomicFile::temp_path_for(ra.out + ".check"),
+                            ra.out.empty() ? "" : h5::AtomicFile::temp_path_for(ra.out), true);
   std::optional<h5::AtomicFile> check_out;
   if (!ra.out.empty()) check_out.emplace(ra.out + ".check");  // an unwritable destination fails now
-  // Generating and saving cannot stop half-way, so a stop signal ends the command at once, removing
-  // the check file and the population file being written.
-  const StopSignals signals(check_out ? check_out->temp_path() : "",
-                            ra.out.empty() ? "" : h5::AtomicFile::temp_path_for(ra.out), true);
 
   const auto t0 = std::chrono::steady_clock::now();
   HouseholdStore hh;

@@ -199,7 +199,7 @@ TEST(Faults, StopSignalsWhileBuildingAPopulationExit75AndLeaveNoFile) {
     const Child c = start({"population", baseline(), "--households", "3000000", "--threads", "2", "--out", out},
                           dir.path, {});
     ASSERT_TRUE(wait_for([&] { return !temporaries(dir.path).empty(); })) << "the command never started";
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // well before 3 M households are built
     kill(c.pid, sig);
     const Outcome r = c.wait();
     EXPECT_EQ(r.status, 75) << r.err;
