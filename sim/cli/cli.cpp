@@ -221,8 +221,9 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
   std::size_t next_households = 0, next_seed = 0, next_set = 0;
   for (const CLI::Option* o : app.parse_order()) {
     if (o == households_option)
-      r.overrides.push_back("population.households=" +
-                            std::to_string(parse_number_arg<std::uint64_t>("--households", households[next_households++], 1)));
+      r.overrides.push_back(
+          "population.households=" +
+          std::to_string(parse_number_arg<std::uint64_t>("--households", households[next_households++], 1)));
     else if (o == seed_option)
       r.overrides.push_back("seed=" + std::to_string(parse_number_arg<std::uint64_t>("--seed", seeds[next_seed++], 0)));
     else if (o == set_option)
@@ -242,9 +243,11 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
   }
   r.progress = !no_progress;
   if (given("--checkpoint") && r.checkpoint.empty()) throw UsageError("--checkpoint: expected a file name");
-  if (given("--checkpoint-every")) r.checkpoint_every = parse_number_arg<int>("--checkpoint-every", checkpoint_every, 1);
+  if (given("--checkpoint-every"))
+    r.checkpoint_every = parse_number_arg<int>("--checkpoint-every", checkpoint_every, 1);
   if (given("--restart") && r.restart.empty()) throw UsageError("--restart: expected a checkpoint file");
-  if (files.size() > 1) throw UsageError("unexpected argument '" + files[1] + "': only one scenario file per " + command);
+  if (files.size() > 1)
+    throw UsageError("unexpected argument '" + files[1] + "': only one scenario file per " + command);
   if (!files.empty()) r.scenario = files.front();
   if (!r.persons.empty() && r.population.empty()) throw UsageError("--persons: needs --population HOUSEHOLDS.csv");
   if (!r.counties.empty() && r.persons.empty())
@@ -315,7 +318,8 @@ bool fits_in_memory(const PopulationSource& population, const std::vector<Column
   const std::size_t households = population.households();
   const std::size_t for_households = estimate_run_bytes(households, population.persons_per_household(), declared);
   const std::size_t for_results = estimate_results_bytes(replicates, years);
-  const std::size_t needed = for_households > std::size_t(-1) - for_results ? std::size_t(-1) : for_households + for_results;
+  const std::size_t needed =
+      for_households > std::size_t(-1) - for_results ? std::size_t(-1) : for_households + for_results;
   const auto limit = memory_limit();
   if (!limit || needed <= limit->bytes) return true;
   err << "povsim: error: ";

@@ -19,7 +19,8 @@ WriteError::WriteError(const std::string& what, std::string why)
       reason(std::move(why)) {}
 
 std::string WriteError::naming(const std::string& target) const {
-  return "cannot write " + target + ": " + (reason.empty() ? "HDF5 could not write " + item : reason + " (writing " + item + ")");
+  return "cannot write " + target + ": " +
+         (reason.empty() ? "HDF5 could not write " + item : reason + " (writing " + item + ")");
 }
 
 std::string system_reason() {
@@ -163,7 +164,8 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   if (file_ < 0) {
     const std::string reason = system_reason();
     std::remove(temp_path_.c_str());
-    throw std::runtime_error("cannot write " + path_ + ": " + (reason.empty() ? "HDF5 could not create the file" : reason));
+    throw std::runtime_error("cannot write " + path_ + ": " +
+                             (reason.empty() ? "HDF5 could not create the file" : reason));
   }
 }
 
@@ -205,12 +207,14 @@ void AtomicFile::abandon() noexcept {
 }
 
 void AtomicFile::commit() {
-  // Flush first, while a failure still leaves the file open and intact enough to abandon().
+  // Flush first: a full disk shows here (small datasets wait in HDF5's caches until now), and the
+  // error stack then still holds the system's reason, which H5Fclose would not leave.
   if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0) {
     const std::string reason = system_reason();
     abandon();
     std::remove(temp_path_.c_str());
-    throw std::runtime_error("cannot write " + path_ + ": " + (reason.empty() ? "HDF5 could not flush the file" : reason));
+    throw std::runtime_error("cannot write " + path_ + ": " +
+                             (reason.empty() ? "HDF5 could not flush the file" : reason));
   }
   const bool closed = H5Fclose(file_) >= 0;
   const std::string close_reason = closed ? std::string() : system_reason();

@@ -54,7 +54,8 @@ struct Child {
   }
 };
 
-Child start(const std::vector<std::string>& args, const fs::path& dir, const Env& env, const std::string& name = "child") {
+Child start(const std::vector<std::string>& args, const fs::path& dir, const Env& env,
+            const std::string& name = "child") {
   Child c{-1, dir, name};
   const std::string out_path = (dir / (name + ".out")).string(), err_path = (dir / (name + ".err")).string();
   c.pid = fork();
