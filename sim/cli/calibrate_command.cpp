@@ -1,4 +1,5 @@
 #include "sim/cli/calibrate_command.hpp"
+#include "sim/cli/command_line.hpp"
 
 #include <charconv>
 #include <iomanip>
@@ -29,7 +30,8 @@ goes to stderr.
 Options:
   --out FILE             calibration results (default: CALIBRATION's name with .h5, in the
                          current directory); the Markdown report is FILE with .md
-  --threads N            worker threads (default: all cores); results do not depend on N
+  --threads N            worker threads, 1 to 1024 (default: all cores); results do not
+                         depend on N
   --write-scenario FILE  also write the resolved scenario at the estimate as YAML, to rerun it
                          with povsim run
   --json                 print a JSON summary on stdout (and nothing else there)
@@ -49,39 +51,25 @@ std::string with_extension(const std::string& path, const std::string& extension
 }  // namespace
 
 int command_calibrate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  std::string file, h5_path, scenario_out;
+  std::string file, h5_path, scenario_out, threads_text;
   int threads = 0;
   bool json = false, quiet = false;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) usage(a + ": expected a value after it");
-      return args[++i];
-    };
-    if (a == "-h" || a == "--help") {
-      out << kCalibrateHelp;
-      return 0;
-    } else if (a == "--out") {
-      h5_path = value();
-    } else if (a == "--threads") {
-      const std::string& v = value();
-      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), threads);
-      if (ec != std::errc() || end != v.data() + v.size() || threads < 1)
-        usage("--threads: expected a whole number >= 1, got '" + v + "'");
-    } else if (a == "--write-scenario") {
-      scenario_out = value();
-    } else if (a == "--json") {
-      json = true;
-    } else if (a == "--quiet") {
-      quiet = true;
-    } else if (!a.empty() && a[0] == '-') {
-      usage("unknown option '" + a + "' (see povsim calibrate --help)");
-    } else if (file.empty()) {
-      file = a;
-    } else {
-      usage("unexpected argument '" + a + "': one calibration file");
-    }
+  CLI::App app;
+  std::vector<std::string> files;
+  app.add_option("files", files);
+  value_option(app, "--out", h5_path);
+  value_option(app, "--threads", threads_text);
+  value_option(app, "--write-scenario", scenario_out);
+  app.add_flag("--json", json);
+  app.add_flag("--quiet", quiet);
+  if (!parse_command_line(app, args, "calibrate")) {
+    out << kCalibrateHelp;
+    return 0;
   }
+  if (app.count("--out") > 0 && h5_path.empty()) usage("--out: expected a file name, got ''");
+  if (app.count("--threads") > 0) threads = parse_threads(threads_text);
+  if (files.size() > 1) usage("unexpected argument '" + files[1] + "': one calibration file");
+  if (!files.empty()) file = files.front();
   if (file.empty()) usage("missing the calibration file (see povsim calibrate --help)");
   if (h5_path.empty()) h5_path = with_extension(file.substr(file.find_last_of('/') + 1), ".h5");
   const std::string md_path = with_extension(h5_path, ".md");
@@ -108,7 +96,11 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
   const CalibrationResult result = calibrate(spec, registry, options);
 
   const CalibrationInfo info{kVersion, threads};
-  write_calibration_h5(h5_path, spec, result, info);
+  try {
+    write_calibration_h5(h5_path, spec, result, info);
+  } catch (const h5::WriteError& e) {
+    throw std::runtime_error(e.naming(h5_path));  // name the target, not the temporary file
+  }
   write_text_atomically(md_path, calibration_markdown(spec, result, info, h5_path));
   if (!scenario_out.empty())
     write_text_atomically(scenario_out, "# povsim calibrate " + file + ": the resolved scenario at the estimate\n" +

@@ -13,12 +13,14 @@
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include <tbb/task_arena.h>
 
 #include <optional>
 
 #include "sim/cli/calibrate_command.hpp"
+#include "sim/cli/command_line.hpp"
 #include "sim/output/hdf5_output.hpp"
 #include "sim/population/population_file.hpp"
 #include "sim/population/population_report.hpp"
@@ -37,13 +39,13 @@ poverty in rural China, month by month, under policy scenarios.
 
 Usage:
   povsim run SCENARIO.yaml [--out OUT.h5] [options]   simulate and write results to HDF5
-  povsim validate SCENARIO.yaml [...]                 check scenario files without running
+  povsim validate SCENARIO.yaml [...] [--set P=V]     check scenario files without running
   povsim calibrate CALIBRATION.yaml [--out OUT.h5]    fit parameters to observed moments
                                                       (see povsim calibrate --help)
   povsim population [SCENARIO.yaml] [options]         build a population: calibration report,
                                                       save to HDF5 (see povsim population --help)
   povsim --version                                    print the version
-  povsim --help | povsim run --help                   this help | options of `run`
+  povsim --help | povsim COMMAND --help               this help | options of a command
 
 Scenario files are YAML; scenarios/baseline.yaml documents every key. Results are
 described in docs/output.md, the model in docs/model.md.
@@ -69,7 +71,8 @@ Options:
   --persons FILE      the person table that goes with a household CSV
   --counties FILE     the county table (industries) that goes with a household CSV
   --seed S            random seed, 0 to 2^64-1 (overrides seed)
-  --threads T         worker threads (default: all cores); results do not depend on T
+  --threads T         worker threads, 1 to 1024 (default: all cores); results do not
+                      depend on T
   --set PATH=VALUE    override any scalar in the scenario, e.g.
                       --set shocks.illness.reimbursement_rate=0.7 (repeatable)
   --replicate K[:L]   run only replicate K (or K to L, inclusive) of the scenario's
@@ -106,14 +109,49 @@ Options:
   --counties FILE     the county table (industries) that goes with a household CSV
   --households N      number of households (overrides population.households)
   --seed S            random seed (overrides seed)
-  --threads T         worker threads (default: all cores); the population does not depend on T
+  --threads T         worker threads, 1 to 1024 (default: all cores); the population does
+                      not depend on T
   --set PATH=VALUE    override any scalar in the scenario (repeatable)
   -h, --help          this help
 )";
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+// An error message as the one line the contract promises: a value echoed from the input may hold
+// newlines, NUL or other control bytes (shown escaped, as \n or \x00) and may be huge (a 100 KB
+// --set value), so it is cut after kMaxMessage bytes, at a UTF-8 character boundary.
+std::string one_line(std::string_view message) {
+  constexpr std::size_t kMaxMessage = 1000;
+  std::string s;
+  for (const char c : message) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') s += "\\n";
+    else if (c == '\r') s += "\\r";
+    else if (c == '\t') s += "\\t";
+    else if (u < 0x20 || u == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      s += "\\x";
+      s += kHex[u >> 4];
+      s += kHex[u & 15];
+    } else {
+      s += c;
+    }
+  }
+  if (s.size() <= kMaxMessage) return s;
+  std::size_t cut = kMaxMessage;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return s.substr(0, cut) + "... (" + std::to_string(s.size() - cut) + " more bytes)";
+}
+
+constexpr const char* kValidateHelp = R"(Usage: povsim validate SCENARIO.yaml [SCENARIO.yaml ...] [options]
+
+Checks scenario files as povsim run would read them (every key, type, range and extends target),
+without running. Prints one line per file: "ok" with the models enabled, households and horizon,
+or the error (file, line and key).
+
+Options:
+  --set PATH=VALUE    override a scalar before checking, as in povsim run (repeatable; applies
+                      to every file)
+  -h, --help          this help
+)";
 
 template <class T>
 T parse_number_arg(const std::string& flag, const std::string& text, T min) {
@@ -145,63 +183,72 @@ struct RunArgs {
 // Parses the options of `run` and `population` (population == true), which share most of them.
 RunArgs parse_run_args(const std::vector<std::string>& args, bool population = false) {
   RunArgs r;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(a + ": expected a value after it");
-      return args[++i];
-    };
-    if (a == "-h" || a == "--help") {
-      r.help = true;
-    } else if (a == "--out") {
-      r.out = value();
-    } else if (a == "--households") {
-      r.overrides.push_back("population.households=" +
-                            std::to_string(parse_number_arg<std::uint64_t>(a, value(), 1)));
-    } else if (a == "--seed") {
-      r.overrides.push_back("seed=" + std::to_string(parse_number_arg<std::uint64_t>(a, value(), 0)));
-    } else if (a == "--threads") {
-      r.threads = parse_number_arg<int>(a, value(), 1);
-    } else if (a == "--set") {
-      r.overrides.push_back(value());
-    } else if (a == "--population") {
-      r.population = value();
-    } else if (a == "--persons") {
-      r.persons = value();
-    } else if (a == "--counties") {
-      r.counties = value();
-    } else if (population && a == "--targets") {
-      r.targets = value();
-    } else if (population && a == "--report") {
-      r.report = true;
-    } else if (!population && a == "--replicate") {
-      const std::string v = value();
-      const auto colon = v.find(':');
-      const auto first = parse_number_arg<std::uint32_t>(a, v.substr(0, colon), 0);
-      const auto last = colon == std::string::npos ? first : parse_number_arg<std::uint32_t>(a, v.substr(colon + 1), 0);
-      if (last < first) throw UsageError("--replicate: expected K or K:L with K <= L, got '" + v + "'");
-      r.first_replicate = first;
-      r.replicate_count = last - first + 1;
-    } else if (!population && a == "--checkpoint") {
-      r.checkpoint = value();
-      if (r.checkpoint.empty()) throw UsageError("--checkpoint: expected a file name");
-    } else if (!population && a == "--checkpoint-every") {
-      r.checkpoint_every = parse_number_arg<int>(a, value(), 1);
-    } else if (!population && a == "--restart") {
-      r.restart = value();
-      if (r.restart.empty()) throw UsageError("--restart: expected a checkpoint file");
-    } else if (!population && a == "--quiet") {
-      r.quiet = true;
-    } else if (a == "--no-progress") {
-      r.progress = false;
-    } else if (!a.empty() && a[0] == '-') {
-      throw UsageError("unknown option '" + a + "' (see povsim " + (population ? "population" : "run") + " --help)");
-    } else if (r.scenario.empty()) {
-      r.scenario = a;
-    } else {
-      throw UsageError("unexpected argument '" + a + "': only one scenario file per run");
-    }
+  const std::string command = population ? "population" : "run";
+  CLI::App app;
+  std::vector<std::string> files, households, seeds, sets;
+  std::string threads, replicate, checkpoint_every;
+  bool no_progress = false;
+  app.add_option("files", files);
+  value_option(app, "--out", r.out);
+  CLI::Option* households_option = repeated_option(app, "--households", households);
+  CLI::Option* seed_option = repeated_option(app, "--seed", seeds);
+  CLI::Option* set_option = repeated_option(app, "--set", sets);
+  value_option(app, "--threads", threads);
+  value_option(app, "--population", r.population);
+  value_option(app, "--persons", r.persons);
+  value_option(app, "--counties", r.counties);
+  app.add_flag("--no-progress", no_progress);
+  if (population) {
+    value_option(app, "--targets", r.targets);
+    app.add_flag("--report", r.report);
+  } else {
+    value_option(app, "--replicate", replicate);
+    value_option(app, "--checkpoint", r.checkpoint);
+    value_option(app, "--checkpoint-every", checkpoint_every);
+    value_option(app, "--restart", r.restart);
+    app.add_flag("--quiet", r.quiet);
   }
+  if (!parse_command_line(app, args, command)) {
+    r.help = true;
+    return r;
+  }
+  // Whether an option was given (run's options are not defined for population).
+  auto given = [&](const char* name) {
+    const CLI::Option* o = app.get_option_no_throw(name);
+    return o != nullptr && o->count() > 0;
+  };
+  // --households, --seed and --set in command-line order: a later one overrides an earlier one.
+  std::size_t next_households = 0, next_seed = 0, next_set = 0;
+  for (const CLI::Option* o : app.parse_order()) {
+    if (o == households_option)
+      r.overrides.push_back(
+          "population.households=" +
+          std::to_string(parse_number_arg<std::uint64_t>("--households", households[next_households++], 1)));
+    else if (o == seed_option)
+      r.overrides.push_back("seed=" + std::to_string(parse_number_arg<std::uint64_t>("--seed", seeds[next_seed++], 0)));
+    else if (o == set_option)
+      r.overrides.push_back(sets[next_set++]);
+  }
+  if (given("--out") && r.out.empty()) throw UsageError("--out: expected a file name, got ''");
+  if (given("--threads")) r.threads = parse_threads(threads);
+  if (given("--replicate")) {
+    const auto colon = replicate.find(':');
+    const auto first = parse_number_arg<std::uint32_t>("--replicate", replicate.substr(0, colon), 0);
+    const auto last = colon == std::string::npos
+                          ? first
+                          : parse_number_arg<std::uint32_t>("--replicate", replicate.substr(colon + 1), 0);
+    if (last < first) throw UsageError("--replicate: expected K or K:L with K <= L, got '" + replicate + "'");
+    r.first_replicate = first;
+    r.replicate_count = last - first + 1;
+  }
+  r.progress = !no_progress;
+  if (given("--checkpoint") && r.checkpoint.empty()) throw UsageError("--checkpoint: expected a file name");
+  if (given("--checkpoint-every"))
+    r.checkpoint_every = parse_number_arg<int>("--checkpoint-every", checkpoint_every, 1);
+  if (given("--restart") && r.restart.empty()) throw UsageError("--restart: expected a checkpoint file");
+  if (files.size() > 1)
+    throw UsageError("unexpected argument '" + files[1] + "': only one scenario file per " + command);
+  if (!files.empty()) r.scenario = files.front();
   if (!r.persons.empty() && r.population.empty()) throw UsageError("--persons: needs --population HOUSEHOLDS.csv");
   if (!r.counties.empty() && r.persons.empty())
     throw UsageError("--counties: needs --population HOUSEHOLDS.csv --persons PERSONS.csv");
@@ -263,17 +310,27 @@ void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc)
       << households_of(last.households) << " (weighted)\n";
 }
 
-// Estimates the memory a population needs before anything is allocated; false (with one line on
-// stderr) if the machine does not have it.
-bool fits_in_memory(const PopulationSource& population, const std::vector<ColumnSpec>& declared, std::ostream& err) {
+// Estimates the memory a run needs before anything is allocated: the population, and the tallies of
+// `replicates` x `years` (0 for a population alone). False (with one line on stderr naming the
+// larger of the two as the cause, and the limit that binds) if the process may not have it.
+bool fits_in_memory(const PopulationSource& population, const std::vector<ColumnSpec>& declared, std::ostream& err,
+                    std::size_t replicates = 0, std::size_t years = 0) {
   const std::size_t households = population.households();
-  const std::size_t needed = estimate_run_bytes(households, population.persons_per_household(), declared);
-  if (const auto available = available_memory_bytes(); available && needed > *available) {
-    err << "povsim: error: " << households << " households need about " << gib(needed) << " of memory but only "
-        << gib(*available) << " is available; use fewer --households\n";
-    return false;
-  }
-  return true;
+  const std::size_t for_households = estimate_run_bytes(households, population.persons_per_household(), declared);
+  const std::size_t for_results = estimate_results_bytes(replicates, years);
+  const std::size_t needed =
+      for_households > std::size_t(-1) - for_results ? std::size_t(-1) : for_households + for_results;
+  const auto limit = memory_limit();
+  if (!limit || needed <= limit->bytes) return true;
+  err << "povsim: error: ";
+  if (for_households >= for_results)
+    err << households << " households need about " << gib(needed) << " of memory but only " << gib(limit->bytes)
+        << " is available (" << limit->source << "); use fewer --households\n";
+  else
+    err << replicates << " replicates x " << years << " years of results need about " << gib(needed)
+        << " of memory but only " << gib(limit->bytes) << " is available (" << limit->source
+        << "); run fewer replicates at a time (--replicate K:L) or a shorter horizon\n";
+  return false;
 }
 
 class ProgressBar {
@@ -304,14 +361,20 @@ constexpr int kExitStopped = 75;  // EX_TEMPFAIL: "try again later" (here: --res
 std::atomic<int> stop_signal{0};
 // Files a second SIGINT removes: the temporary output and the checkpoint being written.
 char abort_unlink_paths[2][4096] = {};
+// Set where the work cannot stop at a month's end (building or saving a population): there the first
+// stop signal removes the temporary files and exits 75 at once.
+std::atomic<bool> stop_at_once{false};
 
 void on_stop_signal(int signal) {
-  if (signal == SIGINT && stop_signal.load() != 0) {
+  if (stop_at_once.load() || (signal == SIGINT && stop_signal.load() != 0)) {
     for (const char* path : abort_unlink_paths)
       if (path[0] != '\0') ::unlink(path);
-    static const char message[] = "\npovsim: aborted by a second SIGINT\n";
-    [[maybe_unused]] const auto n = ::write(STDERR_FILENO, message, sizeof message - 1);
-    ::_exit(128 + SIGINT);
+    static const char second_sigint[] = "\npovsim: aborted by a second SIGINT\n";
+    static const char stopped[] = "\npovsim: stopped by a signal; no output written\n";
+    const bool at_once = stop_at_once.load();
+    [[maybe_unused]] const auto n = at_once ? ::write(STDERR_FILENO, stopped, sizeof stopped - 1)
+                                            : ::write(STDERR_FILENO, second_sigint, sizeof second_sigint - 1);
+    ::_exit(at_once ? kExitStopped : 128 + SIGINT);
   }
   stop_signal.store(signal);
 }
@@ -319,8 +382,10 @@ void on_stop_signal(int signal) {
 // Installs the handlers for one run and restores the previous ones when it ends.
 class StopSignals {
  public:
-  StopSignals(const std::string& temp_output, const std::string& temp_checkpoint) {
+  // at_once: stop at the first signal (see stop_at_once).
+  StopSignals(const std::string& temp_output, const std::string& temp_checkpoint, bool at_once = false) {
     stop_signal.store(0);
+    stop_at_once.store(at_once);
     std::snprintf(abort_unlink_paths[0], sizeof abort_unlink_paths[0], "%s", temp_output.c_str());
     std::snprintf(abort_unlink_paths[1], sizeof abort_unlink_paths[1], "%s", temp_checkpoint.c_str());
     struct sigaction action = {};
@@ -331,6 +396,7 @@ class StopSignals {
   ~StopSignals() {
     for (std::size_t k = 0; k < kSignals.size(); ++k) sigaction(kSignals[k], &previous_[k], nullptr);
     for (char* path : abort_unlink_paths) path[0] = '\0';
+    stop_at_once.store(false);
   }
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
@@ -370,8 +436,15 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   options.threads = ra.threads;
   options.first_replicate = ra.first_replicate;
   options.replicate_count = ra.replicate_count;
-  selected_replicates(scenario, options);  // a replicate that does not exist is bad input: say so now
-  if (!fits_in_memory(*scenario.population, scenario.layout.columns, err)) return 1;
+  // A replicate that does not exist is bad input: say so now.
+  const std::size_t replicates = selected_replicates(scenario, options).second;
+  const std::size_t years =
+      static_cast<std::size_t>(scenario.run.horizon.end.year() - scenario.run.horizon.start.year() + 1);
+  if (!fits_in_memory(*scenario.population, scenario.layout.columns, err, replicates, years)) return 1;
+  // The handlers go in before the temporary output exists, so that no stop signal can find it
+  // there without them (the default action would leave it behind).
+  const StopSignals signals(h5::AtomicFile::temp_path_for(ra.out),
+                            ra.checkpoint.empty() ? "" : checkpoint_temp_path(ra.checkpoint));
   Hdf5Output output(ra.out);  // fails now if the destination is not writable
 
   options.checkpoint_path = ra.checkpoint;
@@ -383,7 +456,6 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   options.stop_signal = &stop_signal;
   ProgressBar bar(err, ra.progress && isatty(STDERR_FILENO));
   options.on_progress = [&](long done, long total) { bar(done, total); };
-  const StopSignals signals(output.temp_path(), ra.checkpoint.empty() ? "" : checkpoint_temp_path(ra.checkpoint));
   RunResults results;
   try {
     results = simulate(scenario, options);
@@ -395,13 +467,16 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
         << "; no output written\n";
     return kExitStopped;
   } catch (const CheckpointError& e) {
-    err << "povsim: error: " << e.what() << "\n";
+    err << "povsim: error: " << one_line(e.what()) << "\n";
     return 2;
   }
 
   RunMetadata meta{kVersion, scenario.source, scenario.resolved_yaml, scenario.run.seed, ra.threads, population,
                    scenario.population->weights()};
   output.commit(results, meta);
+  if (output.replaced_another_write())
+    err << "povsim: warning: " << output.path()
+        << " was written by another process while this run went on; replaced it with this run's results\n";
   if (!ra.quiet) print_summary(out, results, scenario);
   out << "wrote " << output.path() << "\n";
   return 0;
@@ -419,6 +494,10 @@ int command_population(const std::vector<std::string>& args, std::ostream& out, 
   const std::string targets_path =
       ra.targets.empty() ? std::string(POVSIM_SOURCE_DIR) + "/scenarios/populations/targets.yaml" : ra.targets;
   const TargetsFile targets = load_targets(targets_path);
+  // Generating and saving cannot stop half-way, so a stop signal ends the command at once, removing
+  // the check file and the population file being written (installed before either exists).
+  const StopSignals signals(ra.out.empty() ? "" : h5::AtomicFile::temp_path_for(ra.out + ".check"),
+                            ra.out.empty() ? "" : h5::AtomicFile::temp_path_for(ra.out), true);
   std::optional<h5::AtomicFile> check_out;
   if (!ra.out.empty()) check_out.emplace(ra.out + ".check");  // an unwritable destination fails now
 
@@ -447,23 +526,35 @@ int command_population(const std::vector<std::string>& args, std::ostream& out, 
   }
   if (!ra.out.empty()) {
     check_out.reset();
-    write_population_file(ra.out, hh, PopulationFileInfo{kVersion, source}, &report);
+    try {
+      write_population_file(ra.out, hh, PopulationFileInfo{kVersion, source}, &report);
+    } catch (const h5::WriteError& e) {
+      throw std::runtime_error(e.naming(ra.out));  // name the target, not the temporary file
+    }
     out << "wrote " << ra.out << "\n";
   }
   return 0;
 }
 
 int command_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  if (args.size() < 2) throw UsageError("validate: expected one or more scenario files");
+  CLI::App app;
+  std::vector<std::string> files, sets;
+  app.add_option("files", files);
+  repeated_option(app, "--set", sets);
+  if (!parse_command_line(app, args, "validate")) {
+    out << kValidateHelp;
+    return 0;
+  }
+  if (files.empty()) throw UsageError("validate: expected one or more scenario files (see povsim validate --help)");
   const ModelRegistry registry = make_default_registry();
   int status = 0;
-  for (std::size_t i = 1; i < args.size(); ++i) {
+  for (const std::string& file : files) {
     try {
-      const Scenario s = load_scenario(args[i], {}, registry);
-      out << args[i] << ": ok (" << s.models.size() << " models enabled, " << s.population->households()
+      const Scenario s = load_scenario(file, sets, registry);
+      out << file << ": ok (" << s.models.size() << " models enabled, " << s.population->households()
           << " households, " << s.run.horizon.start.str() << " to " << s.run.horizon.end.str() << ")\n";
     } catch (const ConfigError& e) {
-      err << "povsim: error: " << e.what() << "\n";
+      err << "povsim: error: " << one_line(e.what()) << "\n";
       status = 2;
     }
   }
@@ -488,16 +579,20 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     if (args[0] == "calibrate") return command_calibrate(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {
-    err << "povsim: error: " << e.what() << "\n";
+    err << "povsim: error: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const ConfigError& e) {
-    err << "povsim: error: " << e.what() << "\n";
+    err << "povsim: error: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
-    err << "povsim: error: out of memory; use fewer --households\n";
+    // The estimates checked before the run did not foresee this, so the cause is unknown: name the
+    // limit that was in force rather than guess at --households.
+    const auto limit = memory_limit();
+    err << "povsim: error: out of memory"
+        << (limit ? " (limit " + gib(limit->bytes) + ": " + limit->source + ")" : std::string()) << "\n";
     return 1;
   } catch (const std::exception& e) {
-    err << "povsim: error: " << e.what() << "\n";
+    err << "povsim: error: " << one_line(e.what()) << "\n";
     return 1;
   }
 }

@@ -12,11 +12,36 @@
 
 namespace povsim::h5 {
 
+// A failed HDF5 write. `reason` is the operating system's (strerror of the errno HDF5's file driver
+// saw, e.g. "No space left on device"), or empty when HDF5 failed for a reason of its own.
+struct WriteError : std::runtime_error {
+  WriteError(const std::string& what, std::string reason);
+  // One line for the user: "cannot write TARGET: REASON (writing ITEM)".
+  std::string naming(const std::string& target) const;
+  std::string item;    // what was being written: a dataset or attribute name
+  std::string reason;
+};
+// The system's reason for the HDF5 call that just failed, read from HDF5's error stack (its file
+// driver records "errno = N"); empty if the failure was not a system call's.
+std::string system_reason();
+// After a failed write (the disk is full): every HDF5 file open for writing gets its descriptor
+// pointed at an anonymous in-memory file, so that closing its datasets and the file itself writes
+// nothing more to the full disk (see AtomicFile::abandon). Every file this program writes with HDF5
+// is an AtomicFile, which is then removed.
+void divert_writable_files() noexcept;
+
 // Closes an HDF5 handle when leaving scope.
 class Handle {
  public:
   Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-    if (id_ < 0) throw std::runtime_error("HDF5: cannot create or open " + what);
+    if (id_ < 0) {
+      // Creating can fail for lack of space too (HDF5 writes out cached metadata to make room).
+      if (std::string reason = system_reason(); !reason.empty()) {
+        divert_writable_files();
+        throw WriteError(what, std::move(reason));
+      }
+      throw std::runtime_error("HDF5: cannot create or open " + what);
+    }
   }
   ~Handle() {
     if (id_ >= 0) close_(id_);
@@ -32,6 +57,7 @@ class Handle {
   herr_t (*close_)(hid_t);
 };
 
+// Throws WriteError if `status` is negative.
 void check(herr_t status, const std::string& what);
 Handle string_type();
 void attr_string(hid_t obj, const char* name, const std::string& value);
@@ -92,13 +118,36 @@ class AtomicFile {
   hid_t id() const { return file_; }
   const std::string& path() const { return path_; }
   const std::string& temp_path() const { return temp_path_; }
-  void commit();  // closes, syncs and renames into place
+  // The temporary file an AtomicFile for `path` writes in this process: ".NAME.tmp.PID" beside it.
+  static std::string temp_path_for(const std::string& path);
+  // Closes, syncs and renames into place. Throws (naming path() and the system's reason) if any of
+  // it fails, having removed the temporary file.
+  void commit();
+  // After commit(): whether another process (e.g. a second run given the same --out) wrote path()
+  // while this file was being written, so that commit() replaced that file.
+  bool replaced_another_write() const { return replaced_another_write_; }
 
  private:
+  // Closes the HDF5 file without writing anything more to disk (see the definition for why).
+  void abandon() noexcept;
+  friend void divert_writable_files() noexcept;
+  static void divert(hid_t file) noexcept;
+
   std::string path_;
   std::string temp_path_;
   hid_t file_ = -1;
   bool committed_ = false;
+  // The target as it was when this file was started (exists, device, inode, modification time), to
+  // tell at commit() whether someone else wrote it meanwhile.
+  struct Stamp {
+    bool exists = false;
+    unsigned long long device = 0, inode = 0;
+    long long mtime_ns = 0;
+    bool operator==(const Stamp&) const = default;
+  };
+  static Stamp stamp(const std::string& path);
+  Stamp target_at_start_;
+  bool replaced_another_write_ = false;
 };
 
 }  // namespace povsim::h5

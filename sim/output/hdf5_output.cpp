@@ -1,6 +1,7 @@
 #include "sim/output/hdf5_output.hpp"
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,16 @@ void write_array(hid_t file, const ResultArray& a) {
 Hdf5Output::Hdf5Output(std::string path) : file_(std::move(path)) {}
 
 void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
+  try {
+    write(res, meta);
+  } catch (const WriteError& e) {
+    // The caller's message names the target, not the temporary file; the destructor removes that.
+    throw std::runtime_error(e.naming(file_.path()));
+  }
+  file_.commit();
+}
+
+void Hdf5Output::write(const RunResults& res, const RunMetadata& meta) {
   const hid_t f = file_.id();
   attr_string(f, "povsim_version", meta.version);
   attr_scalar<std::uint64_t>(f, "seed", H5T_NATIVE_UINT64, meta.seed);
@@ -73,8 +84,6 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
     for (const auto& attribute : g.attributes) write_attribute(group, attribute);
   }
   for (const ResultArray& a : arrays.arrays) write_array(f, a);
-
-  file_.commit();
 }
 
 }  // namespace povsim

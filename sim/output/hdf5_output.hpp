@@ -27,12 +27,16 @@ class Hdf5Output {
   // The temporary file is removed unless commit() succeeds.
   explicit Hdf5Output(std::string path);
 
-  // Writes everything, closes and renames the file into place.
+  // Writes everything, closes and renames the file into place. A failed write (a full disk) throws
+  // std::runtime_error naming path() and the system's reason, the temporary file removed.
   void commit(const RunResults& results, const RunMetadata& meta);
+  // After commit(): another process wrote path() while this run was going, and commit() replaced it.
+  bool replaced_another_write() const { return file_.replaced_another_write(); }
   const std::string& path() const { return file_.path(); }
   const std::string& temp_path() const { return file_.temp_path(); }
 
  private:
+  void write(const RunResults& results, const RunMetadata& meta);
   h5::AtomicFile file_;
 };
 

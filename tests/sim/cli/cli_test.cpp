@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -121,6 +122,59 @@ TEST(Cli, BadInputIsOneClearLineAndNoOutput) {
   EXPECT_EQ(cli({"run", baseline(), "--frobnicate"}).code, 2);
   EXPECT_EQ(cli({"run"}).code, 2);
   EXPECT_EQ(cli({"fly"}).code, 2);
+}
+
+// The parser (CLI11) keeps the contract: every command has --help; a bad command line is one line
+// on stderr and exit 2, whatever CLI11's own error (its exit codes 100-115 are never returned).
+TEST(Cli, EveryCommandHasHelpAndParseErrorsAreOneLine) {
+  for (const char* command : {"run", "validate", "population", "calibrate"}) {
+    const Result r = cli({command, "--help"});
+    EXPECT_EQ(r.code, 0) << command << ": " << r.err;
+    EXPECT_NE(r.out.find(std::string("povsim ") + command), std::string::npos) << command;
+    EXPECT_EQ(cli({command, "-h"}).out, r.out);
+  }
+  const std::vector<std::vector<std::string>> bad = {
+      {"run", baseline(), "--out"},                 // a value missing
+      {"run", baseline(), "--quiet=maybe"},         // a flag given a value it cannot take
+      {"run", baseline(), "--frobnicate", "x"},     // unknown option
+      {"run", baseline(), "--threads", "2147483647"},
+      {"run", baseline(), "--threads", "1e3"},
+      {"run", baseline(), "--out", ""},
+      {"population", "--replicate", "1"},           // an option of another command
+      {"validate", baseline(), "--set"},
+      {"calibrate", "--threads", "0", "x.yaml"},
+      {"validate", baseline(), "--set", "seed=1\n2"},
+      {"validate", baseline(), "--set", "seed=" + std::string(100000, '7')},
+  };
+  for (const auto& args : bad) {
+    const Result r = cli(args);
+    EXPECT_EQ(r.code, 2) << args[1] << " " << args.back().substr(0, 40) << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_LT(r.err.size(), 1100u);
+    EXPECT_EQ(r.err.rfind("povsim: error: ", 0), 0u) << r.err;
+  }
+}
+
+TEST(Cli, ValidateAcceptsSetAndOptionsAnywhere) {
+  Result r = cli({"validate", "--set", "population.households=1234", baseline()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("1234 households"), std::string::npos) << r.out;
+  r = cli({"validate", baseline(), "--set", "shocks.illness.reimbursement_rate=3"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("reimbursement_rate"), std::string::npos) << r.err;
+  // --opt=value and -- before a file name work as in other tools.
+  r = cli({"validate", "--set=population.households=99", "--", baseline()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("99 households"), std::string::npos) << r.out;
+}
+
+TEST(Cli, LaterOverridesWinInCommandLineOrder) {
+  // --households and --set population.households are one setting: the later one counts.
+  TempDir dir;
+  Result r = cli({"population", "--households", "500", "--set", "population.households=700"});
+  EXPECT_NE(r.err.find("generated 700 households"), std::string::npos) << r.err;
+  r = cli({"population", "--set", "population.households=700", "--households", "500"});
+  EXPECT_NE(r.err.find("generated 500 households"), std::string::npos) << r.err;
 }
 
 TEST(Cli, TooLargeARunIsRefusedBeforeAllocating) {

@@ -1,0 +1,35 @@
+// Command-line parsing shared by the povsim commands: CLI11 recognises the options, and this
+// project's contract is kept on top of it: a bad command line is one line on stderr and exit 2.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace povsim {
+
+// A bad command line: povsim_main prints it as one line and exits 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Parses the arguments after the command name (args[0]) with `app`, which holds the command's
+// options. CLI11 recognises them (also as --opt=value, and -- before a file name that starts with
+// '-'); callers check the values, so that messages stay this project's. A parse error or an
+// unknown option throws one UsageError line: CLI11's own exit codes (100-115) and its second
+// "Run with --help" line are not used. Returns false if -h or --help was given.
+bool parse_command_line(CLI::App& app, const std::vector<std::string>& args, const std::string& command);
+
+// An option that takes one value; given twice, the last counts.
+CLI::Option* value_option(CLI::App& app, const std::string& name, std::string& into);
+// A repeatable option, one value per occurrence.
+CLI::Option* repeated_option(CLI::App& app, const std::string& name, std::vector<std::string>& into);
+
+// --threads: 1 to kMaxThreads. TBB aborts on arenas far beyond the machine (2147483647 crashed
+// inside it, leaving a temporary file); 1024 is more workers than any node this runs on has cores.
+inline constexpr int kMaxThreads = 1024;
+int parse_threads(const std::string& text);
+
+}  // namespace povsim
