@@ -57,15 +57,33 @@ std::vector<std::string> BatchRunner::overrides_for(const ParameterPoint& point)
 }
 
 std::vector<PointResults> BatchRunner::run(const std::vector<ParameterPoint>& points) {
-  const auto t0 = Clock::now();
-  stats_ = BatchStats{};
-  const std::uint32_t R = options_.replicates;
 
   // Every point's scenario first: bad input fails before anything runs.
   std::vector<Scenario> scenarios;
   scenarios.reserve(points.size());
   for (const auto& point : points)
     scenarios.push_back(build_scenario(base_.tree, base_.source, overrides_for(point), registry_));
+  return run_built(std::move(scenarios), points);
+}
+
+std::vector<PointResults> BatchRunner::run_scenarios(const std::vector<BatchScenario>& files) {
+  std::vector<Scenario> scenarios;
+  scenarios.reserve(files.size());
+  for (const auto& file : files) {
+    std::vector<std::string> overrides = file.overrides;
+    overrides.push_back("replicates=" + std::to_string(options_.replicates));
+    scenarios.push_back(build_scenario(file.tree, file.source, overrides, registry_));
+  }
+  return run_built(std::move(scenarios), std::vector<ParameterPoint>(files.size()));
+}
+
+std::vector<PointResults> BatchRunner::run_built(std::vector<Scenario> scenarios,
+                                                 const std::vector<ParameterPoint>& points) {
+  const auto t0 = Clock::now();
+  stats_ = BatchStats{};
+  const std::uint32_t R = options_.replicates;
+  if (options_.population)
+    for (auto& scenario : scenarios) scenario.population = std::make_unique<SharedPopulation>(options_.population);
 
   // One starting population per distinct key, generated with all threads.
   const int threads = resolved_threads(options_.threads);
@@ -74,7 +92,7 @@ std::vector<PointResults> BatchRunner::run(const std::vector<ParameterPoint>& po
   std::map<std::string, std::shared_ptr<const HouseholdStore>> used;
   std::uint64_t largest = 0;
   for (std::size_t p = 0; p < points.size() && options_.reuse_populations; ++p) {
-    const std::string key = population_key(scenarios[p]);
+    const std::string key = options_.population ? std::string("(the population file)") : population_key(scenarios[p]);
     auto& entry = used[key];
     if (!entry) {
       if (auto cached = populations_.find(key); cached != populations_.end()) {

@@ -32,6 +32,7 @@
 #include "sim/core/household_store.hpp"
 #include "sim/core/registry.hpp"
 #include "sim/core/results.hpp"
+#include "sim/core/scenario.hpp"
 #include "sim/output/result_arrays.hpp"
 
 namespace povsim {
@@ -69,6 +70,9 @@ struct BatchOptions {
   bool reuse_populations = true;
   // Called (under a lock, from a worker thread) after each job with (jobs done, jobs in total).
   std::function<void(std::size_t, std::size_t)> on_job_done;
+  // A population read from a file (`--population`), given to every scenario instead of its
+  // synthetic one; null: the scenarios' own.
+  std::shared_ptr<const PopulationSource> population;
 };
 
 struct PointResults {
@@ -97,6 +101,12 @@ class BatchRunner {
   // resolved scenario says how many replicates it holds.
   std::vector<PointResults> run(const std::vector<ParameterPoint>& points);
 
+  // Runs several scenarios (each a file with its overrides; the runner's base is not used) with the
+  // same replicates 0 .. R-1, as `povsim compare` does: common random numbers across scenarios, one
+  // population for all whose seed and population section agree. Same guarantees as run(); each
+  // result's `point` is empty.
+  std::vector<PointResults> run_scenarios(const std::vector<BatchScenario>& scenarios);
+
   // The overrides a point's scenario is built with: base overrides, replicates, the point's.
   std::vector<std::string> overrides_for(const ParameterPoint& point) const;
   const BatchScenario& base() const { return base_; }
@@ -104,6 +114,9 @@ class BatchRunner {
   const BatchStats& last_stats() const { return stats_; }
 
  private:
+  // The jobs of built scenarios (validated), with the points they came from (for PointResults).
+  std::vector<PointResults> run_built(std::vector<Scenario> scenarios, const std::vector<ParameterPoint>& points);
+
   BatchScenario base_;
   const ModelRegistry& registry_;
   BatchOptions options_;

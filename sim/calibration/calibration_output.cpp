@@ -12,6 +12,7 @@
 
 #include "sim/config/params.hpp"
 #include "sim/output/hdf5_file.hpp"
+#include "sim/output/json_text.hpp"
 
 namespace povsim {
 
@@ -48,22 +49,6 @@ std::string model_text(const MomentSpec& m) {
   if (m.scale != 1) s = format_number(m.scale) + " × " + s;
   return s;
 }
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else out += c;
-  }
-  return out + "\"";
-}
-
-std::string json_number(double v) { return std::isfinite(v) ? format_number(v) : "null"; }
 
 std::string markdown_cell(std::string s) {
   for (auto& c : s)

@@ -20,6 +20,8 @@
 #include <optional>
 
 #include "sim/cli/calibrate_command.hpp"
+#include "sim/cli/command_support.hpp"
+#include "sim/cli/compare_command.hpp"
 #include "sim/cli/command_line.hpp"
 #include "sim/output/hdf5_output.hpp"
 #include "sim/population/population_file.hpp"
@@ -32,6 +34,75 @@
 
 namespace povsim {
 
+// Signal handlers can reach only static storage, hence these file-local statics (the one place the
+// program keeps any).
+namespace {
+std::atomic<int> stop_signal{0};
+// Files a second SIGINT (or any signal, at once) removes: the temporary output and checkpoint.
+char abort_unlink_paths[2][4096] = {};
+// Set where the work cannot stop at a month's end: the first stop signal ends the command at once.
+std::atomic<bool> stop_at_once{false};
+
+void on_stop_signal(int signal) {
+  if (stop_at_once.load() || (signal == SIGINT && stop_signal.load() != 0)) {
+    for (const char* path : abort_unlink_paths)
+      if (path[0] != '\0') ::unlink(path);
+    static const char second_sigint[] = "\npovsim: aborted by a second SIGINT\n";
+    static const char stopped[] = "\npovsim: stopped by a signal; no output written\n";
+    const bool at_once = stop_at_once.load();
+    [[maybe_unused]] const auto n = at_once ? ::write(STDERR_FILENO, stopped, sizeof stopped - 1)
+                                            : ::write(STDERR_FILENO, second_sigint, sizeof second_sigint - 1);
+    ::_exit(at_once ? kExitStopped : 128 + SIGINT);
+  }
+  stop_signal.store(signal);
+}
+}  // namespace
+
+StopSignals::StopSignals(const std::string& temp_output, const std::string& temp_checkpoint, bool at_once) {
+  stop_signal.store(0);
+  stop_at_once.store(at_once);
+  std::snprintf(abort_unlink_paths[0], sizeof abort_unlink_paths[0], "%s", temp_output.c_str());
+  std::snprintf(abort_unlink_paths[1], sizeof abort_unlink_paths[1], "%s", temp_checkpoint.c_str());
+  struct sigaction action = {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  for (std::size_t k = 0; k < kSignals.size(); ++k) sigaction(kSignals[k], &action, &previous_[k]);
+}
+
+StopSignals::~StopSignals() {
+  for (std::size_t k = 0; k < kSignals.size(); ++k) sigaction(kSignals[k], &previous_[k], nullptr);
+  for (char* path : abort_unlink_paths) path[0] = '\0';
+  stop_at_once.store(false);
+}
+
+std::atomic<int>& StopSignals::requested() { return stop_signal; }
+
+std::string gib(std::size_t bytes) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(2) << double(bytes) / (1u << 30) << " GiB";
+  return s.str();
+}
+
+bool fits_in_memory(const PopulationSource& population, const std::vector<ColumnSpec>& declared, std::ostream& err,
+                    std::size_t replicates, std::size_t years) {
+  const std::size_t households = population.households();
+  const std::size_t for_households = estimate_run_bytes(households, population.persons_per_household(), declared);
+  const std::size_t for_results = estimate_results_bytes(replicates, years);
+  const std::size_t needed =
+      for_households > std::size_t(-1) - for_results ? std::size_t(-1) : for_households + for_results;
+  const auto limit = memory_limit();
+  if (!limit || needed <= limit->bytes) return true;
+  err << "povsim: error: ";
+  if (for_households >= for_results)
+    err << households << " households need about " << gib(needed) << " of memory but only " << gib(limit->bytes)
+        << " is available (" << limit->source << "); use fewer --households\n";
+  else
+    err << replicates << " replicates x " << years << " years of results need about " << gib(needed)
+        << " of memory but only " << gib(limit->bytes) << " is available (" << limit->source
+        << "); run fewer replicates at a time (--replicate K:L) or a shorter horizon\n";
+  return false;
+}
+
 namespace {
 
 constexpr const char* kMainHelp = R"(povsim - agent-based simulation of return to poverty among households lifted out of
@@ -40,6 +111,9 @@ poverty in rural China, month by month, under policy scenarios.
 Usage:
   povsim run SCENARIO.yaml [--out OUT.h5] [options]   simulate and write results to HDF5
   povsim validate SCENARIO.yaml [...] [--set P=V]     check scenario files without running
+  povsim compare BASE.yaml ALT.yaml [...] [options]   scenarios on one population, paired
+                                                      differences with 95 % intervals
+                                                      (see povsim compare --help)
   povsim calibrate CALIBRATION.yaml [--out OUT.h5]    fit parameters to observed moments
                                                       (see povsim calibrate --help)
   povsim population [SCENARIO.yaml] [options]         build a population: calibration report,
@@ -153,15 +227,6 @@ Options:
   -h, --help          this help
 )";
 
-template <class T>
-T parse_number_arg(const std::string& flag, const std::string& text, T min) {
-  T value{};
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min)
-    throw UsageError(flag + ": expected a whole number >= " + std::to_string(min) + ", got '" + text + "'");
-  return value;
-}
-
 struct RunArgs {
   std::string scenario;
   std::string out;
@@ -185,14 +250,13 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
   RunArgs r;
   const std::string command = population ? "population" : "run";
   CLI::App app;
-  std::vector<std::string> files, households, seeds, sets;
+  std::vector<std::string> files;
+  ScenarioOverrideOptions scenario_overrides;
   std::string threads, replicate, checkpoint_every;
   bool no_progress = false;
   app.add_option("files", files);
   value_option(app, "--out", r.out);
-  CLI::Option* households_option = repeated_option(app, "--households", households);
-  CLI::Option* seed_option = repeated_option(app, "--seed", seeds);
-  CLI::Option* set_option = repeated_option(app, "--set", sets);
+  scenario_overrides.add(app);
   value_option(app, "--threads", threads);
   value_option(app, "--population", r.population);
   value_option(app, "--persons", r.persons);
@@ -217,18 +281,7 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
     const CLI::Option* o = app.get_option_no_throw(name);
     return o != nullptr && o->count() > 0;
   };
-  // --households, --seed and --set in command-line order: a later one overrides an earlier one.
-  std::size_t next_households = 0, next_seed = 0, next_set = 0;
-  for (const CLI::Option* o : app.parse_order()) {
-    if (o == households_option)
-      r.overrides.push_back(
-          "population.households=" +
-          std::to_string(parse_number_arg<std::uint64_t>("--households", households[next_households++], 1)));
-    else if (o == seed_option)
-      r.overrides.push_back("seed=" + std::to_string(parse_number_arg<std::uint64_t>("--seed", seeds[next_seed++], 0)));
-    else if (o == set_option)
-      r.overrides.push_back(sets[next_set++]);
-  }
+  r.overrides = scenario_overrides.overrides(app);
   if (given("--out") && r.out.empty()) throw UsageError("--out: expected a file name, got ''");
   if (given("--threads")) r.threads = parse_threads(threads);
   if (given("--replicate")) {
@@ -262,12 +315,6 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
     r.out = stem + ".h5";
   }
   return r;
-}
-
-std::string gib(std::size_t bytes) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(2) << double(bytes) / (1u << 30) << " GiB";
-  return s.str();
 }
 
 std::string pct(double share) {
@@ -309,102 +356,6 @@ void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc)
       << res.years.back() << ": " << std::setprecision(0) << households_of(last.ever_returned) << " of "
       << households_of(last.households) << " (weighted)\n";
 }
-
-// Estimates the memory a run needs before anything is allocated: the population, and the tallies of
-// `replicates` x `years` (0 for a population alone). False (with one line on stderr naming the
-// larger of the two as the cause, and the limit that binds) if the process may not have it.
-bool fits_in_memory(const PopulationSource& population, const std::vector<ColumnSpec>& declared, std::ostream& err,
-                    std::size_t replicates = 0, std::size_t years = 0) {
-  const std::size_t households = population.households();
-  const std::size_t for_households = estimate_run_bytes(households, population.persons_per_household(), declared);
-  const std::size_t for_results = estimate_results_bytes(replicates, years);
-  const std::size_t needed =
-      for_households > std::size_t(-1) - for_results ? std::size_t(-1) : for_households + for_results;
-  const auto limit = memory_limit();
-  if (!limit || needed <= limit->bytes) return true;
-  err << "povsim: error: ";
-  if (for_households >= for_results)
-    err << households << " households need about " << gib(needed) << " of memory but only " << gib(limit->bytes)
-        << " is available (" << limit->source << "); use fewer --households\n";
-  else
-    err << replicates << " replicates x " << years << " years of results need about " << gib(needed)
-        << " of memory but only " << gib(limit->bytes) << " is available (" << limit->source
-        << "); run fewer replicates at a time (--replicate K:L) or a shorter horizon\n";
-  return false;
-}
-
-class ProgressBar {
- public:
-  ProgressBar(std::ostream& err, bool enabled) : err_(err), enabled_(enabled), start_(clock::now()) {}
-  void operator()(long done, long total) {
-    if (!enabled_) return;
-    const int width = 40;
-    const int filled = static_cast<int>(width * done / total);
-    const double secs = std::chrono::duration<double>(clock::now() - start_).count();
-    err_ << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << "/" << total
-         << " months, " << std::fixed << std::setprecision(1) << secs << " s" << std::flush;
-    if (done == total) err_ << "\n";
-  }
-
- private:
-  using clock = std::chrono::steady_clock;
-  std::ostream& err_;
-  bool enabled_;
-  clock::time_point start_;
-};
-
-// Signals that ask a run to stop (what batch schedulers send before a time limit): the run
-// finishes its month, saves a checkpoint if asked and exits with kExitStopped. A second SIGINT
-// aborts at once, removing the temporary output file. Signal handlers can reach only static
-// storage, hence these file-local statics (the one place the program keeps any).
-constexpr int kExitStopped = 75;  // EX_TEMPFAIL: "try again later" (here: --restart)
-std::atomic<int> stop_signal{0};
-// Files a second SIGINT removes: the temporary output and the checkpoint being written.
-char abort_unlink_paths[2][4096] = {};
-// Set where the work cannot stop at a month's end (building or saving a population): there the first
-// stop signal removes the temporary files and exits 75 at once.
-std::atomic<bool> stop_at_once{false};
-
-void on_stop_signal(int signal) {
-  if (stop_at_once.load() || (signal == SIGINT && stop_signal.load() != 0)) {
-    for (const char* path : abort_unlink_paths)
-      if (path[0] != '\0') ::unlink(path);
-    static const char second_sigint[] = "\npovsim: aborted by a second SIGINT\n";
-    static const char stopped[] = "\npovsim: stopped by a signal; no output written\n";
-    const bool at_once = stop_at_once.load();
-    [[maybe_unused]] const auto n = at_once ? ::write(STDERR_FILENO, stopped, sizeof stopped - 1)
-                                            : ::write(STDERR_FILENO, second_sigint, sizeof second_sigint - 1);
-    ::_exit(at_once ? kExitStopped : 128 + SIGINT);
-  }
-  stop_signal.store(signal);
-}
-
-// Installs the handlers for one run and restores the previous ones when it ends.
-class StopSignals {
- public:
-  // at_once: stop at the first signal (see stop_at_once).
-  StopSignals(const std::string& temp_output, const std::string& temp_checkpoint, bool at_once = false) {
-    stop_signal.store(0);
-    stop_at_once.store(at_once);
-    std::snprintf(abort_unlink_paths[0], sizeof abort_unlink_paths[0], "%s", temp_output.c_str());
-    std::snprintf(abort_unlink_paths[1], sizeof abort_unlink_paths[1], "%s", temp_checkpoint.c_str());
-    struct sigaction action = {};
-    action.sa_handler = on_stop_signal;
-    sigemptyset(&action.sa_mask);
-    for (std::size_t k = 0; k < kSignals.size(); ++k) sigaction(kSignals[k], &action, &previous_[k]);
-  }
-  ~StopSignals() {
-    for (std::size_t k = 0; k < kSignals.size(); ++k) sigaction(kSignals[k], &previous_[k], nullptr);
-    for (char* path : abort_unlink_paths) path[0] = '\0';
-    stop_at_once.store(false);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  static constexpr std::array<int, 4> kSignals = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
-  std::array<struct sigaction, 4> previous_{};
-};
 
 std::string signal_name(int signal) {
   switch (signal) {
@@ -453,7 +404,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   options.identity.version = kVersion;
   options.identity.resolved_scenario = scenario.resolved_yaml;
   options.identity.population = population;
-  options.stop_signal = &stop_signal;
+  options.stop_signal = &StopSignals::requested();
   ProgressBar bar(err, ra.progress && isatty(STDERR_FILENO));
   options.on_progress = [&](long done, long total) { bar(done, total); };
   RunResults results;
@@ -577,6 +528,7 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     if (args[0] == "validate") return command_validate(args, out, err);
     if (args[0] == "population") return command_population(args, out, err);
     if (args[0] == "calibrate") return command_calibrate(args, out, err);
+    if (args[0] == "compare") return command_compare(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {
     err << "povsim: error: " << one_line(e.what()) << "\n";

@@ -1,6 +1,7 @@
 #include "sim/cli/command_line.hpp"
 
 #include <charconv>
+#include <cstdint>
 
 namespace povsim {
 
@@ -27,6 +28,39 @@ CLI::Option* value_option(CLI::App& app, const std::string& name, std::string& i
 CLI::Option* repeated_option(CLI::App& app, const std::string& name, std::vector<std::string>& into) {
   return app.add_option(name, into)->allow_extra_args(false);
 }
+
+void ScenarioOverrideOptions::add(CLI::App& app) {
+  households_option_ = repeated_option(app, "--households", households_);
+  seed_option_ = repeated_option(app, "--seed", seeds_);
+  set_option_ = repeated_option(app, "--set", sets_);
+}
+
+std::vector<std::string> ScenarioOverrideOptions::overrides(const CLI::App& app) const {
+  std::vector<std::string> out;
+  std::size_t next_households = 0, next_seed = 0, next_set = 0;
+  for (const CLI::Option* o : app.parse_order()) {
+    if (o == households_option_)
+      out.push_back("population.households=" +
+                    std::to_string(parse_number_arg<std::uint64_t>("--households", households_[next_households++], 1)));
+    else if (o == seed_option_)
+      out.push_back("seed=" + std::to_string(parse_number_arg<std::uint64_t>("--seed", seeds_[next_seed++], 0)));
+    else if (o == set_option_)
+      out.push_back(sets_[next_set++]);
+  }
+  return out;
+}
+
+template <class T>
+T parse_number_arg(const std::string& flag, const std::string& text, T min) {
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min)
+    throw UsageError(flag + ": expected a whole number >= " + std::to_string(min) + ", got '" + text + "'");
+  return value;
+}
+template std::uint64_t parse_number_arg<std::uint64_t>(const std::string&, const std::string&, std::uint64_t);
+template std::uint32_t parse_number_arg<std::uint32_t>(const std::string&, const std::string&, std::uint32_t);
+template int parse_number_arg<int>(const std::string&, const std::string&, int);
 
 int parse_threads(const std::string& text) {
   int threads = 0;

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,6 +27,23 @@ bool parse_command_line(CLI::App& app, const std::vector<std::string>& args, con
 CLI::Option* value_option(CLI::App& app, const std::string& name, std::string& into);
 // A repeatable option, one value per occurrence.
 CLI::Option* repeated_option(CLI::App& app, const std::string& name, std::vector<std::string>& into);
+
+// --households N, --seed S and --set PATH=VALUE, repeatable, as scenario overrides in command-line
+// order (a later one overrides an earlier one): add() declares them, overrides() reads them after
+// parsing ("population.households=N", "seed=S", "PATH=VALUE").
+class ScenarioOverrideOptions {
+ public:
+  void add(CLI::App& app);
+  std::vector<std::string> overrides(const CLI::App& app) const;
+
+ private:
+  std::vector<std::string> households_, seeds_, sets_;
+  CLI::Option *households_option_ = nullptr, *seed_option_ = nullptr, *set_option_ = nullptr;
+};
+
+// A whole number >= min for option `flag`; UsageError otherwise.
+template <class T>
+T parse_number_arg(const std::string& flag, const std::string& text, T min);
 
 // --threads: 1 to kMaxThreads. TBB aborts on arenas far beyond the machine (2147483647 crashed
 // inside it, leaving a temporary file); 1024 is more workers than any node this runs on has cores.

@@ -314,6 +314,21 @@ class PopulationSource {
   virtual bool sampled() const { return false; }
 };
 
+// One population source given to several scenarios (a population file compared under several
+// policies): forwards to the shared source, which is read once.
+class SharedPopulation final : public PopulationSource {
+ public:
+  explicit SharedPopulation(std::shared_ptr<const PopulationSource> source) : source_(std::move(source)) {}
+  std::size_t households() const override { return source_->households(); }
+  double persons_per_household() const override { return source_->persons_per_household(); }
+  void generate(HouseholdStore& hh, const StreamFactory& rng) const override { source_->generate(hh, rng); }
+  std::string weights() const override { return source_->weights(); }
+  bool sampled() const override { return source_->sampled(); }
+
+ private:
+  std::shared_ptr<const PopulationSource> source_;
+};
+
 // Converts an annual event probability to the monthly one with the same yearly total.
 inline double monthly_probability(double annual) { return 1.0 - std::pow(1.0 - annual, 1.0 / 12.0); }
 

@@ -1,0 +1,15 @@
+// `povsim compare BASE.yaml ALT.yaml [...]`: every scenario on one population with common random
+// numbers; estimates and paired differences from the base with 95 % intervals (docs/output.md,
+// "Comparison files").
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace povsim {
+
+// args[0] is "compare". Exit status as povsim_main; bad usage and bad input throw.
+int command_compare(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace povsim
