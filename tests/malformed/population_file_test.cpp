@@ -137,7 +137,7 @@ std::vector<T> ages(std::size_t row, T value) {
   return v;
 }
 
-// Removes `path` and puts `make(f)`'s object there instead.
+// Removes the link at `path`, for the caller to put another object there.
 void remove_link(hid_t f, const char* path) { H5Ldelete(f, path, H5P_DEFAULT); }
 
 // Writes the variable-length string attribute `categories` on dataset `path`.
