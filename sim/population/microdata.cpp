@@ -407,9 +407,8 @@ void read_microdata_csv(const std::filesystem::path& households_csv, const std::
     where.files[k].name = t->file();
     where.files[k].header_line = t->header_line();
     if (t->data_rows() == 0) fail_at(t->file(), t->header_line(), "no data rows after the header");
-    if (t->data_rows() > schema::kMaxPersons)
-      fail_at(t->file(), t->header_line(),
-              "more than " + std::to_string(schema::kMaxPersons) + " data rows (persons are indexed by 32 bits)");
+    if (t->data_rows() > schema::kMaxRows[k])
+      fail_at(t->file(), t->header_line(), schema::row_limit_text(static_cast<Table>(k)));
   }
 
   schema::StagedPopulation staged;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <type_traits>
@@ -208,9 +210,22 @@ struct Dataset {
   std::size_t length;
 };
 
+// An HDF5 object opened for reading: a failure (a damaged file, a link to nothing, a group where a
+// dataset belongs) is a PopulationError naming the file and the object, not HDF5's own error.
+Handle opened(hid_t id, herr_t (*close)(hid_t), const H5Locator& where, const std::string& what) {
+  if (id < 0) where.raise(where.file() + ": " + what);
+  return Handle(id, close, what);
+}
+
 Dataset open_dataset(hid_t f, const std::string& path, const H5Locator& where) {
-  Handle ds(H5Dopen2(f, path.c_str(), H5P_DEFAULT), H5Dclose, where.file() + ": " + path);
-  Handle space(H5Dget_space(ds), H5Sclose, where.file() + ": " + path);
+  H5O_info_t info{};
+  if (H5Oget_info_by_name2(f, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+    where.raise(where.file() + ": " + path + ": cannot be opened (a broken link or a damaged file)");
+  if (info.type != H5O_TYPE_DATASET) where.raise(where.file() + ": " + path + ": expected a dataset, got a group or another object");
+  Handle ds = opened(H5Dopen2(f, path.c_str(), H5P_DEFAULT), H5Dclose, where, path + ": cannot open the dataset");
+  Handle space = opened(H5Dget_space(ds), H5Sclose, where, path + ": cannot read the dataset's shape");
+  if (H5Sget_simple_extent_type(space) != H5S_SIMPLE)
+    where.raise(where.file() + ": " + path + ": expected a one-dimensional dataset, got a scalar or empty one");
   const int rank = H5Sget_simple_extent_ndims(space);
   if (rank != 1)
     where.raise(where.file() + ": " + path + ": expected a one-dimensional dataset, got " + std::to_string(rank) +
@@ -231,12 +246,12 @@ class ColumnReader {
   template <class Value, class Id>
   void read(const Dataset& d, Value&& value, Id&& id) const {
     const std::string path = column_path(table_, c_);
-    Handle type(H5Dget_type(d.ds), H5Tclose, where_.file() + ": " + path);
+    Handle type = opened(H5Dget_type(d.ds), H5Tclose, where_, path + ": cannot read the dataset's type");
     H5T_class_t cls = H5Tget_class(type);
     hid_t base = type;
     std::optional<Handle> super;
     if (cls == H5T_ENUM) {  // e.g. h5py's booleans: read as their integer base type
-      super.emplace(H5Tget_super(type), H5Tclose, where_.file() + ": " + path);
+      super.emplace(opened(H5Tget_super(type), H5Tclose, where_, path + ": cannot read the dataset's type"));
       base = *super;
       cls = H5T_INTEGER;
     }
@@ -273,7 +288,7 @@ class ColumnReader {
   void chunks(const Dataset& d, hid_t memory_type, Value& value, Id& id) const {
     constexpr hsize_t kChunk = 1 << 16;  // values per read: bounded memory for any length
     const std::string path = column_path(table_, c_);
-    Handle file_space(H5Dget_space(d.ds), H5Sclose, path);
+    Handle file_space = opened(H5Dget_space(d.ds), H5Sclose, where_, path + ": cannot read the dataset's shape");
     std::vector<T> buffer(std::min<hsize_t>(kChunk, d.length));
     for (hsize_t start = 0; start < d.length; start += kChunk) {
       const hsize_t count = std::min<hsize_t>(kChunk, d.length - start);
@@ -334,6 +349,49 @@ std::string joined(const auto& names) {
   return "(" + out + ")";
 }
 
+// The `categories` attribute of a category dataset: empty when absent; strings (variable or
+// fixed length, as h5py writes either) or an error, so that a list that cannot be read is not
+// taken for no list.
+std::vector<std::string> category_names(hid_t ds, const std::string& path, const H5Locator& where) {
+  const htri_t present = H5Aexists(ds, "categories");
+  if (present == 0) return {};
+  const std::string what = path + ": the attribute categories";
+  if (present < 0) where.raise(where.file() + ": " + what + " cannot be read");
+  Handle attr = opened(H5Aopen(ds, "categories", H5P_DEFAULT), H5Aclose, where, what + " cannot be read");
+  Handle type = opened(H5Aget_type(attr), H5Tclose, where, what + " cannot be read");
+  Handle space = opened(H5Aget_space(attr), H5Sclose, where, what + " cannot be read");
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  constexpr hssize_t kMaxNames = 64;  // far more than any category has; bounds what is allocated
+  if (H5Tget_class(type) != H5T_STRING || n < 0 || n > kMaxNames || H5Sget_simple_extent_ndims(space) > 1)
+    where.raise(where.file() + ": " + what + ": expected a list of at most " + std::to_string(kMaxNames) +
+                " strings, got another type or shape");
+  std::vector<std::string> out;
+  if (H5Tis_variable_str(type) > 0) {
+    Handle memory = opened(H5Tcopy(H5T_C_S1), H5Tclose, where, what);
+    H5Tset_size(memory, H5T_VARIABLE);
+    H5Tset_cset(memory, H5Tget_cset(type));  // h5py writes UTF-8; HDF5 does not convert between sets
+    std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+    if (H5Aread(attr, memory, ptrs.data()) < 0) where.raise(where.file() + ": " + what + " cannot be read");
+    for (char* p : ptrs) out.emplace_back(p ? p : "");
+    H5Dvlen_reclaim(memory, space, H5P_DEFAULT, ptrs.data());
+  } else {
+    const std::size_t size = H5Tget_size(type);
+    constexpr std::size_t kMaxName = 256;
+    if (size == 0 || size > kMaxName)
+      where.raise(where.file() + ": " + what + ": expected strings of at most " + std::to_string(kMaxName) + " bytes");
+    std::vector<char> buffer(size * static_cast<std::size_t>(n));
+    if (n > 0 && H5Aread(attr, type, buffer.data()) < 0) where.raise(where.file() + ": " + what + " cannot be read");
+    for (hssize_t k = 0; k < n; ++k) {
+      // Fixed-length strings are padded with NULs or spaces (numpy's 'S' type: NULs).
+      std::string name(buffer.data() + k * size, size);
+      name.resize(std::min(name.size(), name.find('\0')));
+      while (!name.empty() && name.back() == ' ') name.pop_back();
+      out.push_back(std::move(name));
+    }
+  }
+  return out;
+}
+
 // A table's datasets, opened and checked against each other: present when required, one-
 // dimensional, of one length (the first column's), category codes meaning the schema's names.
 struct OpenTable {
@@ -349,6 +407,10 @@ OpenTable open_table(hid_t f, Table t, const H5Locator& where) {
     if (t == Table::counties) return out;  // optional: counties then come from the households
     where.raise(where.file() + ": " + table_path(t) + ": required group missing");
   }
+  H5O_info_t info{};
+  if (H5Oget_info_by_name2(f, table_path(t).c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+    where.raise(where.file() + ": " + table_path(t) + ": cannot be opened (a broken link or a damaged file)");
+  if (info.type != H5O_TYPE_GROUP) where.raise(where.file() + ": " + table_path(t) + ": expected a group, got another object");
   out.present = true;
   out.datasets.resize(columns.size());
   for (std::size_t k = 0; k < columns.size(); ++k) {
@@ -359,12 +421,17 @@ OpenTable open_table(hid_t f, Table t, const H5Locator& where) {
       continue;
     }
     const Dataset& d = out.datasets[k].emplace(open_dataset(f, path, where));
+    // Before anything is read or allocated: a length past the table's limit (a file may declare
+    // billions of rows in a few bytes) and a length unlike the first column's (reading it would
+    // run past the other columns' rows).
+    if (d.length > schema::kMaxRows[static_cast<int>(t)])
+      where.raise(where.file() + ": " + path + ": " + std::to_string(d.length) + " rows: " + schema::row_limit_text(t));
     if (d.length != out.datasets[0]->length)  // the first column is required
       where.raise(where.file() + ": " + path + ": expected " + std::to_string(out.datasets[0]->length) + " rows as " +
                   column_path(t, columns[0]) + ", got " + std::to_string(d.length));
     if (c.kind == Kind::category) {
       // Codes are indices into the schema's names; a file with other names would be misread.
-      const std::vector<std::string> names = read_strings_attr(d.ds, "categories");
+      const std::vector<std::string> names = category_names(d.ds, path, where);
       if (!names.empty() && !std::equal(names.begin(), names.end(), c.categories.begin(), c.categories.end()))
         where.raise(where.file() + ": " + path + ": expected the attribute categories to be " + joined(c.categories) +
                     ", got " + joined(names));
@@ -372,9 +439,6 @@ OpenTable open_table(hid_t f, Table t, const H5Locator& where) {
   }
   out.rows = out.datasets[0]->length;
   if (out.rows == 0 && t != Table::counties) where.raise(where.file() + ": " + table_path(t) + ": no rows");
-  if (out.rows > schema::kMaxPersons)
-    where.raise(where.file() + ": " + table_path(t) + ": more than " + std::to_string(schema::kMaxPersons) +
-                " rows (persons are indexed by 32 bits)");
   return out;
 }
 
@@ -407,13 +471,8 @@ void read_table(const OpenTable& open, Table t, schema::StagedPopulation& staged
   }
 }
 
-}  // namespace
-
-void read_population_file(const std::string& path, HouseholdStore& hh) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw PopulationError(path + ": not an HDF5 file (or not readable)");
-  Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path);
-  const H5Locator where(path);
+// Reads an open population file (read_population_file).
+void read_population(hid_t f, HouseholdStore& hh, const H5Locator& where) {
   // Every table is opened and checked before any row is read, so that the store is allocated
   // once, at its size.
   OpenTable tables[schema::kTables];
@@ -429,6 +488,32 @@ void read_population_file(const std::string& path, HouseholdStore& hh) {
   for (int k = 0; k < schema::kTables; ++k)
     if (tables[k].present) read_table(tables[k], static_cast<Table>(k), staged, where);
   hh = schema::build_population(std::move(staged), where);
+}
+
+}  // namespace
+
+void read_population_file(const std::string& path, HouseholdStore& hh) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // The operating system's reason first (no permission, a directory), then HDF5's verdict.
+  if (std::FILE* probe = std::fopen(path.c_str(), "rb")) {
+    std::fclose(probe);
+  } else {
+    throw PopulationError(path + ": cannot read: " + std::strerror(errno));
+  }
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw PopulationError(path + ": not an HDF5 file");
+  const H5Locator where(path);
+  try {
+    Handle f = opened(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, where,
+                      "cannot open: a damaged HDF5 file");
+    read_population(f, hh, where);
+  } catch (const PopulationError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    // A helper's HDF5 failure (sim/output/hdf5_file.hpp): still bad input, one line naming the file.
+    throw PopulationError(path + ": cannot read (a damaged HDF5 file?): " + e.what());
+  }
 }
 
 HouseholdStore load_population(const std::string& path, const std::string& persons_csv,

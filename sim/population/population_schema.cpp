@@ -4,6 +4,35 @@
 #include <cmath>
 #include <cstdio>
 
+namespace povsim {
+
+namespace {
+// The message as one line of at most `limit` bytes: control bytes escaped, the rest cut with "...".
+std::string one_line(const std::string& message, std::size_t limit) {
+  std::string out;
+  for (const char ch : message) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += ch;
+    }
+    if (out.size() > limit) {
+      out.resize(limit - 3);
+      out += "...";
+      break;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+PopulationError::PopulationError(const std::string& message) : ConfigError(one_line(message, kMaxMessage)) {}
+
+}  // namespace povsim
+
 namespace povsim::schema {
 
 namespace {
@@ -271,6 +300,12 @@ std::string check_value(const Column& c, double x, Form form) {
   if (c.kind == Kind::number && c.min_excluded && x < std::numeric_limits<float>::min())
     return expected_with(c, form, " of at least " + bound_text(std::numeric_limits<float>::min(), Kind::number));
   return {};
+}
+
+std::string row_limit_text(Table table) {
+  const auto t = static_cast<int>(table);
+  return "more than " + std::to_string(kMaxRows[t]) + " rows (the limit for " + std::string(kTableNames[t]) +
+         ", docs/population.md)";
 }
 
 std::string join(std::span<const std::string_view> names) {

@@ -14,15 +14,21 @@
 #include <string>
 #include <string_view>
 
+#include "sim/config/config.hpp"
 #include "sim/core/household_store.hpp"
 
 namespace povsim {
 
 // A population that cannot be read: the message is one line naming the file, the dataset or
-// column, the row (a line for CSV), what was expected and what was found.
-class PopulationError : public std::runtime_error {
+// column, the row (a line for CSV), what was expected and what was found. It is bad input like a
+// bad scenario, so a ConfigError: the command line reports it and exits with status 2. The message
+// is made one line here, whatever went into it (a file name or a value holding a newline or a NUL
+// byte: control bytes escaped as \xNN), and cut to kMaxMessage bytes, so that no caller can break
+// the one-line contract.
+class PopulationError : public ConfigError {
  public:
-  using std::runtime_error::runtime_error;
+  static constexpr std::size_t kMaxMessage = 1000;
+  explicit PopulationError(const std::string& message);
 };
 
 }  // namespace povsim
@@ -44,12 +50,21 @@ enum class Kind : std::uint8_t {
 // The HDF5 type the writer gives a column (any integer or floating-point type is read).
 enum class Storage : std::uint8_t { u8, u32, u64, f64 };
 
+// Rows a table may have (docs/population.md, "Limits"): far above any survey or province, and
+// checked before anything is allocated, so that a file declaring billions of rows is refused
+// with this message rather than running out of memory.
+inline constexpr std::uint64_t kMaxHouseholdRows = 100'000'000;
+inline constexpr std::uint64_t kMaxPersonRows = 500'000'000;
+inline constexpr std::uint64_t kMaxCountyRows = 100'000'000;
+inline constexpr std::uint64_t kMaxRows[3] = {kMaxHouseholdRows, kMaxPersonRows, kMaxCountyRows};
+
 // Ids must fit a signed 64-bit integer, so that any tool (numpy, pandas, SQL) can hold them.
 inline constexpr std::uint64_t kMaxId = std::numeric_limits<std::int64_t>::max();
 // Persons are indexed by uint32 and a member window reads up to kMemberWindow persons past a
 // household's first member, so the count stays below 2^32 with room to spare.
 inline constexpr std::uint64_t kMaxPersons = 4'294'967'280;
 static_assert(kMaxPersons + kMemberWindow <= std::numeric_limits<std::uint32_t>::max());
+static_assert(kMaxPersonRows <= kMaxPersons && kMaxHouseholdRows <= kMaxPersons);
 // HouseholdStore::persons is a uint8.
 inline constexpr std::uint32_t kMaxMembers = std::numeric_limits<std::uint8_t>::max();
 
@@ -108,6 +123,10 @@ struct RowRule {
   std::string (*broken)(const HouseholdStore& hh, std::size_t i);
 };
 std::span<const RowRule> row_rules();
+
+// "more than N rows (the limit of TABLE rows, docs/population.md)": a table's row limit as said
+// in messages.
+std::string row_limit_text(Table table);
 
 // Names separated by ", ", for messages.
 std::string join(std::span<const std::string_view> names);
