@@ -52,6 +52,20 @@ std::string one_line(std::string_view text, std::size_t max_bytes) {
     }
     const unsigned char c = static_cast<unsigned char>(text[i]);
     const std::size_t n = utf8_length(text, i);
+    // C1 controls (U+0080 to U+009F, NEL among them) and the Unicode line and paragraph
+    // separators end a line in some terminals and editors: escape them too.
+    const bool c1 = n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+    const bool separator = n == 3 && c == 0xE2 && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+                           (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9);
+    if (c1 || separator) {
+      char code[16];
+      std::snprintf(code, sizeof code, "\\u%04x",
+                    c1 ? static_cast<unsigned>(static_cast<unsigned char>(text[i + 1]))
+                       : 0x2000u + static_cast<unsigned char>(text[i + 2]) - 0x80u);
+      out += code;
+      i += n;
+      continue;
+    }
     if (n > 1) {
       out.append(text.substr(i, n));
       i += n;
@@ -232,7 +246,9 @@ class Converter {
         return map;
       }
       default:
-        return ConfigNode::make_null(mark);
+        // yaml-cpp places an empty value (`key:`) at the next token, often the next line: point at
+        // the key instead.
+        return ConfigNode::make_null(fallback);
     }
   }
 
