@@ -239,7 +239,9 @@ class Converter {
                               "map keys must be plain text, got " + shown_kind(kv.first));
           const std::string key = kv.first.Scalar();
           const std::string child = path.empty() ? key : path + "." + key;
-          if (map.find(key)) throw ConfigError(key_mark.str() + ": duplicate key '" + one_line(child) + "'");
+          if (map.find(key))
+            throw ConfigError(key_mark.str() + ": " + (path.empty() ? std::string() : one_line(child) + ": ") +
+                              "duplicate key '" + one_line(key) + "'");
           map.set(key, convert(kv.second, child, key_mark), key_mark);
         }
         ancestors_.pop_back();

@@ -118,10 +118,10 @@ TEST_F(MalformedScenario, BadIndentation) { rejects("seed: 1\n  replicates: 2\n"
 
 // --- keys ---
 
-TEST_F(MalformedScenario, DuplicateTopLevelKey) { rejects("seed: 1\nseed: 2\n", {":2:1:", "duplicate key 'seed'"}); }
+TEST_F(MalformedScenario, DuplicateTopLevelKey) { rejects("seed: 1\nseed: 2\n", {":2:1: duplicate key 'seed'"}); }
 TEST_F(MalformedScenario, DuplicateNestedKey) {
   rejects("shocks:\n  illness:\n    cost_median: 1\n    cost_median: 2\n",
-          {":4:5:", "duplicate key 'shocks.illness.cost_median'"});
+          {":4:5: shocks.illness.cost_median: duplicate key 'cost_median'"});
 }
 TEST_F(MalformedScenario, UnknownTopLevelKey) { rejects("sede: 1\n", {":1:1:", "sede: unknown key", "seed"}); }
 TEST_F(MalformedScenario, UnknownModel) { rejects("shocks:\n  flood: {}\n", {":2:3:", "shocks.flood: unknown key"}); }
