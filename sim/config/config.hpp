@@ -2,6 +2,7 @@
 // so that validation errors can point at the exact spot even after `extends:` merges and `--set`.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -20,10 +21,28 @@ struct SourceMark {
   std::string str() const;  // "file.yaml:12:5" or the origin alone
 };
 
+// Limits on a scenario file, so that a small hostile file cannot exhaust memory or the stack
+// (docs/scenarios.md lists them). Each is far above what a real scenario needs: baseline.yaml is
+// about 20 KB, some 700 nodes and 5 levels deep, and extends at most one file.
+inline constexpr std::size_t kMaxScenarioFileBytes = std::size_t{1} << 20;  // checked before parsing
+// YAML nodes after alias expansion (every use of an alias counts as a copy), over the whole
+// extends chain: this is what bounds a "billion laughs" alias chain.
+inline constexpr std::size_t kMaxScenarioNodes = 100000;
+inline constexpr int kMaxScenarioDepth = 64;    // nesting of maps and lists, and --set path components
+inline constexpr int kMaxExtendsChain = 32;     // files in one extends chain, the scenario included
+inline constexpr std::size_t kMaxEchoedBytes = 200;  // of a value or key quoted in an error message
+
+// `text` made safe to quote inside a one-line error message: line breaks, NUL and other control
+// bytes and bytes that are not UTF-8 are shown as escapes (\n, \0, \xff), and anything past
+// `max_bytes` is cut, with the full length said. Every error must stay one line on stderr.
+std::string one_line(std::string_view text, std::size_t max_bytes = kMaxEchoedBytes);
+
 // Bad input: the message is complete ("file:line:col: a.b.c: expected ..., got ...").
+// The constructor passes the message through one_line (with a generous cap) as a last guard, so
+// that no message can span several lines whatever a caller echoed into it.
 class ConfigError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(const std::string& message);
 };
 
 class ConfigNode {
@@ -35,6 +54,7 @@ class ConfigNode {
   static ConfigNode make_scalar(std::string text, SourceMark mark);
   static ConfigNode make_map(SourceMark mark);
   static ConfigNode make_sequence(SourceMark mark);
+  static ConfigNode make_null(SourceMark mark);  // an explicit empty value (`key:` or `key: ~`)
 
   Kind kind() const { return kind_; }
   bool is_map() const { return kind_ == Kind::map; }
@@ -71,15 +91,20 @@ struct ConfigNode::Entry {
   ConfigNode value;
 };
 
-// Parses YAML text; `origin` names it in error messages. Throws ConfigError on syntax errors.
+// Parses YAML text holding at most one document (none gives a null node); `origin` names it in
+// error messages. Throws ConfigError on syntax errors, a second document, text that is not UTF-8,
+// control characters, alias cycles, and trees past kMaxScenarioNodes or kMaxScenarioDepth.
 ConfigNode parse_yaml(const std::string& text, const std::string& origin);
 
-// Reads a file and follows `extends: other.yaml` (relative to the including file) recursively;
-// the including file's keys override the extended file's. Cycles are errors.
+// Reads a scenario file and follows `extends: other.yaml` (relative to the including file)
+// recursively; the including file's keys override the extended file's. Each file must be a regular
+// file of at most kMaxScenarioFileBytes holding exactly one YAML map. Cycles, missing or empty
+// targets and chains longer than kMaxExtendsChain are errors naming the `extends` key's position.
 ConfigNode load_yaml_with_extends(const std::string& path);
 
 // Applies `a.b.c=value`: replaces (or creates) the scalar at that path. Throws ConfigError when the
-// assignment is malformed or the path runs through a non-map.
+// assignment is malformed, the path runs through a non-map or has more than kMaxScenarioDepth
+// components, or the value is not UTF-8.
 void apply_override(ConfigNode& root, std::string_view assignment);
 
 // Emits the tree as block-style YAML.

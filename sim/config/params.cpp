@@ -24,7 +24,7 @@ std::string describe_bounds(Bounds b) {
 }
 
 std::string shown(const ConfigNode& n) {
-  if (n.is_scalar()) return "'" + n.scalar() + "'";
+  if (n.is_scalar()) return "'" + one_line(n.scalar()) + "'";
   if (n.is_map()) return "a map";
   if (n.is_sequence()) return "a list";
   return "nothing";
@@ -65,7 +65,7 @@ void ParamReader::finish() const {
     std::string expected;
     for (const auto& k : known_) expected += (expected.empty() ? "" : ", ") + k;
     const SourceMark& mark = e.key_mark.origin ? e.key_mark : e.value.mark();
-    throw ConfigError(mark.str() + ": " + join(e.key) + ": unknown key; expected one of: " + expected);
+    throw ConfigError(mark.str() + ": " + one_line(join(e.key)) + ": unknown key; expected one of: " + expected);
   }
 }
 
@@ -163,7 +163,7 @@ void ParamReader::schedule(std::string_view key, StepSchedule& value, Bounds bou
     const auto from = YearMonth::parse(e.key);
     if (!from) {
       const ConfigNode at = ConfigNode::make_scalar(e.key, e.key_mark);
-      fail(at, std::string(key) + "." + e.key, "expected a date YYYY-MM or YYYY as the key");
+      fail(at, std::string(key) + "." + one_line(e.key), "expected a date YYYY-MM or YYYY as the key");
     }
     const std::string sub = std::string(key) + "." + e.key;
     parsed.steps.push_back({*from, parse_number(e.value, sub, bounds, "a number")});

@@ -24,7 +24,7 @@ void check_keys(const ConfigNode& map, const std::string& path, const std::vecto
     std::string expected;
     for (const auto& k : allowed) expected += (expected.empty() ? "" : ", ") + k;
     const SourceMark& mark = e.key_mark.origin ? e.key_mark : e.value.mark();
-    throw ConfigError(mark.str() + ": " + (path.empty() ? "" : path + ".") + e.key +
+    throw ConfigError(mark.str() + ": " + (path.empty() ? "" : path + ".") + one_line(e.key) +
                       ": unknown key; expected one of: " + expected);
   }
 }
