@@ -105,6 +105,10 @@ bool fits_in_memory(const PopulationSource& population, const std::vector<Column
 
 namespace {
 
+// An error message is the one line the contract promises (sim/config/config.hpp, one_line: control
+// bytes escaped); a message echoing huge input (a 100 KB --set value) is cut after this many bytes.
+constexpr std::size_t kMaxMessageBytes = 1000;
+
 constexpr const char* kMainHelp = R"(povsim - agent-based simulation of return to poverty among households lifted out of
 poverty in rural China, month by month, under policy scenarios.
 
@@ -188,32 +192,6 @@ Options:
   --set PATH=VALUE    override any scalar in the scenario (repeatable)
   -h, --help          this help
 )";
-
-// An error message as the one line the contract promises: a value echoed from the input may hold
-// newlines, NUL or other control bytes (shown escaped, as \n or \x00) and may be huge (a 100 KB
-// --set value), so it is cut after kMaxMessage bytes, at a UTF-8 character boundary.
-std::string one_line(std::string_view message) {
-  constexpr std::size_t kMaxMessage = 1000;
-  std::string s;
-  for (const char c : message) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\n') s += "\\n";
-    else if (c == '\r') s += "\\r";
-    else if (c == '\t') s += "\\t";
-    else if (u < 0x20 || u == 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      s += "\\x";
-      s += kHex[u >> 4];
-      s += kHex[u & 15];
-    } else {
-      s += c;
-    }
-  }
-  if (s.size() <= kMaxMessage) return s;
-  std::size_t cut = kMaxMessage;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-  return s.substr(0, cut) + "... (" + std::to_string(s.size() - cut) + " more bytes)";
-}
 
 constexpr const char* kValidateHelp = R"(Usage: povsim validate SCENARIO.yaml [SCENARIO.yaml ...] [options]
 
@@ -418,7 +396,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
         << "; no output written\n";
     return kExitStopped;
   } catch (const CheckpointError& e) {
-    err << "povsim: error: " << one_line(e.what()) << "\n";
+    err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
     return 2;
   }
 
@@ -505,7 +483,7 @@ int command_validate(const std::vector<std::string>& args, std::ostream& out, st
       out << file << ": ok (" << s.models.size() << " models enabled, " << s.population->households()
           << " households, " << s.run.horizon.start.str() << " to " << s.run.horizon.end.str() << ")\n";
     } catch (const ConfigError& e) {
-      err << "povsim: error: " << one_line(e.what()) << "\n";
+      err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
       status = 2;
     }
   }
@@ -531,10 +509,10 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     if (args[0] == "compare") return command_compare(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {
-    err << "povsim: error: " << one_line(e.what()) << "\n";
+    err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
     return 2;
   } catch (const ConfigError& e) {
-    err << "povsim: error: " << one_line(e.what()) << "\n";
+    err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
     // The estimates checked before the run did not foresee this, so the cause is unknown: name the
@@ -544,7 +522,7 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
         << (limit ? " (limit " + gib(limit->bytes) + ": " + limit->source + ")" : std::string()) << "\n";
     return 1;
   } catch (const std::exception& e) {
-    err << "povsim: error: " << one_line(e.what()) << "\n";
+    err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
     return 1;
   }
 }
