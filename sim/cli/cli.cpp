@@ -283,6 +283,7 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
   if (!r.persons.empty() && r.population.empty()) throw UsageError("--persons: needs --population HOUSEHOLDS.csv");
   if (!r.counties.empty() && r.persons.empty())
     throw UsageError("--counties: needs --population HOUSEHOLDS.csv --persons PERSONS.csv");
+  refuse_population_overrides(r.overrides, r.population);
   if (population) return r;
   if (!r.help && r.scenario.empty()) throw UsageError("missing the scenario file (see povsim run --help)");
   if (r.checkpoint_every > 0 && r.checkpoint.empty()) throw UsageError("--checkpoint-every: needs --checkpoint FILE");

@@ -50,6 +50,16 @@ std::vector<std::string> ScenarioOverrideOptions::overrides(const CLI::App& app)
   return out;
 }
 
+void refuse_population_overrides(const std::vector<std::string>& overrides, const std::string& population) {
+  if (population.empty()) return;
+  for (const std::string& o : overrides) {
+    if (o.rfind("population.", 0) != 0) continue;
+    const std::string what = o.rfind("population.households=", 0) == 0 ? "--households" : "--set " + o.substr(0, o.find('='));
+    throw UsageError(what + ": does not apply with --population " + population +
+                     " (the households come from that file; the scenario's population section is not used)");
+  }
+}
+
 template <class T>
 T parse_number_arg(const std::string& flag, const std::string& text, T min) {
   T value{};

@@ -41,6 +41,11 @@ class ScenarioOverrideOptions {
   CLI::Option *households_option_ = nullptr, *seed_option_ = nullptr, *set_option_ = nullptr;
 };
 
+// With --population FILE the households come from the file, so --households and --set population.*
+// cannot apply: UsageError naming the first such override (rather than running without it while the
+// output's resolved scenario records it).
+void refuse_population_overrides(const std::vector<std::string>& overrides, const std::string& population);
+
 // A whole number >= min for option `flag`; UsageError otherwise.
 template <class T>
 T parse_number_arg(const std::string& flag, const std::string& text, T min);

@@ -91,6 +91,7 @@ CompareArgs parse_compare_args(const std::vector<std::string>& args) {
   if (!c.persons.empty() && c.population.empty()) throw UsageError("--persons: needs --population HOUSEHOLDS.csv");
   if (!c.counties.empty() && c.persons.empty())
     throw UsageError("--counties: needs --population HOUSEHOLDS.csv --persons PERSONS.csv");
+  refuse_population_overrides(c.overrides, c.population);
   if (c.out.empty()) {
     std::string stem = c.files.front().substr(c.files.front().find_last_of('/') + 1);
     c.out = stem.substr(0, stem.rfind('.')) + "_compare.h5";

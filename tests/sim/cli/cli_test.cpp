@@ -122,6 +122,19 @@ TEST(Cli, BadInputIsOneClearLineAndNoOutput) {
   EXPECT_EQ(cli({"run", baseline(), "--frobnicate"}).code, 2);
   EXPECT_EQ(cli({"run"}).code, 2);
   EXPECT_EQ(cli({"fly"}).code, 2);
+
+  // Options that cannot apply with a population file are refused, not ignored (issue 12).
+  const std::string micro = std::string(POVSIM_SOURCE_DIR) + "/scenarios/populations/example_microdata";
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{"--households", "1000"}, std::vector<std::string>{"--set", "population.edge_share=0.5"}}) {
+    std::vector<std::string> args{"run", baseline(), "--population", micro, "--out", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    r = cli(args);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("does not apply with --population"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(extra[0]), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
 }
 
 // The parser (CLI11) keeps the contract: every command has --help; a bad command line is one line
