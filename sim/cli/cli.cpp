@@ -19,6 +19,7 @@
 
 #include <optional>
 
+#include "sim/batch/comparison.hpp"
 #include "sim/cli/calibrate_command.hpp"
 #include "sim/cli/command_support.hpp"
 #include "sim/cli/compare_command.hpp"
@@ -302,38 +303,66 @@ std::string pct(double share) {
   return s.str();
 }
 
+// The run's summary. With several replicates every cell is the mean over them, and the return and
+// cumulative rates carry their 95 % interval (Student's t; sim/batch/comparison.hpp); which noise
+// it covers is the root attribute population_noise (docs/output.md).
 void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc) {
+  const std::size_t R = res.tallies.size();
   out << "povsim " << kVersion << ": " << sc.source << ", " << res.households << " households, seed "
-      << sc.run.seed << ", " << res.tallies.size() << " replicate(s), " << std::fixed << std::setprecision(1)
-      << res.seconds << " s\n";
-  out << "Return-to-poverty rate, % of lifted households above the line the year before"
-      << (res.tallies.size() > 1 || res.replicate_index.front() != 0
-              ? " (replicate " + std::to_string(res.replicate_index.front()) + ")"
-              : std::string())
-      << "\n";
-  out << std::left << std::setw(6) << "year" << std::right << std::setw(11) << "line" << std::setw(9) << "return"
-      << std::setw(12) << "cumulative" << std::setw(11) << "headcount";
+      << sc.run.seed << ", " << R << " replicate(s), " << std::fixed << std::setprecision(1) << res.seconds << " s\n";
+  out << "Return-to-poverty rate, % of lifted households above the line the year before";
+  if (R > 1)
+    out << " (mean over replicates " << res.replicate_index.front() << ".." << res.replicate_index.back()
+        << " [95 % interval])";
+  else if (res.replicate_index.front() != 0)
+    out << " (replicate " << res.replicate_index.front() << ")";
+  out << "\n";
+  // Estimate of a rate over the replicates, in percent.
+  auto over_replicates = [&](std::size_t y, auto rate_of) {
+    std::vector<double> v;
+    for (const auto& t : res.tallies) v.push_back(100.0 * rate_of(t[y]));
+    return estimate_of(v);
+  };
+  auto fixed2 = [](double v) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(2) << v;
+    return s.str();
+  };
+  auto with_interval = [&](const Estimate& e) {
+    return R > 1 ? fixed2(e.mean) + " [" + fixed2(e.ci95_lower) + ", " + fixed2(e.ci95_upper) + "]" : fixed2(e.mean);
+  };
+  const int wide = R > 1 ? 22 : 9;
+  out << std::left << std::setw(6) << "year" << std::right << std::setw(11) << "line" << std::setw(wide) << "return"
+      << std::setw(wide + 3) << "cumulative" << std::setw(11) << "headcount";
   for (auto name : kRegionTypeNames) out << std::setw(17) << name;
   out << std::setw(10) << "new poor" << "\n";
-  const auto& t = res.tallies.front();
   for (std::size_t y = 0; y < res.years.size(); ++y) {
-    const HouseholdCounts& a = t[y].all;
     out << std::left << std::setw(6) << res.years[y] << std::right << std::setw(11) << std::setprecision(0)
-        << res.poverty_line[y] << std::setw(9) << pct(rate(a.returned, a.at_risk)) << std::setw(12)
-        << pct(rate(a.ever_returned, a.households)) << std::setw(11) << pct(rate(a.poor, a.households));
-    for (int r = 0; r < kRegionTypes; ++r) {
-      const HouseholdCounts& c = t[y].by_region[r];
-      out << std::setw(17) << pct(rate(c.returned, c.at_risk));
-    }
-    out << std::setw(10) << pct(rate(t[y].edge.returned, t[y].edge.at_risk)) << "\n";
+        << res.poverty_line[y] << std::setw(wide)
+        << with_interval(over_replicates(y, [](const YearTally& t) { return rate(t.all.returned, t.all.at_risk); }))
+        << std::setw(wide + 3)
+        << with_interval(over_replicates(y, [](const YearTally& t) { return rate(t.all.ever_returned, t.all.households); }))
+        << std::setw(11)
+        << fixed2(over_replicates(y, [](const YearTally& t) { return rate(t.all.poor, t.all.households); }).mean);
+    for (int r = 0; r < kRegionTypes; ++r)
+      out << std::setw(17)
+          << fixed2(over_replicates(y, [r](const YearTally& t) {
+               return rate(t.by_region[r].returned, t.by_region[r].at_risk);
+             }).mean);
+    out << std::setw(10)
+        << fixed2(over_replicates(y, [](const YearTally& t) { return rate(t.edge.returned, t.edge.at_risk); }).mean)
+        << "\n";
   }
   out << "line: poverty line, yuan/person/year; cumulative: % of lifted households returned at least once;\n"
          "headcount: % of lifted households below the line; region columns: return rate by region type;\n"
          "new poor: % of edge (never registered) households newly below the line. Rates are weighted.\n";
-  const HouseholdCounts& last = t.back().all;
+  std::vector<double> ever;
+  for (const auto& t : res.tallies) ever.push_back(households_of(t.back().all.ever_returned));
+  const Estimate e = estimate_of(ever);
   out << "Weights: " << sc.population->weights() << "; lifted households returned at least once by "
-      << res.years.back() << ": " << std::setprecision(0) << households_of(last.ever_returned) << " of "
-      << households_of(last.households) << " (weighted)\n";
+      << res.years.back() << ": " << std::setprecision(0) << e.mean;
+  if (R > 1) out << " [" << e.ci95_lower << ", " << e.ci95_upper << "]";
+  out << " of " << households_of(res.tallies.front().back().all.households) << " (weighted)\n";
 }
 
 std::string signal_name(int signal) {

@@ -52,6 +52,16 @@ TEST(Cli, SmallRunWritesFileAndSummary) {
   EXPECT_NE(r.out.find("transition_belt"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(out));
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path), {}), 1);  // no temp file left
+  EXPECT_EQ(r.out.find("interval"), std::string::npos);  // one replicate: no interval to show
+
+  // Several replicates: the summary is over all of them, with 95 % intervals (issue 12).
+  const Result three = cli({"run", baseline(), "--out", out, "--households", "3000", "--set", "replicates=3",
+                            "--set", "horizon.end=2022-12"});
+  ASSERT_EQ(three.code, 0) << three.err;
+  EXPECT_NE(three.out.find("mean over replicates 0..2 [95 % interval]"), std::string::npos) << three.out;
+  const auto row = three.out.find("\n2022");
+  ASSERT_NE(row, std::string::npos);
+  EXPECT_EQ(std::count(three.out.begin() + row + 1, three.out.begin() + three.out.find('\n', row + 1), '['), 2);
 }
 
 // povsim population: the report names every target; --out saves a population that a run reuses,
