@@ -13,6 +13,9 @@
 
 #include <hdf5.h>
 
+#include <sstream>
+
+#include "sim/cli/cli.hpp"
 #include "sim/core/household_store.hpp"
 #include "sim/core/model.hpp"
 #include "sim/core/registry.hpp"
@@ -199,5 +202,16 @@ inline std::string compare_result_files(const std::string& a, const std::string&
 
 // Standard error of a binomial proportion, for stating tolerances.
 inline double binomial_sd(double p, double n) { return std::sqrt(p * (1 - p) / n); }
+
+// The command line run in-process (povsim_main): exit status, stdout and stderr.
+struct CliResult {
+  int code;
+  std::string out, err;
+};
+inline CliResult run_cli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  const int code = povsim_main(args, out, err);
+  return {code, out.str(), err.str()};
+}
 
 }  // namespace povsim::testing

@@ -209,9 +209,7 @@ Options:
 struct RunArgs {
   std::string scenario;
   std::string out;
-  std::string population;  // microdata or population file instead of the synthetic population
-  std::string persons;     // person CSV for a household CSV
-  std::string counties;    // county CSV for a household CSV (optional)
+  PopulationInputOptions input;  // microdata or a population file instead of the synthetic population
   std::string targets;     // population command: targets file
   bool report = false;     // population command: print the report
   std::vector<std::string> overrides;
@@ -237,9 +235,7 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
   value_option(app, "--out", r.out);
   scenario_overrides.add(app);
   value_option(app, "--threads", threads);
-  value_option(app, "--population", r.population);
-  value_option(app, "--persons", r.persons);
-  value_option(app, "--counties", r.counties);
+  r.input.add(app);
   app.add_flag("--no-progress", no_progress);
   if (population) {
     value_option(app, "--targets", r.targets);
@@ -281,10 +277,7 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
   if (files.size() > 1)
     throw UsageError("unexpected argument '" + files[1] + "': only one scenario file per " + command);
   if (!files.empty()) r.scenario = files.front();
-  if (!r.persons.empty() && r.population.empty()) throw UsageError("--persons: needs --population HOUSEHOLDS.csv");
-  if (!r.counties.empty() && r.persons.empty())
-    throw UsageError("--counties: needs --population HOUSEHOLDS.csv --persons PERSONS.csv");
-  refuse_population_overrides(r.overrides, r.population);
+  r.input.check(r.overrides);
   if (population) return r;
   if (!r.help && r.scenario.empty()) throw UsageError("missing the scenario file (see povsim run --help)");
   if (r.checkpoint_every > 0 && r.checkpoint.empty()) throw UsageError("--checkpoint-every: needs --checkpoint FILE");
@@ -384,11 +377,11 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   const ModelRegistry registry = make_default_registry();
   Scenario scenario = load_scenario(ra.scenario, ra.overrides, registry);
   std::string population = "synthetic (population section of the scenario)";
-  if (!ra.population.empty()) {
+  if (!ra.input.population.empty()) {
     scenario.population =
-        std::make_unique<LoadedPopulation>(load_population(ra.population, ra.persons, ra.counties), ra.population);
-    population = ra.population + (ra.persons.empty() ? "" : " with " + ra.persons) +
-                 (ra.counties.empty() ? "" : " and " + ra.counties);
+        std::make_unique<LoadedPopulation>(load_population(ra.input.population, ra.input.persons, ra.input.counties), ra.input.population);
+    population = ra.input.population + (ra.input.persons.empty() ? "" : " with " + ra.input.persons) +
+                 (ra.input.counties.empty() ? "" : " and " + ra.input.counties);
   }
 
   RunOptions options;
@@ -463,18 +456,18 @@ int command_population(const std::vector<std::string>& args, std::ostream& out, 
   const auto t0 = std::chrono::steady_clock::now();
   HouseholdStore hh;
   std::string source;
-  if (ra.population.empty()) {
+  if (ra.input.population.empty()) {
     if (!fits_in_memory(*scenario.population, {}, err)) return 1;
     tbb::task_arena arena(ra.threads > 0 ? ra.threads : tbb::task_arena::automatic);
     arena.execute([&] { scenario.population->generate(hh, StreamFactory(scenario.run.seed, 0)); });
     source = "synthetic: " + scenario.source + ", seed " + std::to_string(scenario.run.seed);
   } else {
-    hh = load_population(ra.population, ra.persons, ra.counties);
-    source = "microdata: " + ra.population + (ra.persons.empty() ? "" : " with " + ra.persons) +
-             (ra.counties.empty() ? "" : " and " + ra.counties);
+    hh = load_population(ra.input.population, ra.input.persons, ra.input.counties);
+    source = "microdata: " + ra.input.population + (ra.input.persons.empty() ? "" : " with " + ra.input.persons) +
+             (ra.input.counties.empty() ? "" : " and " + ra.input.counties);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  err << "povsim: " << (ra.population.empty() ? "generated " : "read ") << hh.size() << " households ("
+  err << "povsim: " << (ra.input.population.empty() ? "generated " : "read ") << hh.size() << " households ("
       << hh.person_count() << " persons) in " << std::fixed << std::setprecision(2) << seconds << " s; peak memory "
       << std::setprecision(0) << double(peak_rss_bytes()) / (1 << 20) << " MiB\n";
 

@@ -50,7 +50,16 @@ std::vector<std::string> ScenarioOverrideOptions::overrides(const CLI::App& app)
   return out;
 }
 
-void refuse_population_overrides(const std::vector<std::string>& overrides, const std::string& population) {
+void PopulationInputOptions::add(CLI::App& app) {
+  value_option(app, "--population", population);
+  value_option(app, "--persons", persons);
+  value_option(app, "--counties", counties);
+}
+
+void PopulationInputOptions::check(const std::vector<std::string>& overrides) const {
+  if (!persons.empty() && population.empty()) throw UsageError("--persons: needs --population HOUSEHOLDS.csv");
+  if (!counties.empty() && persons.empty())
+    throw UsageError("--counties: needs --population HOUSEHOLDS.csv --persons PERSONS.csv");
   if (population.empty()) return;
   for (const std::string& o : overrides) {
     if (o.rfind("population.", 0) != 0) continue;

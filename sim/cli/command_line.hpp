@@ -41,10 +41,17 @@ class ScenarioOverrideOptions {
   CLI::Option *households_option_ = nullptr, *seed_option_ = nullptr, *set_option_ = nullptr;
 };
 
-// With --population FILE the households come from the file, so --households and --set population.*
-// cannot apply: UsageError naming the first such override (rather than running without it while the
-// output's resolved scenario records it).
-void refuse_population_overrides(const std::vector<std::string>& overrides, const std::string& population);
+// --population PATH, --persons FILE, --counties FILE: a population read instead of the synthetic one.
+struct PopulationInputOptions {
+  std::string population;  // a directory of CSV tables, a population file (.h5), or a household CSV
+  std::string persons;     // the person CSV that goes with a household CSV
+  std::string counties;    // the county CSV that goes with them (optional)
+  void add(CLI::App& app);
+  // UsageError if --persons comes without --population or --counties without --persons, and, with
+  // --population, for --households or --set population.*: the households come from the file, so they
+  // cannot apply (rather than running without them while the output's resolved scenario records them).
+  void check(const std::vector<std::string>& overrides) const;
+};
 
 // A whole number >= min for option `flag`; UsageError otherwise.
 template <class T>

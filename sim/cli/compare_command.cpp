@@ -57,7 +57,8 @@ written), 75 stopped by a signal (nothing written).
 
 struct CompareArgs {
   std::vector<std::string> files, overrides;
-  std::string out, population, persons, counties;
+  std::string out;
+  PopulationInputOptions input;
   int threads = 0;
   bool json = false, quiet = false, progress = true, help = false;
 };
@@ -72,9 +73,7 @@ CompareArgs parse_compare_args(const std::vector<std::string>& args) {
   value_option(app, "--out", c.out);
   overrides.add(app);
   value_option(app, "--threads", threads);
-  value_option(app, "--population", c.population);
-  value_option(app, "--persons", c.persons);
-  value_option(app, "--counties", c.counties);
+  c.input.add(app);
   app.add_flag("--json", c.json);
   app.add_flag("--quiet", c.quiet);
   app.add_flag("--no-progress", no_progress);
@@ -88,10 +87,7 @@ CompareArgs parse_compare_args(const std::vector<std::string>& args) {
   if (app.get_option("--threads")->count() > 0) c.threads = parse_threads(threads);
   if (c.files.size() < 2)
     throw UsageError("compare: expected a base scenario and at least one other (see povsim compare --help)");
-  if (!c.persons.empty() && c.population.empty()) throw UsageError("--persons: needs --population HOUSEHOLDS.csv");
-  if (!c.counties.empty() && c.persons.empty())
-    throw UsageError("--counties: needs --population HOUSEHOLDS.csv --persons PERSONS.csv");
-  refuse_population_overrides(c.overrides, c.population);
+  c.input.check(c.overrides);
   if (c.out.empty()) {
     std::string stem = c.files.front().substr(c.files.front().find_last_of('/') + 1);
     c.out = stem.substr(0, stem.rfind('.')) + "_compare.h5";
@@ -234,17 +230,17 @@ int command_compare(const std::vector<std::string>& args, std::ostream& out, std
   // Every scenario built (and so validated) before anything runs or is written.
   std::vector<Scenario> scenarios;
   for (const auto& file : ca.files) scenarios.push_back(load_scenario(file, ca.overrides, registry));
-  check_comparable(ca.files, scenarios, !ca.population.empty());
+  check_comparable(ca.files, scenarios, !ca.input.population.empty());
   const Scenario& base = scenarios.front();
 
   BatchOptions options;
   options.threads = ca.threads;
   options.replicates = base.run.replicates;
   std::string population = "synthetic (population section of the scenarios)";
-  if (!ca.population.empty()) {
-    options.population = std::make_shared<const LoadedPopulation>(load_population(ca.population, ca.persons, ca.counties),
-                                                                  ca.population);
-    population = ca.population;
+  if (!ca.input.population.empty()) {
+    options.population = std::make_shared<const LoadedPopulation>(load_population(ca.input.population, ca.input.persons, ca.input.counties),
+                                                                  ca.input.population);
+    population = ca.input.population;
     if (base.run.population_per_replicate)
       throw ConfigError("population_per_replicate: true needs the synthetic population; a population read from a "
                         "file is one fixed population (set it to false)");

@@ -80,16 +80,8 @@ TEST(Comparison, PairingShrinksTheIntervalOfADifference) {
   EXPECT_GT(c.scenarios[1].cost_per_household_kept[last].mean, 0.0);
 }
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = povsim_main(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using Result = testing::CliResult;
+Result cli(const std::vector<std::string>& args) { return testing::run_cli(args); }
 
 // The command: one file with dimension scales on every axis, the table or one JSON document.
 TEST(Compare, WritesOneFileWithDimensionScalesAndATable) {

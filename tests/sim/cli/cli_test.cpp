@@ -13,16 +13,8 @@ namespace {
 
 using testing::TempDir;
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = povsim_main(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using Result = testing::CliResult;
+Result cli(const std::vector<std::string>& args) { return testing::run_cli(args); }
 
 std::string baseline() { return std::string(POVSIM_SOURCE_DIR) + "/scenarios/baseline.yaml"; }
 
