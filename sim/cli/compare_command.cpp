@@ -157,7 +157,7 @@ void print_table(std::ostream& out, const Comparison& c, const ComparisonMetadat
       << "\nmean [95 % interval] over replicates";
   if (c.replicates.size() < 2) out << " (one replicate: no intervals)";
   out << "; differences are paired (this scenario minus " << base.name << ")\n";
-  const std::size_t rr = index_of(base, "return_rate", false), cum = index_of(base, "cumulative_return_rate", false);
+  const std::size_t rr = index_of(base, "return_rate", false);
   for (std::size_t s = 1; s < c.scenarios.size(); ++s) {
     const ScenarioComparison& alt = c.scenarios[s];
     const std::size_t dcum = index_of(alt, "cumulative_return_rate", true), kept = index_of(alt, "households_kept", true),
@@ -177,7 +177,6 @@ void print_table(std::ostream& out, const Comparison& c, const ComparisonMetadat
           << with_interval(alt.difference_estimates[extra][y], 1e-9, 2) << std::setw(30)
           << with_interval(alt.cost_per_household_kept[y], 1, 0) << "\n";
     }
-    (void)cum;
   }
   out << "\nreturn %: lifted households newly below the line / those above it the year before; cumulative\n"
          "difference: of the share of lifted households returned at least once by that year; kept: lifted\n"
