@@ -425,30 +425,51 @@ ConfigNode load_recursive(const std::filesystem::path& path, const std::string& 
   if (it == doc.entries().end()) return doc;
   const ConfigNode& extends = it->value;
   const std::string at = (it->key_mark.origin ? it->key_mark : extends.mark()).str() + ": extends: ";
-  if (!extends.is_scalar() || extends.scalar().empty())
-    throw ConfigError(at + "expected the path of another scenario file, got " + describe(extends));
-  for (const char c : extends.scalar())
-    if (static_cast<unsigned char>(c) < 0x20)
-      throw ConfigError(at + "expected a file path, got " + describe(extends) + " (it holds a control character)");
-  if (static_cast<int>(chain.size()) >= kMaxExtendsChain)
-    throw ConfigError(at + "more than " + std::to_string(kMaxExtendsChain) +
-                      " files in the extends chain; see docs/scenarios.md");
-  const std::filesystem::path base_path = path.parent_path() / extends.scalar();
-  std::error_code ec;
-  const auto base_canonical = std::filesystem::weakly_canonical(base_path, ec);
-  for (std::size_t k = 0; k < chain.size(); ++k) {
-    if (chain[k].canonical != base_canonical) continue;
-    std::string cycle;
-    for (std::size_t j = k; j < chain.size(); ++j) cycle += chain[j].shown + " -> ";
-    throw ConfigError(at + "'" + one_line(extends.scalar()) + "' forms a cycle (" + one_line(cycle) +
-                      one_line(base_path.string()) + ")");
+  // One base file, or a list of them merged in order (a later one overrides an earlier one), then
+  // this file on top.
+  std::vector<const ConfigNode*> bases;
+  if (extends.is_sequence() && !extends.items().empty()) {
+    for (const auto& item : extends.items()) bases.push_back(&item);
+  } else {
+    bases.push_back(&extends);
   }
-  chain.push_back({base_canonical, base_path.string()});
-  ConfigNode merged = load_recursive(base_path, at, chain, nodes);
-  chain.pop_back();
+  std::optional<ConfigNode> merged;
+  for (const ConfigNode* base : bases) {
+    if (!base->is_scalar() || base->scalar().empty())
+      throw ConfigError(at + "expected the path of another scenario file (or a list of them), got " +
+                        describe(*base));
+    for (const char c : base->scalar())
+      if (static_cast<unsigned char>(c) < 0x20)
+        throw ConfigError(at + "expected a file path, got " + describe(*base) + " (it holds a control character)");
+    if (static_cast<int>(chain.size()) >= kMaxExtendsChain)
+      throw ConfigError(at + "more than " + std::to_string(kMaxExtendsChain) +
+                        " files in the extends chain; see docs/scenarios.md");
+    // Relative to the folder of the file that says `extends`, not to the current folder.
+    const std::filesystem::path base_path = path.parent_path() / base->scalar();
+    std::error_code ec;
+    const auto base_canonical = std::filesystem::weakly_canonical(base_path, ec);
+    for (std::size_t k = 0; k < chain.size(); ++k) {
+      if (chain[k].canonical != base_canonical) continue;
+      std::string cycle;
+      for (std::size_t j = k; j < chain.size(); ++j) cycle += chain[j].shown + " -> ";
+      throw ConfigError(at + "'" + one_line(base->scalar()) + "' forms a cycle (" + one_line(cycle) +
+                        one_line(base_path.string()) + ")");
+    }
+    if (std::filesystem::path(base->scalar()).is_relative() && !std::filesystem::exists(base_path, ec))
+      throw ConfigError(at + "cannot open scenario file '" + one_line(base->scalar()) +
+                        "' (no such file; a relative path is taken from the folder of the file that extends it, "
+                        "here " + one_line(base_path.string()) + ")");
+    chain.push_back({base_canonical, base_path.string()});
+    ConfigNode loaded = load_recursive(base_path, at, chain, nodes);
+    chain.pop_back();
+    if (merged)
+      merged->merge_from(loaded);
+    else
+      merged = std::move(loaded);
+  }
   doc.erase("extends");
-  merged.merge_from(doc);
-  return merged;
+  merged->merge_from(doc);
+  return std::move(*merged);
 }
 
 void emit(YAML::Emitter& out, const ConfigNode& node) {

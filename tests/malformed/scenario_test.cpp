@@ -244,7 +244,13 @@ TEST_F(MalformedScenario, ExtendsMissingFile) {
 }
 TEST_F(MalformedScenario, ExtendsEmpty) { rejects("seed: 1\nextends:\n", {":2:1: extends:", "expected the path"}); }
 TEST_F(MalformedScenario, ExtendsEmptyString) { rejects("extends: ''\n", {":1:1: extends:", "expected the path"}); }
-TEST_F(MalformedScenario, ExtendsList) { rejects("extends: [a.yaml]\n", {":1:1: extends:", "got a list"}); }
+TEST_F(MalformedScenario, ExtendsEmptyList) { rejects("extends: []\n", {":1:1: extends:", "got a list"}); }
+TEST_F(MalformedScenario, ExtendsListWithAMissingFileSaysWherePathsAreFrom) {
+  rejects("extends: [a.yaml]\n", {":1:1: extends:", "'a.yaml'", "no such file", "folder of the file that extends it"});
+}
+TEST_F(MalformedScenario, ExtendsListOfAMap) {
+  rejects("extends: [{a: 1}]\n", {":1:1: extends:", "expected the path of another scenario file", "got a map"});
+}
 TEST_F(MalformedScenario, ExtendsDirectory) {
   std::filesystem::create_directory(dir.path / "sub");
   rejects("seed: 1\nextends: sub\n", {":2:1: extends:", "is a directory"});

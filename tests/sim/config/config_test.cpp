@@ -100,6 +100,24 @@ TEST(Scenario, ExtendsMergesAndOverrides) {
   EXPECT_EQ(s.resolved_yaml.find("extends"), std::string::npos);
 }
 
+// extends: a list of files, merged in order (a later one overrides an earlier one), then the file
+// itself; paths are relative to the folder of the file that names them (here a subfolder), whatever
+// the current folder.
+TEST(Scenario, ExtendsAListOfFilesRelativeToTheIncludingFile) {
+  TempDir dir;
+  std::filesystem::create_directory(dir.path / "policies");
+  dir.file("base.yaml", "seed: 7\nshocks:\n  illness:\n    reimbursement_rate: 0.6\n    cost_median: 100\n");
+  dir.file("policies/pension.yaml", "seed: 8\nshocks:\n  illness:\n    cost_median: 300\n");
+  dir.file("policies/medical.yaml", "shocks:\n  illness:\n    reimbursement_rate: 0.7\n");
+  const auto child = dir.file("policies/both.yaml",
+                              "extends: [../base.yaml, pension.yaml, medical.yaml]\nreplicates: 2\n");
+  const Scenario s = load_scenario(child, {}, make_default_registry());
+  EXPECT_EQ(s.run.seed, 8u);  // pension.yaml after base.yaml
+  EXPECT_EQ(s.run.replicates, 2u);
+  EXPECT_NE(s.resolved_yaml.find("reimbursement_rate: 0.7"), std::string::npos);
+  EXPECT_NE(s.resolved_yaml.find("cost_median: 300"), std::string::npos);
+}
+
 TEST(Scenario, ErrorInExtendedFileNamesThatFile) {
   TempDir dir;
   const auto base = dir.file("base.yaml", "seed: -1\n");
