@@ -290,12 +290,6 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
   return r;
 }
 
-std::string pct(double share) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(2) << 100.0 * share;
-  return s.str();
-}
-
 // The run's summary. With several replicates every cell is the mean over them, and the return and
 // cumulative rates carry their 95 % interval (Student's t; sim/batch/comparison.hpp); which noise
 // it covers is the root attribute population_noise (docs/output.md).
