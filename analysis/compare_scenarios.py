@@ -80,8 +80,25 @@ def unpaired_difference(alternative, base):
     return {"mean": d, "se": se, "ci95_lower": d - half, "ci95_upper": d + half, "n": min(len(a), len(b))}
 
 
+def label_runs(runs):
+    """Each run's label: the scenario's `name` (its name key, else its file's stem); where two runs share a
+    name (say one scenario run twice with different --set), those runs are labelled by their output file's
+    stem instead, and "(2)", "(3)" are added only if that is still ambiguous."""
+    names = [r["name"] for r in runs]
+    labels = [os.path.basename(r["path"]).removesuffix(".h5") if names.count(r["name"]) > 1 else r["name"]
+              for r in runs]
+    seen = {}
+    for i, label in enumerate(labels):
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            labels[i] = f"{label} ({seen[label]})"
+    for r, label in zip(runs, labels):
+        r["name"] = label
+
+
 def compare(runs):
     """The comparison as a dict of estimates (each a summarise-style dict)."""
+    label_runs(runs)
     ref = runs[0]
     out = {"years": [int(y) for y in ref["years"]], "scenarios": []}
     for r in runs:

@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
+from compare_scenarios import label_runs  # noqa: E402
 from povsim_files import InputError, check_povsim_file, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
 from povsim_stats import summarise  # noqa: E402
 
@@ -29,7 +30,7 @@ def load(path):
     with open_h5(path) as f:
         check_povsim_file(f, path, "povsim-results", "result", REQUIRED)
         g = f["annual/by_region_type"]
-        return (os.path.basename(path), f["annual/year"][:], f["annual/return_rate"][:],
+        return (str(f.attrs.get("name", os.path.basename(path).removesuffix(".h5"))), f["annual/year"][:], f["annual/return_rate"][:],
                 [str(c) for c in g.attrs["categories"]], g["return_rate"][:])
 
 
@@ -52,6 +53,9 @@ def main(argv=None):
 
     try:
         runs = [load(p) for p in args.files]
+        labelled = [{"name": r[0], "path": p} for r, p in zip(runs, args.files)]
+        label_runs(labelled)                          # the scenario's name; file names where two share one
+        runs = [(lab["name"], *r[1:]) for lab, r in zip(labelled, runs)]
     except InputError as e:
         print(f"plot_returns: {e}", file=sys.stderr)
         return 2

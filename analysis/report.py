@@ -34,6 +34,7 @@ import sys
 import tempfile
 
 import numpy as np
+import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_scenarios import compare, load, unpaired_difference  # noqa: E402
@@ -49,51 +50,13 @@ DATE = re.compile(r"^\d{4}-\d{2}$")
 # ---------------------------------------------------------------- the resolved scenario (YAML subset)
 
 def parse_yaml(text):
-    """The subset of YAML povsim writes as the resolved scenario: indentation-based mappings,
-    '- ' lists of scalars, '{}' for an empty mapping, scalars (numbers stay strings). PyYAML is not
-    needed (nor is it on every machine)."""
-    lines = []
-    for raw in text.splitlines():
-        s = raw.split(" #")[0].rstrip() if not raw.lstrip().startswith("#") else ""
-        if s.strip():
-            lines.append((len(s) - len(s.lstrip(" ")), s.strip()))
-
-    def scalar(v):
-        v = v.strip()
-        if v == "{}":
-            return {}
-        if v == "[]":
-            return []
-        if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
-            return v[1:-1]
-        return v
-
-    def block(i, indent):
-        if i < len(lines) and lines[i][1] in ("{}", "[]"):     # an empty mapping or list on its own line
-            return scalar(lines[i][1]), i + 1
-        if i < len(lines) and lines[i][1].startswith("- "):
-            out = []
-            while i < len(lines) and lines[i][0] == indent and lines[i][1].startswith("- "):
-                out.append(scalar(lines[i][1][2:]))
-                i += 1
-            return out, i
-        out = {}
-        while i < len(lines) and lines[i][0] == indent:
-            key, _, rest = lines[i][1].partition(":")
-            key, rest = scalar(key), rest.strip()
-            i += 1
-            if rest:
-                out[key] = scalar(rest)
-            elif i < len(lines) and (lines[i][0] > indent or (lines[i][0] == indent and lines[i][1].startswith("- "))):
-                out[key], i = block(i, lines[i][0])
-            else:
-                out[key] = None
-        return out, i
-
-    if not lines:
-        return {}
-    tree, _ = block(0, lines[0][0])
-    return tree
+    """The resolved scenario (the file's `scenario_yaml`) as nested dicts, every scalar kept as the
+    text povsim wrote (PyYAML's BaseLoader: '2021-01', '0.50' and 'true' stay strings)."""
+    try:
+        tree = yaml.load(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as e:
+        raise InputError(f"its scenario_yaml attribute is not valid YAML ({str(e).splitlines()[0]})") from None
+    return tree if isinstance(tree, dict) else {}
 
 
 def schedules(tree, path=()):
@@ -236,11 +199,6 @@ td:first-child,th:first-child{text-align:left} img{max-width:100%} .note{color:#
 # ---------------------------------------------------------------- the page
 
 def build(runs, extras, result, title):
-    seen = {}
-    for s in result["scenarios"]:                 # two files of one name: "name", "name (2)"
-        seen[s["name"]] = seen.get(s["name"], 0) + 1
-        if seen[s["name"]] > 1:
-            s["name"] = f"{s['name']} ({seen[s['name']]})"
     years = np.asarray(result["years"])
     names = [s["name"] for s in result["scenarios"]]
     ref, rex = runs[0], extras[0]
@@ -258,7 +216,7 @@ def build(runs, extras, result, title):
     for e in extras:
         try:
             sched.append(schedule_changes(e["scenario_yaml"]))
-        except (ValueError, TypeError, AttributeError):     # not the subset povsim writes: no schedule shown
+        except (InputError, ValueError, TypeError, AttributeError):   # not what povsim writes: no schedule shown
             sched.append(("", "", []))
     marks = sorted({date_x(d) for start, end, ch in sched for d, _, _, _ in ch
                     if (not start or d > start) and (not end or d <= end)})

@@ -127,9 +127,8 @@ Comparison compare_runs(const std::vector<std::string>& files, const std::vector
   for (std::size_t s = 0; s < runs.size(); ++s) {
     ScenarioComparison sc;
     sc.file = files[s];
-    const auto slash = sc.file.find_last_of('/');
-    sc.name = sc.file.substr(slash == std::string::npos ? 0 : slash + 1);
-    sc.name = sc.name.substr(0, sc.name.rfind('.'));
+    sc.name = runs[s].results.name;
+    sc.description = runs[s].results.description;
     sc.resolved_yaml = runs[s].resolved_yaml;
     sc.measures = measures_of(runs[s].results);
     for (std::size_t m = 0; m < sc.measures.size(); ++m) {

@@ -38,7 +38,8 @@ struct MeasureSeries {
 };
 
 struct ScenarioComparison {
-  std::string name;           // the file's stem
+  std::string name;           // the scenario's `name`, or its file's name without extension
+  std::string description;    // the scenario's `description`
   std::string file;           // as given
   std::string resolved_yaml;  // the resolved scenario (rerun it to reproduce)
   std::vector<MeasureSeries> measures;     // the scenario's own

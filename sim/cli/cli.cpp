@@ -9,6 +9,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -84,6 +85,25 @@ std::string gib(std::size_t bytes) {
   return s.str();
 }
 
+std::string inputs_digest(const std::string& inputs) {
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a offset basis
+  for (const unsigned char c : inputs) hash = (hash ^ c) * 1099511628211ull;  // FNV prime
+  std::ostringstream hex;
+  hex << std::hex << std::setw(16) << std::setfill('0') << hash;
+  return "fnv1a64:" + hex.str();
+}
+
+void check_default_output(const std::string& path, const std::string& digest, const std::string& command) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return;
+  const std::string previous = h5::read_root_text_attribute(path, "inputs_digest");
+  if (previous == digest) return;
+  throw UsageError(path + " exists and holds " +
+                   (previous.empty() ? std::string("something other than a povsim ") + command + " result"
+                                     : "a " + command + " with other inputs (a different scenario, --set, population or replicates)") +
+                   "; the default --out replaces only a rerun of the same inputs: name this one's file with --out FILE");
+}
+
 bool fits_in_memory(const PopulationSource& population, const std::vector<ColumnSpec>& declared, std::ostream& err,
                     std::size_t replicates, std::size_t years) {
   const std::size_t households = population.households();
@@ -141,7 +161,9 @@ the return-to-poverty rate by year and region type.
 
 Options:
   --out FILE          output HDF5 file (default: SCENARIO's name with .h5, in the current
-                      directory); written via a temporary file, so a failed run leaves none
+                      directory; it replaces only a rerun of the same inputs there, so a run
+                      that differs by --set needs its own --out); written via a temporary
+                      file, so a failed run leaves none
   --households N      number of households (overrides population.households)
   --population PATH   simulate this population instead of the synthetic one: a directory
                       with households.csv, persons.csv and optionally counties.csv, a
@@ -220,6 +242,7 @@ struct RunArgs {
   bool quiet = false;
   bool progress = true;
   bool help = false;
+  bool out_given = false;  // --out given (else named after the scenario: check_default_output)
 };
 
 // Parses the options of `run` and `population` (population == true), which share most of them.
@@ -258,6 +281,7 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
   };
   r.overrides = scenario_overrides.overrides(app);
   if (given("--out") && r.out.empty()) throw UsageError("--out: expected a file name, got ''");
+  r.out_given = given("--out");
   if (given("--threads")) r.threads = parse_threads(threads);
   if (given("--replicate")) {
     const auto colon = replicate.find(':');
@@ -389,6 +413,10 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   if (!fits_in_memory(*scenario.population, scenario.layout.columns, err, replicates, years)) return 1;
   // The handlers go in before the temporary output exists, so that no stop signal can find it
   // there without them (the default action would leave it behind).
+  // What fixes the file's contents; --threads, --checkpoint and --restart do not.
+  const std::string digest = inputs_digest(scenario.resolved_yaml + "\npopulation: " + population + "\nreplicates: " +
+                                           std::to_string(ra.first_replicate) + "+" + std::to_string(replicates));
+  if (!ra.out_given) check_default_output(ra.out, digest, "run");
   const StopSignals signals(h5::AtomicFile::temp_path_for(ra.out),
                             ra.checkpoint.empty() ? "" : checkpoint_temp_path(ra.checkpoint));
   Hdf5Output output(ra.out);  // fails now if the destination is not writable
@@ -418,7 +446,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   }
 
   RunMetadata meta{kVersion, scenario.source, scenario.resolved_yaml, scenario.run.seed, ra.threads, population,
-                   scenario.population->weights()};
+                   scenario.population->weights(), digest};
   output.commit(results, meta);
   if (output.replaced_another_write())
     err << "povsim: warning: " << output.path()

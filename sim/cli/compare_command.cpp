@@ -38,7 +38,7 @@ options below apply to all of them).
 
 Options:
   --out FILE          comparison file (default: BASE's name with _compare.h5, in the current
-                      directory); written atomically
+                      directory, replacing only a rerun of the same inputs); written atomically
   --households N      number of households (overrides population.households in every scenario)
   --seed S            random seed, 0 to 2^64-1 (every scenario)
   --set PATH=VALUE    override a scalar in every scenario (repeatable), e.g. --set replicates=20
@@ -61,6 +61,7 @@ struct CompareArgs {
   PopulationInputOptions input;
   int threads = 0;
   bool json = false, quiet = false, progress = true, help = false;
+  bool out_given = false;  // else named after the base: check_default_output
 };
 
 CompareArgs parse_compare_args(const std::vector<std::string>& args) {
@@ -83,7 +84,8 @@ CompareArgs parse_compare_args(const std::vector<std::string>& args) {
   }
   c.overrides = overrides.overrides(app);
   c.progress = !no_progress;
-  if (app.get_option("--out")->count() > 0 && c.out.empty()) throw UsageError("--out: expected a file name, got ''");
+  c.out_given = app.get_option("--out")->count() > 0;
+  if (c.out_given && c.out.empty()) throw UsageError("--out: expected a file name, got ''");
   if (app.get_option("--threads")->count() > 0) c.threads = parse_threads(threads);
   if (c.files.size() < 2)
     throw UsageError("compare: expected a base scenario and at least one other (see povsim compare --help)");
@@ -120,6 +122,10 @@ void check_comparable(const std::vector<std::string>& files, const std::vector<S
                         std::to_string(base.run.replicates) + "; give --set replicates=R for all");
     if (alt.run.population_per_replicate != base.run.population_per_replicate)
       throw ConfigError(who + "population_per_replicate differs from " + files[0] + "'s; set it for all with --set");
+    for (std::size_t earlier = 0; earlier < s; ++earlier)
+      if (scenarios[earlier].display_name() == alt.display_name())
+        throw ConfigError(who + "its name '" + one_line(alt.display_name()) + "' is also " + files[earlier] +
+                          "'s; give one of them a different `name:` so tables and plots can tell them apart");
     if (!own_population && population_section(alt) != population_section(base))
       throw ConfigError(who + "its population section differs from " + files[0] +
                         "'s; compare runs every scenario on one population (move the population change into "
@@ -201,7 +207,8 @@ void print_json(std::ostream& out, const Comparison& c, const ComparisonMetadata
   out << "], \"scenarios\": [";
   for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
     const ScenarioComparison& sc = c.scenarios[s];
-    out << (s ? ", " : "") << "{\"name\": " << json_string(sc.name) << ", \"file\": " << json_string(sc.file)
+    out << (s ? ", " : "") << "{\"name\": " << json_string(sc.name) << ", \"description\": " << json_string(sc.description)
+        << ", \"file\": " << json_string(sc.file)
         << ", \"estimate\": {";
     for (std::size_t m = 0; m < sc.measures.size(); ++m)
       out << (m ? ", " : "") << json_string(sc.measures[m].name) << ": " << series(sc.measure_estimates[m]);
@@ -249,6 +256,11 @@ int command_compare(const std::vector<std::string>& args, std::ostream& out, std
   if (!fits_in_memory(source, base.layout.columns, err, std::size_t(base.run.replicates) * scenarios.size(), years))
     return 1;
 
+  std::string inputs = "population: " + population;
+  for (const Scenario& s : scenarios) inputs += "\n---\n" + s.resolved_yaml;
+  const std::string digest = inputs_digest(inputs);
+  if (!ca.out_given) check_default_output(ca.out, digest, "comparison");
+
   // A signal ends the comparison at once (it cannot stop between months of several jobs), removing
   // the temporary output.
   const StopSignals signals(h5::AtomicFile::temp_path_for(ca.out), "", true);
@@ -263,7 +275,7 @@ int command_compare(const std::vector<std::string>& args, std::ostream& out, std
   const Comparison comparison = compare_runs(ca.files, runs);
 
   ComparisonMetadata meta{kVersion, base.run.seed, source.households(), population, source.weights(),
-                          base.run.population_per_replicate};
+                          base.run.population_per_replicate, digest};
   output.commit(comparison, meta);
   if (output.replaced_another_write())
     err << "povsim: warning: " << output.path()

@@ -163,11 +163,18 @@ void ConfigNode::merge_from(const ConfigNode& overlay) {
     *this = overlay;
     return;
   }
+  // The map and any key the overlay repeats now point at the overlay's file: an error about the
+  // merged map (two entries for one date, a rule across its fields) names the file that changed it
+  // last, the user's rather than the base's.
+  if (overlay.mark_.origin) mark_ = overlay.mark_;
   for (const auto& e : overlay.entries_) {
-    if (ConfigNode* mine = find(e.key))
-      mine->merge_from(e.value);
-    else
+    const auto mine = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& m) { return m.key == e.key; });
+    if (mine == entries_.end()) {
       set(e.key, e.value, e.key_mark);
+      continue;
+    }
+    if (e.key_mark.origin) mine->key_mark = e.key_mark;
+    mine->value.merge_from(e.value);
   }
 }
 
@@ -407,8 +414,15 @@ struct ExtendsLink {
   std::string shown;  // as the user wrote it
 };
 
-ConfigNode load_recursive(const std::filesystem::path& path, const std::string& prefix, std::vector<ExtendsLink>& chain,
-                          std::size_t& nodes) {
+// Merges the scenario at `path` into `merged`, after the files it extends: the extends graph is
+// walked depth first and every file is merged once, after its own bases (a linearisation, as
+// Python orders base classes). So `extends: [pension.yaml, medical.yaml]`, both of which extend
+// baseline.yaml, merges baseline, pension, medical, then this file: medical's copy of baseline
+// does not undo pension's changes. `chain` is the path from the scenario the user named to this
+// file (for cycles), `merged_files` the files already merged.
+void merge_with_bases(const std::filesystem::path& path, const std::string& prefix, std::vector<ExtendsLink>& chain,
+                      std::vector<std::filesystem::path>& merged_files, std::size_t& nodes,
+                      std::optional<ConfigNode>& merged) {
   const auto origin = std::make_shared<const std::string>(path.string());
   std::optional<ConfigNode> parsed = parse_document(read_scenario_file(path, prefix), origin, nodes);
   if (!parsed)
@@ -422,54 +436,59 @@ ConfigNode load_recursive(const std::filesystem::path& path, const std::string& 
 
   const auto it = std::find_if(doc.entries().begin(), doc.entries().end(),
                                [](const ConfigNode::Entry& e) { return e.key == "extends"; });
-  if (it == doc.entries().end()) return doc;
-  const ConfigNode& extends = it->value;
-  const std::string at = (it->key_mark.origin ? it->key_mark : extends.mark()).str() + ": extends: ";
-  // One base file, or a list of them merged in order (a later one overrides an earlier one), then
-  // this file on top.
-  std::vector<const ConfigNode*> bases;
-  if (extends.is_sequence() && !extends.items().empty()) {
-    for (const auto& item : extends.items()) bases.push_back(&item);
-  } else {
-    bases.push_back(&extends);
-  }
-  std::optional<ConfigNode> merged;
-  for (const ConfigNode* base : bases) {
-    if (!base->is_scalar() || base->scalar().empty())
-      throw ConfigError(at + "expected the path of another scenario file (or a list of them), got " +
-                        describe(*base));
-    for (const char c : base->scalar())
-      if (static_cast<unsigned char>(c) < 0x20)
-        throw ConfigError(at + "expected a file path, got " + describe(*base) + " (it holds a control character)");
-    if (static_cast<int>(chain.size()) >= kMaxExtendsChain)
-      throw ConfigError(at + "more than " + std::to_string(kMaxExtendsChain) +
-                        " files in the extends chain; see docs/scenarios.md");
-    // Relative to the folder of the file that says `extends`, not to the current folder.
-    const std::filesystem::path base_path = path.parent_path() / base->scalar();
-    std::error_code ec;
-    const auto base_canonical = std::filesystem::weakly_canonical(base_path, ec);
-    for (std::size_t k = 0; k < chain.size(); ++k) {
-      if (chain[k].canonical != base_canonical) continue;
-      std::string cycle;
-      for (std::size_t j = k; j < chain.size(); ++j) cycle += chain[j].shown + " -> ";
-      throw ConfigError(at + "'" + one_line(base->scalar()) + "' forms a cycle (" + one_line(cycle) +
-                        one_line(base_path.string()) + ")");
+  if (it != doc.entries().end()) {
+    const ConfigNode& extends = it->value;
+    const std::string at = (it->key_mark.origin ? it->key_mark : extends.mark()).str() + ": extends: ";
+    // One base file, or a list of them merged in order (a later one overrides an earlier one).
+    std::vector<const ConfigNode*> bases;
+    if (extends.is_sequence() && !extends.items().empty()) {
+      for (const auto& item : extends.items()) bases.push_back(&item);
+    } else {
+      bases.push_back(&extends);
     }
-    if (std::filesystem::path(base->scalar()).is_relative() && !std::filesystem::exists(base_path, ec))
-      throw ConfigError(at + "cannot open scenario file '" + one_line(base->scalar()) +
-                        "' (no such file; a relative path is taken from the folder of the file that extends it, "
-                        "here " + one_line(base_path.string()) + ")");
-    chain.push_back({base_canonical, base_path.string()});
-    ConfigNode loaded = load_recursive(base_path, at, chain, nodes);
-    chain.pop_back();
-    if (merged)
-      merged->merge_from(loaded);
-    else
-      merged = std::move(loaded);
+    for (const ConfigNode* base : bases) {
+      if (!base->is_scalar() || base->scalar().empty())
+        throw ConfigError(at + "expected the path of another scenario file (or a list of them), got " +
+                          describe(*base));
+      for (const char c : base->scalar())
+        if (static_cast<unsigned char>(c) < 0x20)
+          throw ConfigError(at + "expected a file path, got " + describe(*base) + " (it holds a control character)");
+      if (static_cast<int>(chain.size()) >= kMaxExtendsChain)
+        throw ConfigError(at + "more than " + std::to_string(kMaxExtendsChain) +
+                          " files in the extends chain; see docs/scenarios.md");
+      // Relative to the folder of the file that says `extends`, not to the current folder.
+      const std::filesystem::path base_path = path.parent_path() / base->scalar();
+      std::error_code ec;
+      const auto base_canonical = std::filesystem::weakly_canonical(base_path, ec);
+      for (std::size_t k = 0; k < chain.size(); ++k) {
+        if (chain[k].canonical != base_canonical) continue;
+        std::string cycle;
+        for (std::size_t j = k; j < chain.size(); ++j) cycle += chain[j].shown + " -> ";
+        throw ConfigError(at + "'" + one_line(base->scalar()) + "' forms a cycle (" + one_line(cycle) +
+                          one_line(base_path.string()) + ")");
+      }
+      if (std::find(merged_files.begin(), merged_files.end(), base_canonical) != merged_files.end())
+        continue;  // already merged, through an earlier base
+      if (std::filesystem::path(base->scalar()).is_relative() && !std::filesystem::exists(base_path, ec))
+        throw ConfigError(at + "cannot open scenario file '" + one_line(base->scalar()) +
+                          "' (no such file; a relative path is taken from the folder of the file that extends it, "
+                          "here " + one_line(base_path.string()) + ")");
+      chain.push_back({base_canonical, base_path.string()});
+      merge_with_bases(base_path, at, chain, merged_files, nodes, merged);
+      chain.pop_back();
+    }
+    doc.erase("extends");
   }
-  doc.erase("extends");
-  merged->merge_from(doc);
-  return std::move(*merged);
+  // A base's name and description describe the base, not the file that extends it.
+  if (chain.size() > 1) {
+    doc.erase("name");
+    doc.erase("description");
+  }
+  merged_files.push_back(chain.back().canonical);
+  if (merged)
+    merged->merge_from(doc);
+  else
+    merged = std::move(doc);
 }
 
 void emit(YAML::Emitter& out, const ConfigNode& node) {
@@ -508,8 +527,11 @@ ConfigNode load_yaml_with_extends(const std::string& path) {
   std::vector<ExtendsLink> chain;
   std::error_code ec;
   chain.push_back({std::filesystem::weakly_canonical(path, ec), path});
+  std::vector<std::filesystem::path> merged_files;
   std::size_t nodes = 0;
-  return load_recursive(path, one_line(path) + ": ", chain, nodes);
+  std::optional<ConfigNode> merged;
+  merge_with_bases(path, one_line(path) + ": ", chain, merged_files, nodes, merged);
+  return std::move(*merged);
 }
 
 void apply_override(ConfigNode& root, std::string_view assignment) {

@@ -119,13 +119,13 @@ void ParamReader::flag(std::string_view key, bool& value) {
   fail(*n, key, "expected true or false, got " + shown(*n));
 }
 
-void ParamReader::text(std::string_view key, std::string& value, bool required) {
+void ParamReader::text(std::string_view key, std::string& value, bool required, bool may_be_empty) {
   const ConfigNode* n = take(key);
   if (!n) {
     if (required) throw ConfigError(where_.str() + ": " + join(key) + ": missing (required)");
     return;
   }
-  if (!n->is_scalar() || n->scalar().empty()) fail(*n, key, "expected text, got " + shown(*n));
+  if (!n->is_scalar() || (n->scalar().empty() && !may_be_empty)) fail(*n, key, "expected text, got " + shown(*n));
   value = n->scalar();
 }
 
@@ -159,7 +159,9 @@ void ParamReader::schedule(std::string_view key, StepSchedule& value, Bounds bou
                       shown(*n));
   StepSchedule parsed;
   parsed.initial = value.initial;
-  for (const auto& e : n->entries()) {
+  std::vector<std::size_t> entry_of;  // the entry each step came from
+  for (std::size_t k = 0; k < n->entries().size(); ++k) {
+    const ConfigNode::Entry& e = n->entries()[k];
     const auto from = YearMonth::parse(e.key);
     if (!from) {
       const ConfigNode at = ConfigNode::make_scalar(e.key, e.key_mark);
@@ -167,12 +169,27 @@ void ParamReader::schedule(std::string_view key, StepSchedule& value, Bounds bou
     }
     const std::string sub = std::string(key) + "." + e.key;
     parsed.steps.push_back({*from, parse_number(e.value, sub, bounds, "a number")});
+    entry_of.push_back(k);
   }
-  std::sort(parsed.steps.begin(), parsed.steps.end(),
-            [](const StepSchedule::Step& a, const StepSchedule::Step& b) { return a.from < b.from; });
-  for (std::size_t i = 1; i < parsed.steps.size(); ++i)
-    if (parsed.steps[i].from == parsed.steps[i - 1].from)
-      fail(*n, key, "two entries for " + parsed.steps[i].from.str() + " (e.g. '2024' and '2024-01')");
+  std::vector<std::size_t> order(parsed.steps.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return parsed.steps[a].from != parsed.steps[b].from ? parsed.steps[a].from < parsed.steps[b].from : a < b;
+  });
+  // One month written twice ('2024' and '2024-01'), perhaps one in a base file and one in the file
+  // extending it: point at the later entry (the overlay's, as merging appends its new keys).
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    if (parsed.steps[order[i]].from != parsed.steps[order[i - 1]].from) continue;
+    const ConfigNode::Entry& first = n->entries()[entry_of[order[i - 1]]];
+    const ConfigNode::Entry& second = n->entries()[entry_of[order[i]]];
+    const ConfigNode at = ConfigNode::make_scalar(second.key, second.key_mark.origin ? second.key_mark : n->mark());
+    fail(at, std::string(key) + "." + one_line(second.key),
+         "a second entry for " + parsed.steps[order[i]].from.str() + " (the first is '" + one_line(first.key) +
+             "' at " + (first.key_mark.origin ? first.key_mark : n->mark()).str() + ")");
+  }
+  std::vector<StepSchedule::Step> sorted;
+  for (const std::size_t i : order) sorted.push_back(parsed.steps[i]);
+  parsed.steps = std::move(sorted);
   value = std::move(parsed);
 }
 

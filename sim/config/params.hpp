@@ -44,8 +44,9 @@ class ParamReader {
     if (const ConfigNode* n = take(key)) value = static_cast<T>(parse_integer(*n, key, min, max));
   }
   void flag(std::string_view key, bool& value);
-  // Free text (a name, a path, a source); `required`: absent is an error.
-  void text(std::string_view key, std::string& value, bool required = false);
+  // Free text (a name, a path, a source); `required`: absent is an error; `may_be_empty`: '' is a
+  // value (e.g. a scenario's name, where '' means "the file's name"), not an error.
+  void text(std::string_view key, std::string& value, bool required = false, bool may_be_empty = false);
   // One of a fixed list of names, stored as its index (an enum).
   template <class E, std::size_t N>
   void choice(std::string_view key, E& value, const std::array<std::string_view, N>& names) {
@@ -100,7 +101,7 @@ class ParamWriter {
     put(key, std::to_string(value));
   }
   void flag(std::string_view key, const bool& value);
-  void text(std::string_view key, const std::string& value, bool = false) { put(key, value); }
+  void text(std::string_view key, const std::string& value, bool = false, bool = false) { put(key, value); }
   template <class E, std::size_t N>
   void choice(std::string_view key, const E& value, const std::array<std::string_view, N>& names) {
     put(key, std::string(names[static_cast<std::size_t>(value)]));

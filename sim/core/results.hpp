@@ -101,6 +101,8 @@ struct RunResults {
   std::vector<std::string> cause_names;
   std::vector<std::string> model_paths;  // by slot, e.g. "policies.dibao"
   std::vector<CounterSpec> counters;     // the counters models declared, by index
+  std::string name;         // the scenario's (Scenario::display_name)
+  std::string description;  // the scenario's `description`, '' if none
   std::uint64_t households = 0;
   bool population_per_replicate = false;  // each replicate drew its own population (RunSettings)
   double seconds = 0;  // wall time of the simulation proper

@@ -1,6 +1,7 @@
 #include "sim/core/scenario.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace povsim {
 
@@ -13,7 +14,8 @@ double PovertyLineParams::line_for(int year) const {
 namespace {
 
 // Top-level keys that are not model groups.
-constexpr std::string_view kRunKeys[] = {"horizon", "seed", "replicates", "population_per_replicate", "poverty_line"};
+constexpr std::string_view kRunKeys[] = {"name",       "description", "horizon", "seed", "replicates",
+                                         "population_per_replicate", "poverty_line"};
 
 std::string group_of(const std::string& path) { return path.substr(0, path.find('.')); }
 std::string name_of(const std::string& path) { return path.substr(path.find('.') + 1); }
@@ -30,6 +32,10 @@ void check_keys(const ConfigNode& map, const std::string& path, const std::vecto
 }
 
 }  // namespace
+
+std::string Scenario::display_name() const {
+  return run.name.empty() ? std::filesystem::path(source).stem().string() : run.name;
+}
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
                        const ModelRegistry& registry) {
@@ -78,6 +84,19 @@ Scenario build_scenario(ConfigNode root, const std::string& path, const std::vec
   for (const auto& e : run_resolved.entries()) resolved.set(e.key, e.value);
 
   const RunSettings& run = scenario.run;
+  auto text_error = [&](const char* key, const std::string& message) {
+    const ConfigNode* at = root.find(key);
+    throw ConfigError((at ? at->mark() : file_mark).str() + ": " + key + ": " + message);
+  };
+  if (run.name.size() > kMaxScenarioNameBytes)
+    text_error("name", "expected at most " + std::to_string(kMaxScenarioNameBytes) + " bytes, got " +
+                           std::to_string(run.name.size()));
+  for (const char c : run.name)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      text_error("name", "expected one line of text, got '" + one_line(run.name) + "' (it holds a control character)");
+  if (run.description.size() > kMaxScenarioDescriptionBytes)
+    text_error("description", "expected at most " + std::to_string(kMaxScenarioDescriptionBytes) + " bytes, got " +
+                                  std::to_string(run.description.size()));
   auto horizon_error = [&](const char* key, const std::string& message) {
     const ConfigNode* h = root.find("horizon");
     const ConfigNode* at = h && h->is_map() ? h->find(key) : nullptr;

@@ -41,6 +41,12 @@ struct HorizonParams {
 };
 
 struct RunSettings {
+  // What outputs, tables and plot legends call the scenario; '' means the scenario file's name
+  // without folder and extension. Neither is inherited through `extends` (a base's name describes
+  // the base). One line of at most kMaxScenarioNameBytes; the description at most
+  // kMaxScenarioDescriptionBytes, any text.
+  std::string name;
+  std::string description;
   HorizonParams horizon;
   std::uint64_t seed = 20210101;
   std::uint32_t replicates = 1;
@@ -53,6 +59,8 @@ struct RunSettings {
 
   template <class V>
   void visit(V& v) {
+    v.text("name", name, false, true);
+    v.text("description", description, false, true);
     v.section("horizon", horizon);
     v.integer("seed", seed, std::uint64_t{0}, ~std::uint64_t{0});
     v.integer("replicates", replicates, std::uint32_t{1}, std::uint32_t{65535});
@@ -61,6 +69,9 @@ struct RunSettings {
   }
   int months() const { return horizon.end.index - horizon.start.index + 1; }
 };
+
+inline constexpr std::size_t kMaxScenarioNameBytes = 200;
+inline constexpr std::size_t kMaxScenarioDescriptionBytes = 10000;
 
 struct Scenario {
   std::string source;  // the file it was loaded from
@@ -71,6 +82,9 @@ struct Scenario {
   DeclaredLayout layout;  // the columns, flags and outputs the models declared, and who reads what
   std::vector<std::string> cause_names;
   std::string resolved_yaml;  // the scenario with extends merged, overrides applied, defaults filled
+
+  // run.name, or the file's name without folder and extension when that is ''.
+  std::string display_name() const;
 };
 
 // Loads `path` (following extends), applies `overrides` ("a.b=v"), validates everything and builds

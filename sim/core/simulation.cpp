@@ -110,6 +110,8 @@ std::pair<std::uint32_t, std::uint32_t> selected_replicates(const Scenario& scen
 RunResults results_frame(const Scenario& scenario) {
   const RunSettings& run = scenario.run;
   RunResults results;
+  results.name = scenario.display_name();
+  results.description = run.description;
   results.households = scenario.population->households();
   results.population_per_replicate = scenario.run.population_per_replicate;
   results.cause_names = scenario.cause_names;

@@ -57,6 +57,7 @@ void ComparisonOutput::commit(const Comparison& c, const ComparisonMetadata& met
     h5::attr_string(f, "base", c.scenarios.empty() ? "" : c.scenarios.front().name);
     h5::attr_string(f, "population", meta.population);
     h5::attr_string(f, "weights", meta.weights);
+    h5::attr_string(f, "inputs_digest", meta.inputs_digest);
     h5::attr_scalar<std::uint8_t>(f, "population_per_replicate", H5T_NATIVE_UINT8, meta.population_per_replicate);
     h5::attr_string(f, "population_noise",
                     meta.population_per_replicate
@@ -64,9 +65,15 @@ void ComparisonOutput::commit(const Comparison& c, const ComparisonMetadata& met
                         : "replicates share one population: intervals cover the shocks given it");
 
     // The axes, as dimension scales.
-    std::vector<std::string> names, files, yamls;
-    for (const auto& s : c.scenarios) names.push_back(s.name), files.push_back(s.file), yamls.push_back(s.resolved_yaml);
-    h5::string_dataset(f, "scenario", names, "scenario names (file stems), the base first");
+    std::vector<std::string> names, descriptions, files, yamls;
+    for (const auto& s : c.scenarios) {
+      names.push_back(s.name);
+      descriptions.push_back(s.description);
+      files.push_back(s.file);
+      yamls.push_back(s.resolved_yaml);
+    }
+    h5::string_dataset(f, "scenario", names, "scenario names (`name:`, else the file's name), the base first");
+    h5::string_dataset(f, "scenario_description", descriptions, "each scenario's `description:` ('' if none)");
     h5::string_dataset(f, "scenario_file", files, "scenario files as given");
     h5::string_dataset(f, "scenario_yaml", yamls, "each scenario fully resolved; rerunning it reproduces its runs");
     h5::dataset(f, "year", H5T_NATIVE_INT32, {c.years.size()}, c.years, "year", "assessment year (December)");

@@ -18,6 +18,7 @@ struct ComparisonMetadata {
   std::string population;        // where the households came from
   std::string weights;           // what the weights stand for
   bool population_per_replicate = false;
+  std::string inputs_digest;     // of everything that fixes the contents (inputs_digest in command_support.hpp)
 };
 
 class ComparisonOutput {

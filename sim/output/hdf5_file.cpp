@@ -134,6 +134,23 @@ std::vector<std::string> read_strings_attr(hid_t obj, const char* name) {
   return out;
 }
 
+std::string read_root_text_attribute(const std::string& path, const char* name) {
+  std::vector<std::string> text;
+  H5E_BEGIN_TRY {
+    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file >= 0) {
+      try {
+        text = read_strings_attr(file, name);
+      } catch (const std::exception&) {
+        text.clear();
+      }
+      H5Fclose(file);
+    }
+  }
+  H5E_END_TRY;
+  return text.size() == 1 ? text.front() : std::string();
+}
+
 AtomicFile::Stamp AtomicFile::stamp(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return {};

@@ -106,6 +106,9 @@ std::vector<T> read_vector(hid_t file, const std::string& path, hid_t type, cons
   return out;
 }
 std::vector<std::string> read_strings_attr(hid_t obj, const char* name);
+// The text of the root attribute `name` of the HDF5 file at `path`; "" when the file cannot be
+// opened as HDF5 or has no such attribute (quietly: HDF5's error stack is not printed).
+std::string read_root_text_attribute(const std::string& path, const char* name);
 
 // A file written atomically: created as a hidden temporary beside `path` (so an unwritable
 // destination fails at once), renamed over `path` by commit(); removed if never committed.

@@ -66,10 +66,13 @@ void Hdf5Output::write(const RunResults& res, const RunMetadata& meta) {
   attr_scalar<std::uint64_t>(f, "seed", H5T_NATIVE_UINT64, meta.seed);
   attr_scalar<std::uint64_t>(f, "households", H5T_NATIVE_UINT64, res.households);
   attr_scalar<std::uint32_t>(f, "replicates", H5T_NATIVE_UINT32, static_cast<std::uint32_t>(res.tallies.size()));
+  attr_string(f, "name", res.name);
+  attr_string(f, "description", res.description);
   attr_string(f, "scenario_file", meta.scenario_file);
   attr_string(f, "scenario_yaml", meta.scenario_yaml);
   attr_string(f, "population", meta.population);
   attr_string(f, "weights", meta.weights);
+  attr_string(f, "inputs_digest", meta.inputs_digest);
   // Which noise the replicates' spread covers (docs/output.md, "Which noise an interval covers").
   attr_string(f, "population_noise", res.population_per_replicate
                                          ? "each replicate drew its own population: intervals include population sampling"

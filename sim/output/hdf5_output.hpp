@@ -18,6 +18,7 @@ struct RunMetadata {
   int threads = 0;
   std::string population;  // where the households came from
   std::string weights;     // what the households' weights stand for (PopulationSource::weights)
+  std::string inputs_digest;  // of everything that fixes the contents (inputs_digest in command_support.hpp)
 };
 
 class Hdf5Output {

@@ -16,6 +16,7 @@ SOURCE = os.environ.get("POVSIM_SOURCE_DIR", os.path.join(os.path.dirname(__file
 BINARY = os.environ.get("POVSIM_BINARY", os.path.join(SOURCE, "build", "povsim"))
 SCRIPT = os.path.join(SOURCE, "analysis", "compare_scenarios.py")
 sys.path.insert(0, os.path.join(SOURCE, "analysis"))
+import compare_scenarios as compare_module  # noqa: E402
 import povsim_stats  # noqa: E402
 
 SMALL = ["--households", "4000", "--threads", "2", "--set", "replicates=6", "--set", "horizon.end=2026-12"]
@@ -27,6 +28,14 @@ def povsim(*args, cwd):
 
 def compare(*args, cwd):
     return subprocess.run([sys.executable, SCRIPT, *args], cwd=cwd, capture_output=True, text=True)
+
+
+class Labels(unittest.TestCase):
+    def test_scenario_names_label_runs_and_file_stems_break_ties(self):
+        runs = [{"name": n, "path": p} for n, p in
+                [("baseline", "out/base.h5"), ("pension", "pens.h5"), ("baseline", "no_ew.h5"), ("baseline", "x/base.h5")]]
+        compare_module.label_runs(runs)
+        self.assertEqual([r["name"] for r in runs], ["base", "pension", "no_ew", "base (2)"])
 
 
 class Stats(unittest.TestCase):

@@ -225,7 +225,8 @@ TEST_F(MalformedScenario, ScheduleAsNumber) {
   rejects("poverty_line:\n  inflation: 0.02\n", {":2:14:", "poverty_line.inflation: expected a map from dates"});
 }
 TEST_F(MalformedScenario, ScheduleSameMonthTwice) {
-  rejects("poverty_line:\n  inflation:\n    2024: 0.02\n    2024-01: 0.03\n", {":3:5:", "poverty_line.inflation: two entries for 2024-01"});
+  rejects("poverty_line:\n  inflation:\n    2024: 0.02\n    2024-01: 0.03\n",
+          {":4:5:", "poverty_line.inflation.2024-01: a second entry for 2024-01 (the first is '2024' at "});
 }
 
 // --- extends (defect 5): errors name the file and line of the extends key ---

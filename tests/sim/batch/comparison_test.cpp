@@ -121,6 +121,32 @@ TEST(Compare, WritesOneFileWithDimensionScalesAndATable) {
   EXPECT_NE(j.out.find("\"ci95_lower\""), std::string::npos);
 }
 
+// `name:` names a scenario in the table, the file and the JSON; two scenarios of one name cannot
+// be told apart and are refused.
+TEST(Compare, ScenarioNamesComeFromTheNameKey) {
+  TempDir dir;
+  const std::string named = dir.file("p.yaml", "extends: " + kScenarios + "pension_increase.yaml\nname: Pension plus\n"
+                                               "description: the pension file, renamed\n");
+  const std::string out = (dir.path / "c.h5").string();
+  const std::vector<std::string> args = {"compare", kScenarios + "baseline.yaml", named, "--households", "800",
+                                         "--set", "horizon.end=2021-12", "--out", out, "--no-progress"};
+  const Result r = cli(args);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Pension plus against baseline"), std::string::npos) << r.out;
+  std::vector<std::string> json_args = args;
+  json_args.push_back("--json");
+  const Result j = cli(json_args);
+  ASSERT_EQ(j.code, 0) << j.err;
+  EXPECT_NE(j.out.find("\"name\": \"Pension plus\", \"description\": \"the pension file, renamed\""), std::string::npos)
+      << j.out;
+  const std::string same = dir.file("baseline.yaml", "extends: " + kScenarios + "pension_increase.yaml\n");
+  const std::string out2 = (dir.path / "c2.h5").string();
+  const Result dup = cli({"compare", kScenarios + "baseline.yaml", same, "--households", "800", "--out", out2});
+  EXPECT_EQ(dup.code, 2);
+  EXPECT_NE(dup.err.find("its name 'baseline' is also"), std::string::npos) << dup.err;
+  EXPECT_FALSE(std::filesystem::exists(out2));
+}
+
 TEST(Compare, ScenariosThatCannotBePairedAreRefusedAndNothingIsWritten) {
   TempDir dir;
   const std::string out = (dir.path / "c.h5").string();

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "sim/output/hdf5_file.hpp"
 #include "test_support.hpp"
 
 namespace povsim {
@@ -54,6 +55,57 @@ TEST(Cli, SmallRunWritesFileAndSummary) {
   const auto row = three.out.find("\n2022");
   ASSERT_NE(row, std::string::npos);
   EXPECT_EQ(std::count(three.out.begin() + row + 1, three.out.begin() + three.out.find('\n', row + 1), '['), 2);
+}
+
+// The default --out is named after the scenario: it replaces a file there only when that holds a
+// rerun of the same inputs, so a run that differs by --set is refused (exit 2, the file kept)
+// rather than silently replacing the other; an explicit --out replaces. The scenario's `name`
+// lands in the file.
+TEST(Cli, DefaultOutReplacesOnlyARerunOfTheSameInputs) {
+  TempDir dir;
+  const auto previous_folder = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path);
+  struct Restore {
+    std::filesystem::path folder;
+    ~Restore() { std::filesystem::current_path(folder); }
+  } restore{previous_folder};
+  const std::string scenario = dir.file("s.yaml", "extends: " + baseline() +
+                                                      "\nname: My run\ndescription: a test\nhorizon:\n  end: 2021-12\n");
+  const std::vector<std::string> args = {"run", scenario, "--households", "500", "--quiet", "--no-progress"};
+  ASSERT_EQ(cli(args).code, 0);
+  const auto out = dir.path / "s.h5";
+  ASSERT_TRUE(std::filesystem::exists(out));
+  EXPECT_EQ(h5::read_root_text_attribute(out.string(), "name"), "My run");
+  EXPECT_EQ(h5::read_root_text_attribute(out.string(), "description"), "a test");
+  const std::string digest = h5::read_root_text_attribute(out.string(), "inputs_digest");
+  EXPECT_EQ(digest.rfind("fnv1a64:", 0), 0u) << digest;
+
+  std::vector<std::string> rerun = args;
+  rerun.insert(rerun.end(), {"--threads", "1"});  // the thread count does not change the results
+  EXPECT_EQ(cli(rerun).code, 0) << cli(rerun).err;
+
+  for (const std::vector<std::string>& extra : std::vector<std::vector<std::string>>{
+           {"--set", "seed=5"}, {"--households", "501"}, {"--set", "replicates=2"}}) {
+    std::vector<std::string> changed = args;
+    changed.insert(changed.end(), extra.begin(), extra.end());
+    const Result r = cli(changed);
+    EXPECT_EQ(r.code, 2) << extra[1];
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find("s.h5 exists and holds a run with other inputs"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--out FILE"), std::string::npos) << r.err;
+    EXPECT_EQ(h5::read_root_text_attribute(out.string(), "inputs_digest"), digest);  // untouched
+    changed.insert(changed.end(), {"--out", "s.h5"});  // named: replaced
+    EXPECT_EQ(cli(changed).code, 0);
+    EXPECT_NE(h5::read_root_text_attribute(out.string(), "inputs_digest"), digest);
+    ASSERT_EQ(cli(args).code, 2);  // and now the first run is the different one
+    ASSERT_EQ(cli({"run", scenario, "--households", "500", "--quiet", "--out", "s.h5"}).code, 0);
+  }
+  // A file that is not a povsim result is not replaced either.
+  dir.file("t.h5", "not HDF5");
+  const std::string other = dir.file("t.yaml", "extends: " + baseline() + "\nhorizon:\n  end: 2021-12\n");
+  const Result r = cli({"run", other, "--households", "500", "--quiet"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("t.h5 exists and holds something other than a povsim run result"), std::string::npos) << r.err;
 }
 
 // povsim population: the report names every target; --out saves a population that a run reuses,

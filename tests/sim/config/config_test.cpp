@@ -125,6 +125,83 @@ TEST(Scenario, ErrorInExtendedFileNamesThatFile) {
   EXPECT_NE(error_of(child).find(base + ":1:7: seed: expected a whole number"), std::string::npos) << error_of(child);
 }
 
+// An error about a value that a base file and the file extending it both touch points at the
+// file that changed it last (the user's), and names the other position.
+TEST(Scenario, ErrorsInMergedValuesPointAtTheFileThatSetThem) {
+  TempDir dir;
+  const auto base = dir.file("base.yaml",
+                             "poverty_line:\n  inflation:\n    2021-01: 0.02\n    2024-01: 0.03\n"
+                             "policies:\n  rural_pension:\n    local_top_up: 10\n");
+  const auto month_twice = dir.file("month_twice.yaml", "extends: base.yaml\npoverty_line:\n  inflation:\n    2024: 0.04\n");
+  const std::string e = error_of(month_twice);
+  EXPECT_EQ(e.rfind(month_twice + ":4:5: poverty_line.inflation.2024: a second entry for 2024-01 (the first is "
+                                  "'2024-01' at " + base + ":4:5)", 0), 0u) << e;
+  // A rule across a section's fields: the section as the user's file wrote it.
+  const auto rule = dir.file("rule.yaml", "extends: base.yaml\npolicies:\n  rural_pension:\n    budget_rule: by_need\n");
+  const std::string r = error_of(rule);
+  EXPECT_EQ(r.rfind(rule + ":4:5: policies.rural_pension: ", 0), 0u) << r;
+  // The same rule broken in the base alone still points into the base.
+  dir.file("bad_base.yaml", "policies:\n  rural_pension:\n    budget_rule: by_need\n");
+  const auto child = dir.file("child.yaml", "extends: bad_base.yaml\nseed: 3\n");
+  EXPECT_EQ(error_of(child).rfind((dir.path / "bad_base.yaml").string() + ":3:5: policies.rural_pension: ", 0), 0u)
+      << error_of(child);
+}
+
+// `name` and `description` name the scenario in outputs; '' (the default) means the file's name,
+// and neither is inherited through extends.
+TEST(Scenario, NameAndDescriptionAreTheFilesOwn) {
+  TempDir dir;
+  dir.file("base.yaml", "name: The base\ndescription: base text\nseed: 7\n");
+  const auto child = dir.file("child.yaml", "extends: base.yaml\n");
+  const auto named = dir.file("named.yaml", "extends: base.yaml\nname: 'Pension: plus'\ndescription: |\n  two\n  lines\n");
+  const Scenario s = load_scenario(child, {}, make_default_registry());
+  EXPECT_EQ(s.run.name, "");
+  EXPECT_EQ(s.run.description, "");
+  EXPECT_EQ(s.display_name(), "child");
+  EXPECT_EQ(load_scenario((dir.path / "base.yaml").string(), {}, make_default_registry()).display_name(), "The base");
+  const Scenario n = load_scenario(named, {}, make_default_registry());
+  EXPECT_EQ(n.display_name(), "Pension: plus");
+  EXPECT_EQ(n.run.description, "two\nlines\n");
+  EXPECT_EQ(n.run.seed, 7u);
+  // The resolved scenario reads back to itself (rerunning it reproduces the run).
+  TempDir again;
+  const Scenario reread = load_scenario(again.file("resolved.yaml", n.resolved_yaml), {}, make_default_registry());
+  EXPECT_EQ(reread.resolved_yaml, n.resolved_yaml);
+  EXPECT_EQ(load_scenario(again.file("r2.yaml", s.resolved_yaml), {}, make_default_registry()).resolved_yaml, s.resolved_yaml);
+  // A name is one short line.
+  EXPECT_NE(error_of(dir.file("nl.yaml", "name: \"a\\nb\"\n")).find(":1:7: name: expected one line of text"),
+            std::string::npos)
+      << error_of((dir.path / "nl.yaml").string());
+  EXPECT_NE(error_of(dir.file("long.yaml", "name: " + std::string(201, 'x') + "\n")).find("name: expected at most 200 bytes, got 201"),
+            std::string::npos);
+  EXPECT_NE(error_of(dir.file("map.yaml", "name: {a: 1}\n")).find("name: expected text, got a map"), std::string::npos)
+      << error_of((dir.path / "map.yaml").string());
+}
+
+TEST(Scenario, ExtendsListMergesEveryFileOnceAfterItsBases) {
+  // pension.yaml and medical.yaml both extend base.yaml; composing them must keep both changes
+  // (medical's copy of the base must not undo pension's), and the composed file wins over both.
+  TempDir dir;
+  dir.file("base.yaml", "seed: 1\nreplicates: 1\npolicies:\n  rural_pension:\n    local_top_up: 0\n"
+                        "  medical_assistance:\n    assistance_cap: 1000\n");
+  dir.file("pension.yaml", "extends: base.yaml\npolicies:\n  rural_pension:\n    local_top_up: 30\n");
+  dir.file("medical.yaml", "extends: base.yaml\nreplicates: 2\npolicies:\n  medical_assistance:\n    assistance_cap: 40000\n");
+  const auto both = dir.file("both.yaml", "extends: [pension.yaml, medical.yaml]\nseed: 5\n");
+  const Scenario s = load_scenario(both, {}, make_default_registry());
+  const Scenario pension = load_scenario((dir.path / "pension.yaml").string(), {}, make_default_registry());
+  const Scenario medical = load_scenario((dir.path / "medical.yaml").string(), {}, make_default_registry());
+  EXPECT_EQ(s.run.seed, 5u);
+  EXPECT_EQ(s.run.replicates, 2u);
+  EXPECT_NE(s.resolved_yaml.find("local_top_up: 30"), std::string::npos) << s.resolved_yaml;
+  EXPECT_NE(s.resolved_yaml.find("assistance_cap: 40000"), std::string::npos) << s.resolved_yaml;
+  EXPECT_NE(pension.resolved_yaml.find("assistance_cap: 1000"), std::string::npos);
+  EXPECT_NE(medical.resolved_yaml.find("local_top_up: 0"), std::string::npos);
+  // A base named twice in one list is merged once, at its first place.
+  const auto twice = dir.file("twice.yaml", "extends: [medical.yaml, base.yaml]\n");
+  EXPECT_NE(load_scenario(twice, {}, make_default_registry()).resolved_yaml.find("assistance_cap: 40000"),
+            std::string::npos);
+}
+
 TEST(Scenario, ExtendsCycleIsAnError) {
   TempDir dir;
   dir.file("a.yaml", "extends: b.yaml\n");
