@@ -51,7 +51,7 @@ BatchRunner::BatchRunner(BatchScenario base, const ModelRegistry& registry, Batc
 
 std::vector<std::string> BatchRunner::overrides_for(const ParameterPoint& point) const {
   std::vector<std::string> overrides = base_.overrides;
-  overrides.push_back("replicates=" + std::to_string(options_.replicates));
+  overrides.push_back("replicates=" + std::to_string(options_.first_replicate + options_.replicates));
   for (const auto& setting : point) overrides.push_back(setting.assignment());
   return overrides;
 }
@@ -71,7 +71,7 @@ std::vector<PointResults> BatchRunner::run_scenarios(const std::vector<BatchScen
   scenarios.reserve(files.size());
   for (const auto& file : files) {
     std::vector<std::string> overrides = file.overrides;
-    overrides.push_back("replicates=" + std::to_string(options_.replicates));
+    overrides.push_back("replicates=" + std::to_string(options_.first_replicate + options_.replicates));
     scenarios.push_back(build_scenario(file.tree, file.source, overrides, registry_));
   }
   return run_built(std::move(scenarios), std::vector<ParameterPoint>(files.size()));
@@ -134,7 +134,7 @@ std::vector<PointResults> BatchRunner::run_built(std::vector<Scenario> scenarios
       const auto k = static_cast<std::uint32_t>(j % R);
       RunOptions run;
       run.threads = side_by_side ? 1 : threads;
-      run.first_replicate = k;
+      run.first_replicate = options_.first_replicate + k;
       run.replicate_count = 1;
       run.initial_population = options_.reuse_populations ? population_of[p].get() : nullptr;
       try {
@@ -168,7 +168,7 @@ std::vector<PointResults> BatchRunner::run_built(std::vector<Scenario> scenarios
     for (std::uint32_t k = 0; k < R; ++k) {
       RunResults& job = job_results[p * R + k];
       pr.results.tallies.push_back(std::move(job.tallies.front()));
-      pr.results.replicate_index.push_back(k);
+      pr.results.replicate_index.push_back(options_.first_replicate + k);
       pr.results.seconds += job.seconds;
     }
   }

@@ -60,7 +60,10 @@ BatchScenario load_batch_scenario(const std::string& path, std::vector<std::stri
 
 struct BatchOptions {
   int threads = 0;                // 0: all cores
-  std::uint32_t replicates = 1;   // every point runs replicates 0 .. replicates-1
+  std::uint32_t replicates = 1;   // every point runs replicates first_replicate .. first_replicate+replicates-1
+  // 0 for replicates 0 .. R-1 as `povsim run` numbers them; later ones give fresh draws (e.g. to
+  // confirm an optimum on replicates the search did not select on).
+  std::uint32_t first_replicate = 0;
   // At or below this many households jobs run side by side, one thread each; above it one after
   // another with all threads. 250,000 households take about 35 MB per copy (README: ~135 bytes per
   // household), so `threads` copies stay small.

@@ -28,8 +28,14 @@ constexpr double kXtolAbs = 1e-4;
 constexpr double kFtolAbs = 1e-9;
 constexpr double kInitialStep = 0.1;
 
-std::string stop_reason(nlopt::result r) {
-  switch (r) {
+ParameterPoint point_at(const CalibrationSpec& spec, const std::vector<double>& theta) {
+  return parameter_point(spec.parameters, theta);
+}
+
+}  // namespace
+
+std::string nlopt_stop_reason(int code) {
+  switch (static_cast<nlopt::result>(code)) {
     case nlopt::SUCCESS: return "success";
     case nlopt::STOPVAL_REACHED: return "objective reached the stop value";
     case nlopt::FTOL_REACHED: return "objective change below tolerance (ftol_abs 1e-9)";
@@ -38,20 +44,19 @@ std::string stop_reason(nlopt::result r) {
     case nlopt::MAXTIME_REACHED: return "time limit reached";
     case nlopt::ROUNDOFF_LIMITED: return "roundoff limited (the best point found is reported)";
     case nlopt::FORCED_STOP: return "forced stop";
-    default: return "NLopt failure (code " + std::to_string(static_cast<int>(r)) + ")";
+    default: return "NLopt failure (code " + std::to_string(code) + ")";
   }
 }
 
-ParameterPoint point_at(const CalibrationSpec& spec, const std::vector<double>& theta) {
+ParameterPoint parameter_point(const std::vector<ParameterSpec>& parameters, const std::vector<double>& values) {
   ParameterPoint point;
-  for (std::size_t j = 0; j < spec.parameters.size(); ++j) point.push_back(number_setting(spec.parameters[j].path, theta[j]));
+  for (std::size_t j = 0; j < parameters.size(); ++j) point.push_back(number_setting(parameters[j].path, values[j]));
   return point;
 }
 
-// Builds the scenario with each parameter at its bounds (start lies between them): the same
-// validation as --set, reported at the calibration file's parameter.
-void check_parameters(const CalibrationSpec& spec, const BatchRunner& runner, const ModelRegistry& registry) {
-  for (const auto& p : spec.parameters) {
+void check_parameter_values(const std::vector<ParameterSpec>& parameters, const BatchRunner& runner,
+                            const ModelRegistry& registry) {
+  for (const auto& p : parameters) {
     for (double value : {p.lower, p.start, p.upper}) {
       try {
         (void)build_scenario(runner.base().tree, runner.base().source,
@@ -63,8 +68,6 @@ void check_parameters(const CalibrationSpec& spec, const BatchRunner& runner, co
     }
   }
 }
-
-}  // namespace
 
 MomentSummary summarise_moments(const CalibrationSpec& spec, const ResultArrays& arrays) {
   const std::size_t M = spec.moments.size();
@@ -96,7 +99,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const ModelRegistry& re
   BatchRunner runner(load_batch_scenario(spec.scenario, spec.base_overrides()), registry, batch);
 
   // Bad input before any run: parameters as --set would set them, moments against the datasets.
-  check_parameters(spec, runner, registry);
+  check_parameter_values(spec.parameters, runner, registry);
   std::vector<double> start;
   for (const auto& p : spec.parameters) start.push_back(p.start);
   {
@@ -165,12 +168,12 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const ModelRegistry& re
   }
   double minimum = 0;
   try {
-    out.stop_reason = stop_reason(opt.optimize(x, minimum));
+    out.stop_reason = nlopt_stop_reason(opt.optimize(x, minimum));
   } catch (const nlopt::roundoff_limited&) {
-    out.stop_reason = stop_reason(nlopt::ROUNDOFF_LIMITED);
+    out.stop_reason = nlopt_stop_reason(nlopt::ROUNDOFF_LIMITED);
   } catch (const nlopt::forced_stop&) {
     if (failure) std::rethrow_exception(failure);
-    out.stop_reason = stop_reason(nlopt::FORCED_STOP);
+    out.stop_reason = nlopt_stop_reason(nlopt::FORCED_STOP);
   } catch (const std::invalid_argument& e) {
     throw ConfigError(spec.file + ": optimiser: " + spec.optimiser + " refuses this problem (" + e.what() +
                       "); e.g. LN_BOBYQA needs at least 2 parameters, use LN_SBPLX or LN_NELDERMEAD for one");

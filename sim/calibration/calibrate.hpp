@@ -57,6 +57,16 @@ struct CalibrationResult {
 CalibrationResult calibrate(const CalibrationSpec& spec, const ModelRegistry& registry,
                             const CalibrationOptions& options);
 
+// Why NLopt stopped, in words, from its nlopt::result code.
+std::string nlopt_stop_reason(int code);
+
+// The point setting parameter j to values[j], as --set would (shared with `povsim optimise`).
+ParameterPoint parameter_point(const std::vector<ParameterSpec>& parameters, const std::vector<double>& values);
+// Builds the runner's scenario with each parameter at its lower bound, start and upper bound: the
+// same validation as --set, reported at the parameter's place in its file. Throws ConfigError.
+void check_parameter_values(const std::vector<ParameterSpec>& parameters, const BatchRunner& runner,
+                            const ModelRegistry& registry);
+
 // The objective, its moments and their spread from one point's results: exposed for tests.
 struct MomentSummary {
   std::vector<std::vector<double>> by_replicate;  // [R][M]

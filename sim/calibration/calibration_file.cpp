@@ -66,45 +66,6 @@ void read_years(ParamReader& r, const ConfigNode& map, DatasetRef& ref) {
                                                std::to_string(ref.last_year) + "]");
 }
 
-DatasetRef read_dataset_ref(ParamReader& parent, std::string_view key, const ConfigNode& node) {
-  DatasetRef ref;
-  ref.yaml_path = parent.path_of(key);
-  ref.mark = node.mark();
-  if (!node.is_map())
-    fail_at(node.mark(), ref.yaml_path, "expected a map with dataset, years (or year), reduce, category");
-  ParamReader r(&node, ref.yaml_path, node.mark());
-  r.text("dataset", ref.dataset, true);
-  read_years(r, node, ref);
-  r.choice("reduce", ref.reduce, kReduceNames);
-  r.text("category", ref.category);
-  r.finish();
-  while (!ref.dataset.empty() && ref.dataset.front() == '/') ref.dataset.erase(0, 1);
-  return ref;
-}
-
-ParameterSpec read_parameter(const ConfigNode& node, const std::string& path) {
-  ParameterSpec p;
-  p.yaml_path = path;
-  p.mark = node.mark();
-  if (!node.is_map()) fail_at(node.mark(), path, "expected a map with path, bounds, start");
-  ParamReader r(&node, path, node.mark());
-  r.text("path", p.path, true);
-  std::vector<double> bounds;
-  r.numbers("bounds", bounds, kAnyNumber);
-  const ConfigNode* b = node.find("bounds");
-  if (!b) fail_at(node.mark(), path + ".bounds", "missing: expected [lower, upper]");
-  if (bounds.size() != 2 || !(bounds[0] < bounds[1]))
-    fail_at(b->mark(), path + ".bounds", "expected [lower, upper] with lower < upper");
-  p.lower = bounds[0], p.upper = bounds[1];
-  p.start = required_number(r, "start", kAnyNumber);
-  if (p.start < p.lower || p.start > p.upper)
-    fail_at(node.find("start")->mark(), path + ".start",
-            "expected a value inside bounds [" + format_number(p.lower) + ", " + format_number(p.upper) + "], got " +
-                format_number(p.start));
-  r.finish();
-  return p;
-}
-
 MomentSpec read_moment(const ConfigNode& node, const std::string& path) {
   MomentSpec m;
   m.yaml_path = path;
@@ -143,6 +104,46 @@ std::vector<T> read_list(ParamReader& r, std::string_view key, const ConfigNode&
 bool derivative_free(std::string_view name) { return name.rfind("LN_", 0) == 0 || name.rfind("GN_", 0) == 0; }
 
 }  // namespace
+
+DatasetRef read_dataset_ref(ParamReader& parent, std::string_view key, const ConfigNode& node) {
+  DatasetRef ref;
+  ref.yaml_path = parent.path_of(key);
+  ref.mark = node.mark();
+  if (!node.is_map())
+    fail_at(node.mark(), ref.yaml_path, "expected a map with dataset, years (or year), reduce, category");
+  ParamReader r(&node, ref.yaml_path, node.mark());
+  r.text("dataset", ref.dataset, true);
+  read_years(r, node, ref);
+  r.choice("reduce", ref.reduce, kReduceNames);
+  r.text("category", ref.category);
+  r.finish();
+  while (!ref.dataset.empty() && ref.dataset.front() == '/') ref.dataset.erase(0, 1);
+  return ref;
+}
+
+ParameterSpec read_parameter_spec(const ConfigNode& node, const std::string& path) {
+  ParameterSpec p;
+  p.yaml_path = path;
+  p.mark = node.mark();
+  if (!node.is_map()) fail_at(node.mark(), path, "expected a map with path, bounds, start");
+  ParamReader r(&node, path, node.mark());
+  r.text("path", p.path, true);
+  std::vector<double> bounds;
+  r.numbers("bounds", bounds, kAnyNumber);
+  const ConfigNode* b = node.find("bounds");
+  if (!b) fail_at(node.mark(), path + ".bounds", "missing: expected [lower, upper]");
+  if (bounds.size() != 2 || !(bounds[0] < bounds[1]))
+    fail_at(b->mark(), path + ".bounds", "expected [lower, upper] with lower < upper");
+  p.lower = bounds[0], p.upper = bounds[1];
+  p.start = required_number(r, "start", kAnyNumber);
+  if (p.start < p.lower || p.start > p.upper)
+    fail_at(node.find("start")->mark(), path + ".start",
+            "expected a value inside bounds [" + format_number(p.lower) + ", " + format_number(p.upper) + "], got " +
+                format_number(p.start));
+  r.finish();
+  return p;
+}
+
 
 double MomentSpec::distance(double simulated) const {
   double gap = simulated - value;
@@ -188,7 +189,7 @@ CalibrationSpec load_calibration(const std::string& path) {
     r.raw("seed");
   }
   r.number("jacobian_step", spec.jacobian_step, Bounds{1e-6, 0.5, "share of the bound range"});
-  spec.parameters = read_list<ParameterSpec>(r, "parameters", root, read_parameter);
+  spec.parameters = read_list<ParameterSpec>(r, "parameters", root, read_parameter_spec);
   spec.moments = read_list<MomentSpec>(r, "moments", root, read_moment);
   r.finish();
 
@@ -213,9 +214,8 @@ CalibrationSpec load_calibration(const std::string& path) {
 
 namespace {
 
-void check_ref(const MomentSpec& m, const DatasetRef& ref, const ResultArrays& frame, int first_year, int last_year) {
+void check_ref(const std::string& moment, const DatasetRef& ref, const ResultArrays& frame, int first_year, int last_year) {
   const std::string where = ref.yaml_path;
-  const std::string moment = "moment '" + m.name + "': ";
   const ResultArray* a = frame.find(ref.dataset);
   if (!a) {
     // Name what is valid: the datasets of the group named, or the groups.
@@ -263,9 +263,14 @@ void check_moments(const CalibrationSpec& spec, const ResultArrays& frame) {
   const ResultArray* years = frame.find("annual/year");
   const int first = static_cast<int>(years->values.front()), last = static_cast<int>(years->values.back());
   for (const auto& m : spec.moments) {
-    check_ref(m, m.numerator, frame, first, last);
-    if (m.denominator) check_ref(m, *m.denominator, frame, first, last);
+    check_ref("moment '" + m.name + "': ", m.numerator, frame, first, last);
+    if (m.denominator) check_ref("moment '" + m.name + "': ", *m.denominator, frame, first, last);
   }
+}
+
+void check_dataset_ref(const std::string& what, const DatasetRef& ref, const ResultArrays& frame) {
+  const ResultArray* years = frame.find("annual/year");
+  check_ref(what, ref, frame, static_cast<int>(years->values.front()), static_cast<int>(years->values.back()));
 }
 
 }  // namespace povsim

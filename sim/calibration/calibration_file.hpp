@@ -16,6 +16,8 @@
 
 namespace povsim {
 
+class ParamReader;
+
 enum class Reduce { sum, mean, last };
 inline constexpr std::array<std::string_view, 3> kReduceNames{"sum", "mean", "last"};
 
@@ -79,6 +81,17 @@ struct CalibrationSpec {
   // The overrides every run gets: households (and seed), before any parameter.
   std::vector<std::string> base_overrides() const;
 };
+
+// Pieces of the file format shared with `povsim optimise` (sim/calibration/optimise_file.hpp).
+// A free parameter, {path, bounds: [lower, upper], start}, at `yaml_path`. Throws ConfigError.
+ParameterSpec read_parameter_spec(const ConfigNode& node, const std::string& yaml_path);
+// A dataset reference, {dataset, year: Y | years: [first, last], reduce, category}, the value of
+// `key` in the map `parent` reads. Throws ConfigError.
+DatasetRef read_dataset_ref(ParamReader& parent, std::string_view key, const ConfigNode& node);
+// Checks a reference against what a run writes (as check_moments does); `what` starts the message.
+void check_dataset_ref(const std::string& what, const DatasetRef& ref, const ResultArrays& frame);
+// The reference's number in each replicate of `arrays`.
+std::vector<double> dataset_by_replicate(const DatasetRef& ref, const ResultArrays& arrays);
 
 // Reads and checks the file's own rules (types, ranges, required keys, bounds containing the start,
 // a known derivative-free NLopt algorithm). Throws ConfigError.

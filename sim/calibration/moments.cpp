@@ -45,6 +45,14 @@ double reduce(const DatasetRef& ref, const ResultArrays& arrays, std::size_t r, 
 
 }  // namespace
 
+std::vector<double> dataset_by_replicate(const DatasetRef& ref, const ResultArrays& arrays) {
+  const std::vector<double>& years = arrays.find("annual/year")->values;
+  const std::size_t R = arrays.find("replicate_index")->values.size();
+  std::vector<double> out;
+  for (std::size_t r = 0; r < R; ++r) out.push_back(reduce(ref, arrays, r, years));
+  return out;
+}
+
 std::vector<double> moment_by_replicate(const MomentSpec& m, const ResultArrays& arrays) {
   const std::vector<double>& years = arrays.find("annual/year")->values;
   const std::size_t R = arrays.find("replicate_index")->values.size();

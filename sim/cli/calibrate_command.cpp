@@ -41,13 +41,6 @@ Options:
 
 [[noreturn]] void usage(const std::string& message) { throw ConfigError("calibrate: " + message); }
 
-std::string with_extension(const std::string& path, const std::string& extension) {
-  const auto slash = path.find_last_of('/');
-  const auto dot = path.rfind('.');
-  return (dot != std::string::npos && (slash == std::string::npos || dot > slash) ? path.substr(0, dot) : path) +
-         extension;
-}
-
 }  // namespace
 
 int command_calibrate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -71,7 +64,7 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
   if (files.size() > 1) usage("unexpected argument '" + files[1] + "': one calibration file");
   if (!files.empty()) file = files.front();
   if (file.empty()) usage("missing the calibration file (see povsim calibrate --help)");
-  if (h5_path.empty()) h5_path = with_extension(file.substr(file.find_last_of('/') + 1), ".h5");
+  if (h5_path.empty()) h5_path = default_output_for(file, ".h5");
   const std::string md_path = with_extension(h5_path, ".md");
 
   const CalibrationSpec spec = load_calibration(file);

@@ -90,4 +90,15 @@ int parse_threads(const std::string& text) {
   return threads;
 }
 
+std::string with_extension(const std::string& path, const std::string& extension) {
+  const auto slash = path.find_last_of('/');
+  const auto dot = path.rfind('.');
+  return (dot != std::string::npos && (slash == std::string::npos || dot > slash) ? path.substr(0, dot) : path) +
+         extension;
+}
+
+std::string default_output_for(const std::string& input, const std::string& extension) {
+  return with_extension(input.substr(input.find_last_of('/') + 1), extension);
+}
+
 }  // namespace povsim

@@ -62,4 +62,9 @@ T parse_number_arg(const std::string& flag, const std::string& text, T min);
 inline constexpr int kMaxThreads = 1024;
 int parse_threads(const std::string& text);
 
+// `path` with its extension (after the last dot of the file name) replaced by `extension` (".h5").
+std::string with_extension(const std::string& path, const std::string& extension);
+// A command's default output: the input file's name, in the current directory, with `extension`.
+std::string default_output_for(const std::string& input, const std::string& extension);
+
 }  // namespace povsim

@@ -1,0 +1,13 @@
+// `povsim optimise OPTIMISE.yaml`: the cheapest policy mix meeting a target (docs/optimise.md).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace povsim {
+
+// args[0] is "optimise". Exit status as povsim_main; bad usage and bad input throw ConfigError.
+int command_optimise(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace povsim
