@@ -24,6 +24,7 @@
 #include "sim/cli/calibrate_command.hpp"
 #include "sim/cli/command_support.hpp"
 #include "sim/cli/compare_command.hpp"
+#include "sim/cli/merge_command.hpp"
 #include "sim/cli/optimise_command.hpp"
 #include "sim/cli/command_line.hpp"
 #include "sim/output/hdf5_output.hpp"
@@ -86,14 +87,6 @@ std::string gib(std::size_t bytes) {
   return s.str();
 }
 
-std::string inputs_digest(const std::string& inputs) {
-  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a offset basis
-  for (const unsigned char c : inputs) hash = (hash ^ c) * 1099511628211ull;  // FNV prime
-  std::ostringstream hex;
-  hex << std::hex << std::setw(16) << std::setfill('0') << hash;
-  return "fnv1a64:" + hex.str();
-}
-
 void check_default_output(const std::string& path, const std::string& digest, const std::string& command) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return;
@@ -144,6 +137,7 @@ Usage:
                                                       (see povsim calibrate --help)
   povsim optimise OPTIMISE.yaml [--out OUT.h5]        the cheapest policy mix meeting a target
                                                       (see povsim optimise --help)
+  povsim merge PART.h5 [...] --out ALL.h5             job-array parts (--replicate K) into one file
   povsim population [SCENARIO.yaml] [options]         build a population: calibration report,
                                                       save to HDF5 (see povsim population --help)
   povsim --version                                    print the version
@@ -417,8 +411,8 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   // The handlers go in before the temporary output exists, so that no stop signal can find it
   // there without them (the default action would leave it behind).
   // What fixes the file's contents; --threads, --checkpoint and --restart do not.
-  const std::string digest = inputs_digest(scenario.resolved_yaml + "\npopulation: " + population + "\nreplicates: " +
-                                           std::to_string(ra.first_replicate) + "+" + std::to_string(replicates));
+  const std::string digest = run_inputs_digest(scenario.resolved_yaml, population, ra.first_replicate,
+                                               static_cast<std::uint32_t>(replicates));
   if (!ra.out_given) check_default_output(ra.out, digest, "run");
   const StopSignals signals(h5::AtomicFile::temp_path_for(ra.out),
                             ra.checkpoint.empty() ? "" : checkpoint_temp_path(ra.checkpoint));
@@ -555,6 +549,7 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     if (args[0] == "population") return command_population(args, out, err);
     if (args[0] == "calibrate") return command_calibrate(args, out, err);
     if (args[0] == "optimise") return command_optimise(args, out, err);
+    if (args[0] == "merge") return command_merge(args, out, err);
     if (args[0] == "compare") return command_compare(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {

@@ -26,11 +26,6 @@ bool fits_in_memory(const PopulationSource& population, const std::vector<Column
 
 std::string gib(std::size_t bytes);
 
-// A short fingerprint (64-bit FNV-1a, hex) of `inputs`: the text that fixes an output's contents
-// (every resolved scenario, where the population came from, the replicates). Stored as the root
-// attribute inputs_digest of run and comparison files.
-std::string inputs_digest(const std::string& inputs);
-
 // The default --out is named after the scenario, so a run that differs only by --set or
 // --households would land on the same file: it replaces `path` only when the file there holds a
 // rerun of the same inputs (the same digest). Otherwise throws UsageError (exit 2, nothing

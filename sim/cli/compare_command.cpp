@@ -15,6 +15,7 @@
 #include "sim/core/registry.hpp"
 #include "sim/core/scenario.hpp"
 #include "sim/output/comparison_output.hpp"
+#include "sim/output/hdf5_output.hpp"
 #include "sim/output/json_text.hpp"
 #include "sim/population/population_file.hpp"
 #include "sim/version.hpp"

@@ -1,6 +1,7 @@
 #include "sim/output/hdf5_output.hpp"
 
 #include <cstdint>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -48,6 +49,20 @@ void write_array(hid_t file, const ResultArray& a) {
 
 }  // namespace
 
+std::string inputs_digest(const std::string& inputs) {
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a offset basis
+  for (const unsigned char c : inputs) hash = (hash ^ c) * 1099511628211ull;  // FNV prime
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return std::string("fnv1a64:") + hex;
+}
+
+std::string run_inputs_digest(const std::string& resolved_yaml, const std::string& population, std::uint32_t first,
+                              std::uint32_t count) {
+  return inputs_digest(resolved_yaml + "\npopulation: " + population + "\nreplicates: " + std::to_string(first) + "+" +
+                       std::to_string(count));
+}
+
 Hdf5Output::Hdf5Output(std::string path) : file_(std::move(path)) {}
 
 void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
@@ -61,27 +76,46 @@ void Hdf5Output::commit(const RunResults& res, const RunMetadata& meta) {
 }
 
 void Hdf5Output::write(const RunResults& res, const RunMetadata& meta) {
-  const hid_t f = file_.id();
-  attr_string(f, "povsim_version", meta.version);
-  attr_scalar<std::uint64_t>(f, "seed", H5T_NATIVE_UINT64, meta.seed);
-  attr_scalar<std::uint64_t>(f, "households", H5T_NATIVE_UINT64, res.households);
-  attr_scalar<std::uint32_t>(f, "replicates", H5T_NATIVE_UINT32, static_cast<std::uint32_t>(res.tallies.size()));
-  attr_string(f, "name", res.name);
-  attr_string(f, "description", res.description);
-  attr_string(f, "scenario_file", meta.scenario_file);
-  attr_string(f, "scenario_yaml", meta.scenario_yaml);
-  attr_string(f, "population", meta.population);
-  attr_string(f, "weights", meta.weights);
-  attr_string(f, "inputs_digest", meta.inputs_digest);
+  write_run_file(file_.id(), run_file_header(res, meta), result_arrays(res));
+}
+
+RunFileHeader run_file_header(const RunResults& res, const RunMetadata& meta) {
+  RunFileHeader h;
+  h.version = meta.version;
+  h.seed = meta.seed;
+  h.households = res.households;
+  h.replicates = static_cast<std::uint32_t>(res.tallies.size());
+  h.name = res.name;
+  h.description = res.description;
+  h.scenario_file = meta.scenario_file;
+  h.scenario_yaml = meta.scenario_yaml;
+  h.population = meta.population;
+  h.weights = meta.weights;
+  h.inputs_digest = meta.inputs_digest;
+  h.population_per_replicate = res.population_per_replicate;
+  return h;
+}
+
+void write_run_file(hid_t f, const RunFileHeader& h, const ResultArrays& arrays) {
+  attr_string(f, "povsim_version", h.version);
+  attr_scalar<std::uint64_t>(f, "seed", H5T_NATIVE_UINT64, h.seed);
+  attr_scalar<std::uint64_t>(f, "households", H5T_NATIVE_UINT64, h.households);
+  attr_scalar<std::uint32_t>(f, "replicates", H5T_NATIVE_UINT32, h.replicates);
+  attr_string(f, "name", h.name);
+  attr_string(f, "description", h.description);
+  attr_string(f, "scenario_file", h.scenario_file);
+  attr_string(f, "scenario_yaml", h.scenario_yaml);
+  attr_string(f, "population", h.population);
+  attr_string(f, "weights", h.weights);
+  attr_string(f, "inputs_digest", h.inputs_digest);
   // Which noise the replicates' spread covers (docs/output.md, "Which noise an interval covers").
-  attr_string(f, "population_noise", res.population_per_replicate
+  attr_string(f, "population_noise", h.population_per_replicate
                                          ? "each replicate drew its own population: intervals include population sampling"
                                          : "replicates share one population: intervals cover the shocks given it");
-  attr_scalar<std::uint8_t>(f, "population_per_replicate", H5T_NATIVE_UINT8, res.population_per_replicate ? 1 : 0);
+  attr_scalar<std::uint8_t>(f, "population_per_replicate", H5T_NATIVE_UINT8, h.population_per_replicate ? 1 : 0);
   attr_string(f, "format", "povsim-results 2 (docs/output.md)");
 
   // The datasets and groups: one layout, shared with in-memory readers (sim/output/result_arrays.hpp).
-  const ResultArrays arrays = result_arrays(res);
   for (const ResultGroup& g : arrays.groups) {
     Handle group = open_or_create_group(f, "/" + g.path);
     for (const auto& attribute : g.attributes) write_attribute(group, attribute);

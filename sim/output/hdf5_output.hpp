@@ -7,6 +7,7 @@
 
 #include "sim/output/hdf5_file.hpp"
 #include "sim/core/results.hpp"
+#include "sim/output/result_arrays.hpp"
 
 namespace povsim {
 
@@ -20,6 +21,27 @@ struct RunMetadata {
   std::string weights;     // what the households' weights stand for (PopulationSource::weights)
   std::string inputs_digest;  // of everything that fixes the contents (inputs_digest in command_support.hpp)
 };
+
+// A short fingerprint (64-bit FNV-1a, hex) of `inputs`: the text that fixes an output's contents
+// (every resolved scenario, where the population came from, the replicates). Stored as the root
+// attribute inputs_digest of run and comparison files.
+std::string inputs_digest(const std::string& inputs);
+// A run's: its resolved scenario, population and replicates first .. first+count-1.
+std::string run_inputs_digest(const std::string& resolved_yaml, const std::string& population, std::uint32_t first,
+                              std::uint32_t count);
+
+// The root attributes of a results file (docs/output.md, "Root attributes").
+struct RunFileHeader {
+  std::string version;
+  std::uint64_t seed = 0, households = 0;
+  std::uint32_t replicates = 0;
+  std::string name, description, scenario_file, scenario_yaml, population, weights, inputs_digest;
+  bool population_per_replicate = false;
+};
+RunFileHeader run_file_header(const RunResults& results, const RunMetadata& meta);
+// Writes the root attributes and every group and dataset of `arrays` into the open file: the one
+// writer of results files (a run's, and `povsim merge`'s).
+void write_run_file(hid_t file, const RunFileHeader& header, const ResultArrays& arrays);
 
 class Hdf5Output {
  public:
