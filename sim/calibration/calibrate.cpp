@@ -69,6 +69,15 @@ void check_parameter_values(const std::vector<ParameterSpec>& parameters, const 
   }
 }
 
+ResultArrays empty_results_at(const BatchRunner& runner, const ModelRegistry& registry, const ParameterPoint& point) {
+  const Scenario scenario =
+      build_scenario(runner.base().tree, runner.base().source, runner.overrides_for(point), registry);
+  RunResults frame = results_frame(scenario);
+  frame.tallies.assign(1, std::vector<YearTally>(frame.years.size()));
+  frame.replicate_index = {0};
+  return result_arrays(frame);
+}
+
 MomentSummary summarise_moments(const CalibrationSpec& spec, const ResultArrays& arrays) {
   const std::size_t M = spec.moments.size();
   MomentSummary s;
@@ -102,14 +111,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const ModelRegistry& re
   check_parameter_values(spec.parameters, runner, registry);
   std::vector<double> start;
   for (const auto& p : spec.parameters) start.push_back(p.start);
-  {
-    const Scenario scenario = build_scenario(runner.base().tree, runner.base().source,
-                                             runner.overrides_for(point_at(spec, start)), registry);
-    RunResults frame = results_frame(scenario);
-    frame.tallies.assign(1, std::vector<YearTally>(frame.years.size()));
-    frame.replicate_index = {0};
-    check_moments(spec, result_arrays(frame));
-  }
+  check_moments(spec, empty_results_at(runner, registry, point_at(spec, start)));
 
   CalibrationResult out;
   auto theta_of = [&](const std::vector<double>& x) {

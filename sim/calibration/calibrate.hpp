@@ -67,6 +67,10 @@ ParameterPoint parameter_point(const std::vector<ParameterSpec>& parameters, con
 void check_parameter_values(const std::vector<ParameterSpec>& parameters, const BatchRunner& runner,
                             const ModelRegistry& registry);
 
+// The datasets (values zero) a run of the runner's scenario at `point` writes, for checking
+// references to them before any run.
+ResultArrays empty_results_at(const BatchRunner& runner, const ModelRegistry& registry, const ParameterPoint& point);
+
 // The objective, its moments and their spread from one point's results: exposed for tests.
 struct MomentSummary {
   std::vector<std::vector<double>> by_replicate;  // [R][M]

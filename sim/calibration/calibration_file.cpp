@@ -152,22 +152,28 @@ double MomentSpec::distance(double simulated) const {
   return gap / tolerance;
 }
 
-std::vector<std::string> CalibrationSpec::base_overrides() const {
+std::vector<std::string> population_overrides(std::uint64_t households, const std::optional<std::uint64_t>& seed) {
   std::vector<std::string> overrides{"population.households=" + std::to_string(households)};
   if (seed) overrides.push_back("seed=" + std::to_string(*seed));
   return overrides;
 }
 
-CalibrationSpec load_calibration(const std::string& path) {
+std::vector<std::string> CalibrationSpec::base_overrides() const { return population_overrides(households, seed); }
+
+std::string read_spec_file(const std::string& path, const std::string& kind) {
   std::ifstream in(path);
   if (!in)
-    throw ConfigError(path + ": cannot open calibration file (" +
+    throw ConfigError(path + ": cannot open " + kind + " (" +
                       (std::filesystem::exists(path) ? "permission denied" : "no such file") + ")");
   std::stringstream buffer;
   buffer << in.rdbuf();
+  return buffer.str();
+}
+
+CalibrationSpec load_calibration(const std::string& path) {
   CalibrationSpec spec;
   spec.file = path;
-  spec.text = buffer.str();
+  spec.text = read_spec_file(path, "calibration file");
   const ConfigNode root = parse_yaml(spec.text, path);
   const SourceMark file_mark{std::make_shared<const std::string>(path), 1, 1};
   if (!root.is_map()) throw ConfigError(mark_of(&root, file_mark).str() + ": a calibration file must be a YAML map of keys");

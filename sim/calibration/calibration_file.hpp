@@ -82,7 +82,11 @@ struct CalibrationSpec {
   std::vector<std::string> base_overrides() const;
 };
 
-// Pieces of the file format shared with `povsim optimise` (sim/calibration/optimise_file.hpp).
+// Pieces of the file format shared with `povsim optimise` (sim/optimise/optimise_file.hpp).
+// The text of the file at `path`; `kind` names it in the error ("calibration file").
+std::string read_spec_file(const std::string& path, const std::string& kind);
+// The overrides every run of a fit or search gets before its own: the population size (and seed).
+std::vector<std::string> population_overrides(std::uint64_t households, const std::optional<std::uint64_t>& seed);
 // A free parameter, {path, bounds: [lower, upper], start}, at `yaml_path`. Throws ConfigError.
 ParameterSpec read_parameter_spec(const ConfigNode& node, const std::string& yaml_path);
 // A dataset reference, {dataset, year: Y | years: [first, last], reduce, category}, the value of

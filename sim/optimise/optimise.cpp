@@ -97,14 +97,7 @@ OptimiseResult optimise(const OptimiseSpec& spec, const ModelRegistry& registry,
   check_parameter_values(spec.levers, runner, registry);
   std::vector<double> start;
   for (const auto& p : spec.levers) start.push_back(p.start);
-  {
-    const Scenario scenario = build_scenario(runner.base().tree, runner.base().source,
-                                             runner.overrides_for(parameter_point(spec.levers, start)), registry);
-    RunResults frame = results_frame(scenario);
-    frame.tallies.assign(1, std::vector<YearTally>(frame.years.size()));
-    frame.replicate_index = {0};
-    check_dataset_ref("target.measure: ", spec.measure, result_arrays(frame));
-  }
+  check_dataset_ref("target.measure: ", spec.measure, empty_results_at(runner, registry, parameter_point(spec.levers, start)));
 
   OptimiseResult out;
   const auto base_runs = runner.run({ParameterPoint{}});

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "sim/config/params.hpp"
 
@@ -17,22 +15,12 @@ namespace {
 
 }  // namespace
 
-std::vector<std::string> OptimiseSpec::base_overrides() const {
-  std::vector<std::string> out{"population.households=" + std::to_string(households)};
-  if (seed) out.push_back("seed=" + std::to_string(*seed));
-  return out;
-}
+std::vector<std::string> OptimiseSpec::base_overrides() const { return population_overrides(households, seed); }
 
 OptimiseSpec load_optimise(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw ConfigError(path + ": cannot open optimise file (" +
-                      (std::filesystem::exists(path) ? "permission denied" : "no such file") + ")");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
   OptimiseSpec spec;
   spec.file = path;
-  spec.text = buffer.str();
+  spec.text = read_spec_file(path, "optimise file");
   const ConfigNode root = parse_yaml(spec.text, path);
   if (!root.is_map())
     throw ConfigError(path + ":1:1: an optimise file must be a YAML map of keys (docs/optimise.md)");
