@@ -24,6 +24,7 @@
 #include "sim/cli/calibrate_command.hpp"
 #include "sim/cli/command_support.hpp"
 #include "sim/cli/compare_command.hpp"
+#include "sim/cli/sweep_command.hpp"
 #include "sim/cli/command_line.hpp"
 #include "sim/output/hdf5_output.hpp"
 #include "sim/population/population_file.hpp"
@@ -141,6 +142,9 @@ Usage:
                                                       (see povsim compare --help)
   povsim calibrate CALIBRATION.yaml [--out OUT.h5]    fit parameters to observed moments
                                                       (see povsim calibrate --help)
+  povsim sweep SWEEP.yaml [--out OUT.h5]              many parameter points by a design (grid,
+                                                      Latin hypercube, Saltelli, Morris); resumable
+                                                      (see povsim sweep --help)
   povsim population [SCENARIO.yaml] [options]         build a population: calibration report,
                                                       save to HDF5 (see povsim population --help)
   povsim --version                                    print the version
@@ -552,6 +556,7 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     if (args[0] == "population") return command_population(args, out, err);
     if (args[0] == "calibrate") return command_calibrate(args, out, err);
     if (args[0] == "compare") return command_compare(args, out, err);
+    if (args[0] == "sweep") return command_sweep(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {
     err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
