@@ -2,7 +2,9 @@
 
 Sobol indices from Saltelli's matrices (a sweep with design: saltelli):
   A, B: N x k independent samples; AB_j: A with column j taken from B; yA, yB, yAB_j the outputs.
-  V    = variance of all 2N outputs of A and B (Saltelli et al. 2010, section 4)
+  V    = variance of all 2N outputs of A and B (Saltelli et al. 2010, section 4); the outputs are
+         centred on their mean over A and B first (the estimates' expectations do not change; their
+         noise falls when the mean is large against the spread)
   S1_j = mean(yB * (yAB_j - yA)) / V                 (Saltelli et al. 2010, table 2, formula b)
   ST_j = mean((yA - yAB_j)^2) / (2 V)                (Jansen 1999; Saltelli et al. 2010, table 2, f)
 Intervals: percentile bootstrap over the N base rows (each replicate resamples rows i with
@@ -30,7 +32,13 @@ BOOTSTRAP = 1000
 
 def _first_and_total(ya, yb, yab):
     """S1 and ST (arrays of k) from yA, yB [N] and yAB [k, N]; NaN where the variance is 0."""
-    v = np.var(np.concatenate([ya, yb]), ddof=0)
+    both = np.concatenate([ya, yb])
+    v = np.var(both, ddof=0)
+    # Centred first: the estimators' expectations do not change, but a mean large against the
+    # spread (a fiscal cost in yuan) otherwise swamps S1's product yB (yAB - yA) with noise.
+    # SALib standardises its outputs for the same reason.
+    centre = both.mean()
+    ya, yb, yab = ya - centre, yb - centre, yab - centre
     if not v > 0:
         nan = np.full(yab.shape[0], np.nan)
         return nan, nan

@@ -94,7 +94,7 @@ def plot(info, result, measure, label, png):
         ax.bar(x + 0.2, result["sigma"], 0.4, color="tab:orange", label="sigma (sd of effects)")
         ax.set_ylabel(f"elementary effect per whole range ({info['units']})")
     ax.set_xticks(x)
-    ax.set_xticklabels([n.replace(".", ".\n", 1) for n in names], fontsize=8)
+    ax.set_xticklabels(names, fontsize=8, rotation=20, ha="right")
     ax.set_title(f"{'Sobol indices' if measure == 'sobol' else 'Morris screening'}: {label}")
     ax.legend()
     fig.tight_layout()

@@ -47,6 +47,18 @@ class Sobol(unittest.TestCase):
         self.assertLess(abs(r["S1"][2]), 0.05)
         self.assertGreater(r["ST"][2], 0.18)
 
+    def test_a_large_mean_does_not_change_the_estimates(self):
+        # Outputs such as a fiscal cost in yuan have a mean far above their spread; the estimators
+        # centre the outputs, so adding 1e9 changes nothing (uncentred, S1 would be noise).
+        rng = np.random.default_rng(5)
+        a, b, ab = sens.saltelli_sample(2000, 3, rng)
+        f = lambda u: sens.ishigami(-np.pi + 2 * np.pi * u)  # noqa: E731
+        ya, yb, yab = f(a), f(b), np.array([f(ab[j]) for j in range(3)])
+        plain = sens.sobol_indices(ya, yb, yab, bootstrap=20)
+        shifted = sens.sobol_indices(ya + 1e9, yb + 1e9, yab + 1e9, bootstrap=20)
+        for key in ("S1", "ST", "S1_lower", "ST_upper"):
+            np.testing.assert_allclose(shifted[key], plain[key], atol=1e-5, err_msg=key)
+
     def test_split_reads_the_design_codes(self):
         # Two base rows, k = 2: blocks A, AB_0, AB_1, B.
         y = np.arange(8.0)
