@@ -15,7 +15,9 @@
 #include <set>
 #include <thread>
 
+#include "sim/batch/batch_runner.hpp"
 #include "sim/config/params.hpp"
+#include "sim/core/scenario.hpp"
 #include "sim/output/hdf5_file.hpp"
 #include "sim/sweep/sweep_design.hpp"
 #include "sim/sweep/sweep_file.hpp"
@@ -91,6 +93,24 @@ TEST(SweepFile, BadInputIsOneLineWithPositionAndNothingIsWritten) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     EXPECT_EQ(std::distance(fs::directory_iterator(dir.path), {}), 1) << "something was written: " << c.expected;
   }
+}
+
+TEST(SweepFile, ShippedSweepsAreValid) {
+  const ModelRegistry registry = make_default_registry();
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(std::string(POVSIM_SOURCE_DIR) + "/scenarios/sweeps")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    SCOPED_TRACE(entry.path().string());
+    const SweepSpec spec = load_sweep(entry.path().string());
+    std::vector<std::string> overrides = spec.set;
+    overrides.push_back("replicates=" + std::to_string(spec.replicates));
+    const BatchScenario base = load_batch_scenario(spec.scenario, spec.set);
+    const Scenario built = build_scenario(base.tree, spec.scenario, overrides, registry);
+    EXPECT_NO_THROW(check_parameters(spec, base.tree, overrides, built.resolved_yaml, registry));
+    EXPECT_LE(design_point_count(spec), 500u) << "an example should stay small";
+  }
+  EXPECT_GE(files, 2);
 }
 
 // ---------------------------------------------------------------------------------------------
