@@ -119,6 +119,21 @@ std::vector<PointResults> BatchRunner::run_built(std::vector<Scenario> scenarios
   const int workers = side_by_side ? static_cast<int>(std::min<std::size_t>(threads, std::max<std::size_t>(jobs, 1))) : 1;
   stats_.concurrent_jobs = workers;
   std::vector<RunResults> job_results(jobs);
+  // Each point's replicates, in replicate order, as one run of the point would hold them.
+  auto point_results = [&](std::size_t p, bool move) {
+    PointResults pr;
+    pr.point = points[p];
+    pr.resolved_yaml = scenarios[p].resolved_yaml;
+    pr.results = results_frame(scenarios[p]);
+    for (std::uint32_t k = 0; k < R; ++k) {
+      RunResults& job = job_results[p * R + k];
+      pr.results.tallies.push_back(move ? std::move(job.tallies.front()) : job.tallies.front());
+      pr.results.replicate_index.push_back(options_.first_replicate + k);
+      pr.results.seconds += job.seconds;
+    }
+    return pr;
+  };
+  std::vector<std::uint32_t> replicates_left(points.size(), R);
   std::atomic<std::size_t> next{0};
   std::size_t done = 0;
   std::mutex lock;
@@ -147,6 +162,14 @@ std::vector<PointResults> BatchRunner::run_built(std::vector<Scenario> scenarios
       const std::lock_guard guard(lock);
       ++done;
       if (options_.on_job_done) options_.on_job_done(done, jobs);
+      if (--replicates_left[p] == 0 && options_.on_point_done) {
+        try {
+          options_.on_point_done(p, point_results(p, false));
+        } catch (...) {
+          if (!failure) failure = std::current_exception();
+          return;
+        }
+      }
     }
   };
   if (workers <= 1) {
@@ -158,20 +181,9 @@ std::vector<PointResults> BatchRunner::run_built(std::vector<Scenario> scenarios
   }
   if (failure) std::rethrow_exception(failure);
 
-  // Each point's replicates, in replicate order, as one run of the point would hold them.
-  std::vector<PointResults> out(points.size());
-  for (std::size_t p = 0; p < points.size(); ++p) {
-    PointResults& pr = out[p];
-    pr.point = points[p];
-    pr.resolved_yaml = scenarios[p].resolved_yaml;
-    pr.results = results_frame(scenarios[p]);
-    for (std::uint32_t k = 0; k < R; ++k) {
-      RunResults& job = job_results[p * R + k];
-      pr.results.tallies.push_back(std::move(job.tallies.front()));
-      pr.results.replicate_index.push_back(options_.first_replicate + k);
-      pr.results.seconds += job.seconds;
-    }
-  }
+  std::vector<PointResults> out;
+  out.reserve(points.size());
+  for (std::size_t p = 0; p < points.size(); ++p) out.push_back(point_results(p, true));
   stats_.seconds = seconds_since(t0);
   return out;
 }

@@ -58,6 +58,8 @@ struct BatchScenario {
 // Loads `path` (following extends); throws ConfigError like load_scenario.
 BatchScenario load_batch_scenario(const std::string& path, std::vector<std::string> overrides = {});
 
+struct PointResults;
+
 struct BatchOptions {
   int threads = 0;                // 0: all cores
   std::uint32_t replicates = 1;   // every point runs replicates first_replicate .. first_replicate+replicates-1
@@ -73,6 +75,12 @@ struct BatchOptions {
   bool reuse_populations = true;
   // Called (under a lock, from a worker thread) after each job with (jobs done, jobs in total).
   std::function<void(std::size_t, std::size_t)> on_job_done;
+  // Called (under the same lock, from a worker thread) as soon as every replicate of a point is
+  // done, with the point's index in the call's `points` and its results as run() returns them, so
+  // that a caller can save points as they finish (povsim sweep resumes from them). Points finish in
+  // no fixed order; each point's results are the same whatever the order. An exception thrown here
+  // stops the call like a failed job.
+  std::function<void(std::size_t, const PointResults&)> on_point_done;
   // A population read from a file (`--population`), given to every scenario instead of its
   // synthetic one; null: the scenarios' own.
   std::shared_ptr<const PopulationSource> population;

@@ -26,6 +26,7 @@
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/merge_command.hpp"
 #include "sim/cli/optimise_command.hpp"
+#include "sim/cli/sweep_command.hpp"
 #include "sim/cli/command_line.hpp"
 #include "sim/output/hdf5_output.hpp"
 #include "sim/population/population_file.hpp"
@@ -138,6 +139,9 @@ Usage:
   povsim optimise OPTIMISE.yaml [--out OUT.h5]        the cheapest policy mix meeting a target
                                                       (see povsim optimise --help)
   povsim merge PART.h5 [...] --out ALL.h5             job-array parts (--replicate K) into one file
+  povsim sweep SWEEP.yaml [--out OUT.h5]              many parameter points by a design (grid,
+                                                      Latin hypercube, Saltelli, Morris); resumable
+                                                      (see povsim sweep --help)
   povsim population [SCENARIO.yaml] [options]         build a population: calibration report,
                                                       save to HDF5 (see povsim population --help)
   povsim --version                                    print the version
@@ -551,6 +555,7 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     if (args[0] == "optimise") return command_optimise(args, out, err);
     if (args[0] == "merge") return command_merge(args, out, err);
     if (args[0] == "compare") return command_compare(args, out, err);
+    if (args[0] == "sweep") return command_sweep(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {
     err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
