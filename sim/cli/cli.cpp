@@ -24,6 +24,7 @@
 #include "sim/cli/calibrate_command.hpp"
 #include "sim/cli/command_support.hpp"
 #include "sim/cli/compare_command.hpp"
+#include "sim/cli/export_command.hpp"
 #include "sim/cli/command_line.hpp"
 #include "sim/output/hdf5_output.hpp"
 #include "sim/population/population_file.hpp"
@@ -143,6 +144,9 @@ Usage:
                                                       (see povsim calibrate --help)
   povsim population [SCENARIO.yaml] [options]         build a population: calibration report,
                                                       save to HDF5 (see povsim population --help)
+  povsim export FILE.h5 (--csv DIR | --json)          a run or comparison file as tidy tables:
+                                                      CSV files or one JSON document
+                                                      (see povsim export --help)
   povsim --version                                    print the version
   povsim --help | povsim COMMAND --help               this help | options of a command
 
@@ -552,6 +556,7 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     if (args[0] == "population") return command_population(args, out, err);
     if (args[0] == "calibrate") return command_calibrate(args, out, err);
     if (args[0] == "compare") return command_compare(args, out, err);
+    if (args[0] == "export") return command_export(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {
     err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
