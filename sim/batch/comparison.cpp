@@ -21,8 +21,16 @@ double mean_of(const std::vector<double>& v) {
   return v.empty() ? kNaN : s / static_cast<double>(v.size());
 }
 
+const MeasureSeries& named(const std::vector<MeasureSeries>& ms, const std::string& name) {
+  for (const auto& m : ms)
+    if (m.name == name) return m;
+  throw std::logic_error("comparison: no measure " + name);
+}
+
+}  // namespace
+
 // The measures of one run, [r][y], from its tallies (weighted counts; costs in yuan).
-std::vector<MeasureSeries> measures_of(const RunResults& res) {
+std::vector<MeasureSeries> run_measures(const RunResults& res) {
   const std::size_t R = res.tallies.size(), Y = res.years.size();
   auto series = [&](std::string name, std::string units, std::string description, auto value) {
     MeasureSeries m{std::move(name), std::move(units), std::move(description),
@@ -62,13 +70,7 @@ std::vector<MeasureSeries> measures_of(const RunResults& res) {
   return out;
 }
 
-const MeasureSeries& named(const std::vector<MeasureSeries>& ms, const std::string& name) {
-  for (const auto& m : ms)
-    if (m.name == name) return m;
-  throw std::logic_error("comparison: no measure " + name);
-}
-
-std::vector<Estimate> per_year(const MeasureSeries& m) {
+std::vector<Estimate> estimates_per_year(const MeasureSeries& m) {
   const std::size_t R = m.values.size(), Y = R ? m.values[0].size() : 0;
   std::vector<Estimate> out(Y);
   for (std::size_t y = 0; y < Y; ++y) {
@@ -78,8 +80,6 @@ std::vector<Estimate> per_year(const MeasureSeries& m) {
   }
   return out;
 }
-
-}  // namespace
 
 Estimate estimate_of(const std::vector<double>& values) {
   const std::size_t n = values.size();
@@ -123,14 +123,14 @@ Comparison compare_runs(const std::vector<std::string>& files, const std::vector
   if (runs.empty()) return c;
   c.years = runs.front().results.years;
   c.replicates = runs.front().results.replicate_index;
-  const std::vector<MeasureSeries> base = measures_of(runs.front().results);
+  const std::vector<MeasureSeries> base = run_measures(runs.front().results);
   for (std::size_t s = 0; s < runs.size(); ++s) {
     ScenarioComparison sc;
     sc.file = files[s];
     sc.name = runs[s].results.name;
     sc.description = runs[s].results.description;
     sc.resolved_yaml = runs[s].resolved_yaml;
-    sc.measures = measures_of(runs[s].results);
+    sc.measures = run_measures(runs[s].results);
     for (std::size_t m = 0; m < sc.measures.size(); ++m) {
       MeasureSeries d = sc.measures[m];
       d.description = "paired difference from the base (this scenario minus the base): " + d.description;
@@ -146,8 +146,8 @@ Comparison compare_runs(const std::vector<std::string>& files, const std::vector
     for (auto& row : kept.values)
       for (double& v : row) v = -v;
     sc.differences.push_back(kept);
-    for (const auto& m : sc.measures) sc.measure_estimates.push_back(per_year(m));
-    for (const auto& d : sc.differences) sc.difference_estimates.push_back(per_year(d));
+    for (const auto& m : sc.measures) sc.measure_estimates.push_back(estimates_per_year(m));
+    for (const auto& d : sc.differences) sc.difference_estimates.push_back(estimates_per_year(d));
     const MeasureSeries& extra = named(sc.differences, "cumulative_fiscal_cost");
     for (std::size_t y = 0; y < c.years.size(); ++y) {
       std::vector<double> num, den;

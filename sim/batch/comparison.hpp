@@ -37,6 +37,14 @@ struct MeasureSeries {
   std::vector<std::vector<double>> values;
 };
 
+// The measures compared, for one run, per replicate and year: return_rate, cumulative_return_rate,
+// poverty_headcount_rate, new_poverty_rate (edge households), ever_returned_households, fiscal_cost
+// and cumulative_fiscal_cost (all policies), with their units. What `povsim compare` and
+// `povsim run --json` report.
+std::vector<MeasureSeries> run_measures(const RunResults& results);
+// The measure's estimate over the replicates (estimate_of), year by year.
+std::vector<Estimate> estimates_per_year(const MeasureSeries& measure);
+
 struct ScenarioComparison {
   std::string name;           // the scenario's `name`, or its file's name without extension
   std::string description;    // the scenario's `description`

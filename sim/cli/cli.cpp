@@ -27,6 +27,8 @@
 #include "sim/cli/merge_command.hpp"
 #include "sim/cli/optimise_command.hpp"
 #include "sim/cli/sweep_command.hpp"
+#include "sim/cli/estimate_json.hpp"
+#include "sim/cli/export_command.hpp"
 #include "sim/cli/command_line.hpp"
 #include "sim/output/hdf5_output.hpp"
 #include "sim/population/population_file.hpp"
@@ -144,6 +146,9 @@ Usage:
                                                       (see povsim sweep --help)
   povsim population [SCENARIO.yaml] [options]         build a population: calibration report,
                                                       save to HDF5 (see povsim population --help)
+  povsim export FILE.h5 (--csv DIR | --json)          a run or comparison file as tidy tables:
+                                                      CSV files or one JSON document
+                                                      (see povsim export --help)
   povsim --version                                    print the version
   povsim --help | povsim COMMAND --help               this help | options of a command
 
@@ -188,6 +193,9 @@ Options:
                       uninterrupted run's bit for bit (the checkpoint is kept when the
                       run completes)
   --quiet             print no summary table
+  --json              print one JSON document on stdout instead of the table (and nothing
+                      else there): per year, the mean, standard error and 95 % interval over
+                      replicates of each rate and the fiscal cost (docs/output.md)
   --no-progress       no progress bar (it is shown only when stderr is a terminal)
   -h, --help          this help
 )";
@@ -241,6 +249,7 @@ struct RunArgs {
   std::string checkpoint, restart;
   int checkpoint_every = 0;  // 0: not given
   bool quiet = false;
+  bool json = false;  // run: one JSON document on stdout instead of the table
   bool progress = true;
   bool help = false;
   bool out_given = false;  // --out given (else named after the scenario: check_default_output)
@@ -270,6 +279,7 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool population = f
     value_option(app, "--checkpoint-every", checkpoint_every);
     value_option(app, "--restart", r.restart);
     app.add_flag("--quiet", r.quiet);
+    app.add_flag("--json", r.json);
   }
   if (!parse_command_line(app, args, command)) {
     r.help = true;
@@ -377,6 +387,26 @@ void print_summary(std::ostream& out, const RunResults& res, const Scenario& sc)
   out << " of " << households_of(res.tallies.front().back().all.households) << " (weighted)\n";
 }
 
+// The run's summary as one JSON document (format "povsim-run-json 1", docs/output.md): per measure
+// and year the estimate over replicates, as compare --json gives them.
+void print_run_json(std::ostream& out, const RunResults& res, const Scenario& sc, const std::string& path) {
+  const std::vector<MeasureSeries> measures = run_measures(res);
+  std::vector<std::vector<Estimate>> estimates;
+  for (const MeasureSeries& m : measures) estimates.push_back(estimates_per_year(m));
+  auto integers = [](const auto& values) {
+    std::string s = "[";
+    for (std::size_t k = 0; k < values.size(); ++k) s += (k ? ", " : "") + std::to_string(values[k]);
+    return s + "]";
+  };
+  out << "{\"format\": \"povsim-run-json 1\", \"out\": " << json_string(path)
+      << ", \"name\": " << json_string(sc.display_name()) << ", \"description\": " << json_string(res.description)
+      << ", \"scenario_file\": " << json_string(sc.source) << ", \"households\": " << res.households
+      << ", \"replicates\": " << res.tallies.size() << ", \"replicate_index\": " << integers(res.replicate_index)
+      << ", \"seed\": " << sc.run.seed << ", \"weights\": " << json_string(sc.population->weights())
+      << ", \"years\": " << integers(res.years) << ", \"estimate\": {" << json_measure_members(measures, estimates)
+      << "}}\n";
+}
+
 std::string signal_name(int signal) {
   switch (signal) {
     case SIGTERM: return "SIGTERM";
@@ -452,6 +482,10 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   if (output.replaced_another_write())
     err << "povsim: warning: " << output.path()
         << " was written by another process while this run went on; replaced it with this run's results\n";
+  if (ra.json) {  // stdout holds the document alone
+    print_run_json(out, results, scenario, output.path());
+    return 0;
+  }
   if (!ra.quiet) print_summary(out, results, scenario);
   out << "wrote " << output.path() << "\n";
   return 0;
@@ -556,6 +590,7 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     if (args[0] == "merge") return command_merge(args, out, err);
     if (args[0] == "compare") return command_compare(args, out, err);
     if (args[0] == "sweep") return command_sweep(args, out, err);
+    if (args[0] == "export") return command_export(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {
     err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";

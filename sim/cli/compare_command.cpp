@@ -12,11 +12,11 @@
 #include "sim/batch/comparison.hpp"
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/command_support.hpp"
+#include "sim/cli/estimate_json.hpp"
 #include "sim/core/registry.hpp"
 #include "sim/core/scenario.hpp"
 #include "sim/output/comparison_output.hpp"
 #include "sim/output/hdf5_output.hpp"
-#include "sim/output/json_text.hpp"
 #include "sim/population/population_file.hpp"
 #include "sim/version.hpp"
 
@@ -192,15 +192,6 @@ void print_table(std::ostream& out, const Comparison& c, const ComparisonMetadat
 }
 
 void print_json(std::ostream& out, const Comparison& c, const ComparisonMetadata& meta, const std::string& path) {
-  auto estimate = [](const Estimate& e) {
-    return "{\"mean\": " + json_number(e.mean) + ", \"se\": " + json_number(e.se) + ", \"ci95_lower\": " +
-           json_number(e.ci95_lower) + ", \"ci95_upper\": " + json_number(e.ci95_upper) + "}";
-  };
-  auto series = [&](const std::vector<Estimate>& per_year) {
-    std::string s = "[";
-    for (std::size_t y = 0; y < per_year.size(); ++y) s += (y ? ", " : "") + estimate(per_year[y]);
-    return s + "]";
-  };
   out << "{\"format\": \"povsim-compare-json 1\", \"out\": " << json_string(path) << ", \"households\": " << meta.households
       << ", \"seed\": " << meta.seed << ", \"replicates\": " << c.replicates.size()
       << ", \"weights\": " << json_string(meta.weights) << ", \"years\": [";
@@ -210,15 +201,11 @@ void print_json(std::ostream& out, const Comparison& c, const ComparisonMetadata
     const ScenarioComparison& sc = c.scenarios[s];
     out << (s ? ", " : "") << "{\"name\": " << json_string(sc.name) << ", \"description\": " << json_string(sc.description)
         << ", \"file\": " << json_string(sc.file)
-        << ", \"estimate\": {";
-    for (std::size_t m = 0; m < sc.measures.size(); ++m)
-      out << (m ? ", " : "") << json_string(sc.measures[m].name) << ": " << series(sc.measure_estimates[m]);
-    out << "}";
+        << ", \"estimate\": {" << json_measure_members(sc.measures, sc.measure_estimates) << "}";
     if (s > 0) {
-      out << ", \"difference\": {";
-      for (std::size_t m = 0; m < sc.differences.size(); ++m)
-        out << (m ? ", " : "") << json_string(sc.differences[m].name) << ": " << series(sc.difference_estimates[m]);
-      out << ", \"cost_per_household_kept\": " << series(sc.cost_per_household_kept) << "}";
+      const std::string differences = json_measure_members(sc.differences, sc.difference_estimates);
+      out << ", \"difference\": {" << differences << (differences.empty() ? "" : ", ")
+          << "\"cost_per_household_kept\": " << json_estimates(sc.cost_per_household_kept) << "}";
     }
     out << "}";
   }

@@ -19,6 +19,7 @@
 #include "sim/core/registry.hpp"
 #include "sim/core/scenario.hpp"
 #include "sim/output/hdf5_file.hpp"
+#include "sim/output/hdf5_output.hpp"
 #include "sim/output/json_text.hpp"
 #include "sim/sweep/sweep_design.hpp"
 #include "sim/sweep/sweep_file.hpp"
@@ -54,13 +55,6 @@ written), 75 stopped by a signal (completed points kept for a rerun).
 )";
 
 using Clock = std::chrono::steady_clock;
-
-std::string with_extension(const std::string& path, const std::string& extension) {
-  const auto slash = path.find_last_of('/');
-  const auto dot = path.rfind('.');
-  return (dot != std::string::npos && (slash == std::string::npos || dot > slash) ? path.substr(0, dot) : path) +
-         extension;
-}
 
 std::string mib(std::size_t bytes) {
   std::ostringstream s;
@@ -165,7 +159,7 @@ int command_sweep(const std::vector<std::string>& args, std::ostream& out, std::
   if (files.size() > 1) throw UsageError("sweep: unexpected argument '" + files[1] + "': one sweep file");
   if (files.empty()) throw UsageError("sweep: missing the sweep file (see povsim sweep --help)");
   const std::string file = files.front();
-  if (out_path.empty()) out_path = with_extension(file.substr(file.find_last_of('/') + 1), ".h5");
+  if (out_path.empty()) out_path = default_output_for(file, ".h5");
   const std::string log_path = out_path + ".partial";
 
   // Everything checked before anything is written.

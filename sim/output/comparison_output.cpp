@@ -1,7 +1,5 @@
 #include "sim/output/comparison_output.hpp"
 
-#include <hdf5_hl.h>
-
 namespace povsim {
 
 namespace {
@@ -13,8 +11,7 @@ void doubles(hid_t group, const std::string& name, const std::vector<hsize_t>& d
              const std::string& units, const std::string& description, const std::vector<hid_t>& scales) {
   h5::dataset(group, name.c_str(), H5T_NATIVE_DOUBLE, dims, data, units, description);
   Handle ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "dataset " + name);
-  for (unsigned axis = 0; axis < scales.size(); ++axis)
-    h5::check(H5DSattach_scale(ds, scales[axis], axis), "dimension scale of " + name);
+  h5::attach_scales(ds, scales, name);
 }
 
 // [S, R, Y] of one measure over the scenarios.
@@ -79,12 +76,13 @@ void ComparisonOutput::commit(const Comparison& c, const ComparisonMetadata& met
     h5::dataset(f, "year", H5T_NATIVE_INT32, {c.years.size()}, c.years, "year", "assessment year (December)");
     h5::dataset(f, "replicate", H5T_NATIVE_UINT32, {c.replicates.size()}, c.replicates, "1",
                 "replicate number (the same streams in every scenario)");
-    Handle scenario(H5Dopen2(f, "scenario", H5P_DEFAULT), H5Dclose, "dataset scenario");
-    Handle year(H5Dopen2(f, "year", H5P_DEFAULT), H5Dclose, "dataset year");
-    Handle replicate(H5Dopen2(f, "replicate", H5P_DEFAULT), H5Dclose, "dataset replicate");
-    h5::check(H5DSset_scale(scenario, "scenario"), "dimension scale scenario");
-    h5::check(H5DSset_scale(year, "year"), "dimension scale year");
-    h5::check(H5DSset_scale(replicate, "replicate"), "dimension scale replicate");
+    const Handle scenario = h5::make_scale(f, "scenario", "scenario");
+    const Handle year = h5::make_scale(f, "year", "year");
+    const Handle replicate = h5::make_scale(f, "replicate", "replicate");
+    for (const char* per_scenario : {"scenario_description", "scenario_file", "scenario_yaml"}) {
+      Handle ds(H5Dopen2(f, per_scenario, H5P_DEFAULT), H5Dclose, std::string("dataset ") + per_scenario);
+      h5::attach_scales(ds, {scenario}, per_scenario);
+    }
 
     if (!c.scenarios.empty()) {
       const std::vector<hsize_t> dims = {c.scenarios.size(), c.replicates.size(), c.years.size()};

@@ -1,5 +1,7 @@
 #include "sim/output/hdf5_file.hpp"
 
+#include <hdf5_hl.h>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -83,7 +85,11 @@ void attr_strings(hid_t obj, const char* name, const std::vector<std::string>& v
 }
 
 Handle group(hid_t parent, const char* name) {
-  return Handle(H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, std::string("group ") + name);
+  Handle properties(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, std::string("group ") + name);
+  // Iterating by creation order needs the order indexed as well as tracked.
+  check(H5Pset_link_creation_order(properties, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        std::string("group ") + name);
+  return Handle(H5Gcreate2(parent, name, H5P_DEFAULT, properties, H5P_DEFAULT), H5Gclose, std::string("group ") + name);
 }
 
 Handle open_or_create_group(hid_t file, const std::string& path) {
@@ -97,6 +103,22 @@ Handle open_or_create_group(hid_t file, const std::string& path) {
   return Handle(H5Gopen2(file, path.c_str(), H5P_DEFAULT), H5Gclose, "group " + path);
 }
 
+Handle make_scale(hid_t loc, const std::string& path, const std::string& name) {
+  Handle scale(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), H5Dclose, "dataset " + path);
+  check(H5DSset_scale(scale, name.c_str()), "dimension scale " + name);
+  return scale;
+}
+
+void attach_scales(hid_t dataset, const std::vector<hid_t>& scales, const std::string& what) {
+  for (unsigned axis = 0; axis < scales.size(); ++axis) {
+    check(H5DSattach_scale(dataset, scales[axis], axis), "dimension scale of " + what);
+    char name[256] = {};
+    if (H5DSget_scale_name(scales[axis], name, sizeof name) < 0)
+      throw WriteError("dimension label of " + what, "the scale attached has no name");
+    check(H5DSset_label(dataset, axis, name), "dimension label of " + what);
+  }
+}
+
 void string_dataset(hid_t group, const char* name, const std::vector<std::string>& values,
                     const std::string& description) {
   Handle type = string_type();
@@ -106,7 +128,7 @@ void string_dataset(hid_t group, const char* name, const std::vector<std::string
             std::string("dataset ") + name);
   std::vector<const char*> ptrs;
   for (const auto& v : values) ptrs.push_back(v.c_str());
-  check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name);
+  if (!ptrs.empty()) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name);  // e.g. no policy
   attr_string(ds, "description", description);
 }
 

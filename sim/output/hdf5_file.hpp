@@ -62,6 +62,8 @@ void check(herr_t status, const std::string& what);
 Handle string_type();
 void attr_string(hid_t obj, const char* name, const std::string& value);
 void attr_strings(hid_t obj, const char* name, const std::vector<std::string>& values);
+// A new group that remembers the order its members were created in, so that readers (povsim
+// export) list datasets in the order the layout defines rather than alphabetically.
 Handle group(hid_t parent, const char* name);
 // The group at an absolute path ("/annual/monitoring"), created with its parents where missing.
 Handle open_or_create_group(hid_t file, const std::string& path);
@@ -86,6 +88,15 @@ void dataset(hid_t group, const char* name, hid_t type, const std::vector<hsize_
 }
 void string_dataset(hid_t group, const char* name, const std::vector<std::string>& values,
                     const std::string& description);
+
+// Dimension scales (HDF5 High-Level H5DS): a one-dimensional dataset that names the entries of
+// an axis, attached to the axes of the datasets that have it, so that h5py (`ds.dims[i].label`,
+// `ds.dims[i][0]`) and xarray name the axes. Opens the dataset at `path` (relative to `loc`) and
+// makes it the scale called `name`; the handle is what attach_scales takes.
+Handle make_scale(hid_t loc, const std::string& path, const std::string& name);
+// Attaches scales[axis] to each axis of `dataset`, in order, and labels the axis with the scale's
+// name. `what` names the dataset in errors.
+void attach_scales(hid_t dataset, const std::vector<hid_t>& scales, const std::string& what);
 
 // Reading. Errors name the file and the dataset.
 bool exists(hid_t parent, const std::string& path);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -45,6 +46,29 @@ void write_array(hid_t file, const ResultArray& a) {
   if (a.attributes.empty()) return;
   Handle ds(H5Dopen2(g, name.c_str(), H5P_DEFAULT), H5Dclose, "dataset " + a.path);
   for (const auto& attribute : a.attributes) write_attribute(ds, attribute);
+}
+
+// Every axis a dimension scale (docs/output.md, "Dimension scales"): the arrays that list an
+// axis's entries (/replicate, /annual/year) and each category group's string dataset become scales
+// named after their axis, and every other array has each axis attached to its scale and labelled.
+void attach_dimension_scales(hid_t file, const ResultArrays& arrays) {
+  std::map<std::string, Handle> scale_of_axis;
+  for (const ResultArray& a : arrays.arrays)
+    if (a.is_scale()) scale_of_axis.emplace(a.dimensions.front(), make_scale(file, "/" + a.path, a.dimensions.front()));
+  for (const ResultGroup& g : arrays.groups)
+    if (!g.category_axis.empty())
+      scale_of_axis.emplace(g.category_axis, make_scale(file, "/" + g.path + "/" + g.category_axis, g.category_axis));
+  for (const ResultArray& a : arrays.arrays) {
+    if (a.is_scale()) continue;
+    std::vector<hid_t> scales;
+    for (const std::string& axis : a.dimensions) {
+      const auto found = scale_of_axis.find(axis);
+      if (found == scale_of_axis.end()) throw std::logic_error("results layout: " + a.path + ": no scale for axis " + axis);
+      scales.push_back(found->second);
+    }
+    Handle ds(H5Dopen2(file, ("/" + a.path).c_str(), H5P_DEFAULT), H5Dclose, "dataset " + a.path);
+    attach_scales(ds, scales, a.path);
+  }
 }
 
 }  // namespace
@@ -119,8 +143,12 @@ void write_run_file(hid_t f, const RunFileHeader& h, const ResultArrays& arrays)
   for (const ResultGroup& g : arrays.groups) {
     Handle group = open_or_create_group(f, "/" + g.path);
     for (const auto& attribute : g.attributes) write_attribute(group, attribute);
+    if (!g.category_axis.empty())  // the entries of its category axis, as a dataset (kept as `categories` too)
+      string_dataset(group, g.category_axis.c_str(), arrays.categories_of(g),
+                     "the entries of the " + g.category_axis + " axis (the group's `categories`)");
   }
   for (const ResultArray& a : arrays.arrays) write_array(f, a);
+  attach_dimension_scales(f, arrays);
 }
 
 }  // namespace povsim

@@ -38,27 +38,39 @@ class Builder {
  public:
   explicit Builder(const RunResults& res) : res_(res), R_(res.tallies.size()), Y_(res.years.size()) {}
 
-  void group(std::string path, std::vector<ResultAttribute> attributes = {}) {
-    out_.groups.push_back(ResultGroup{std::move(path), std::move(attributes)});
+  void group(std::string path, std::vector<ResultAttribute> attributes = {}, std::string category_axis = {}) {
+    out_.groups.push_back(ResultGroup{std::move(path), std::move(attributes), std::move(category_axis)});
   }
-  ResultArray& array(const std::string& group, std::string_view name, std::vector<std::size_t> shape,
-                     std::vector<double> values, std::string units, std::string description,
-                     ArrayType type = ArrayType::float64) {
+
+  // An array's shape with the name of each axis.
+  struct Axes {
+    std::vector<std::size_t> shape;
+    std::vector<std::string> names;
+  };
+  Axes replicates_by_years() const { return {{R_, Y_}, {kReplicateAxis, kYearAxis}}; }
+  Axes replicates_by_categories_by_years(std::size_t categories, const std::string& category_axis) const {
+    return {{R_, categories, Y_}, {kReplicateAxis, category_axis, kYearAxis}};
+  }
+
+  ResultArray& array(const std::string& group, std::string_view name, Axes axes, std::vector<double> values,
+                     std::string units, std::string description, ArrayType type = ArrayType::float64) {
     ResultArray a;
     a.path = group.empty() ? std::string(name) : group + "/" + std::string(name);
-    a.shape = std::move(shape), a.type = type, a.values = std::move(values);
+    a.shape = std::move(axes.shape), a.dimensions = std::move(axes.names);
+    a.type = type, a.values = std::move(values);
     a.units = std::move(units), a.description = std::move(description);
     out_.arrays.push_back(std::move(a));
     return out_.arrays.back();
   }
 
   // The rates and weighted counts of one household group for one breakdown. `pick(tally, k)`
-  // returns the HouseholdCounts of category k; shapes are [R, K, Y] or [R, Y].
+  // returns the HouseholdCounts of category k; shapes are [R, K, Y] along `category_axis`, or
+  // [R, Y] when it is empty (and categories == 1).
   template <class Pick>
-  void counts(const std::string& g, std::size_t categories, bool with_category_axis, Pick pick,
+  void counts(const std::string& g, std::size_t categories, const std::string& category_axis, Pick pick,
               const GroupNames& n = kLifted) {
-    const std::vector<std::size_t> shape =
-        with_category_axis ? std::vector<std::size_t>{R_, categories, Y_} : std::vector<std::size_t>{R_, Y_};
+    const Axes shape = category_axis.empty() ? replicates_by_years()
+                                             : replicates_by_categories_by_years(categories, category_axis);
     std::vector<double> ret, cum, head, households, at_risk, returned, poor, ever;
     for (std::size_t r = 0; r < R_; ++r)
       for (std::size_t k = 0; k < categories; ++k)
@@ -101,7 +113,8 @@ class Builder {
     group("annual/policies",
           {{"categories", names},
            {"note", std::string("policies enabled in the scenario, in step order; costs are nominal payments to "
-                                "households")}});
+                                "households")}},
+          "policy");
     std::vector<double> cost, beneficiaries;
     for (std::size_t r = 0; r < R_; ++r)
       for (int slot : slots)
@@ -109,9 +122,9 @@ class Builder {
           cost.push_back(res_.tallies[r][y].model_cost_yuan(slot));
           beneficiaries.push_back(households_of(res_.tallies[r][y].model_beneficiaries[slot]));
         }
-    array("annual/policies", "fiscal_cost", {R_, K, Y_}, std::move(cost), "yuan/year (weighted)",
+    array("annual/policies", "fiscal_cost", replicates_by_categories_by_years(K, "policy"), std::move(cost), "yuan/year (weighted)",
           "payments of the policy to households this year, weighted by survey weights");
-    array("annual/policies", "beneficiaries", {R_, K, Y_}, std::move(beneficiaries), kCountUnits,
+    array("annual/policies", "beneficiaries", replicates_by_categories_by_years(K, "policy"), std::move(beneficiaries), kCountUnits,
           "households (lifted or edge) paid by the policy at least once this year");
   }
 
@@ -129,7 +142,7 @@ class Builder {
         for (std::size_t y = 0; y < Y_; ++y)
           values.push_back(y + lag < Y_ ? households_of(res_.tallies[r][y + lag].counters[k])
                                         : std::numeric_limits<double>::quiet_NaN());
-      ResultArray& a = array(g, spec.name, {R_, Y_}, std::move(values), kCountUnits, spec.description);
+      ResultArray& a = array(g, spec.name, replicates_by_years(), std::move(values), kCountUnits, spec.description);
       if (lag > 0) a.attributes.push_back({"censored_last_years", std::int32_t{spec.lag_years}});
     }
   }
@@ -138,7 +151,8 @@ class Builder {
     group("annual/by_cause",
           {{"categories", res_.cause_names},
            {"note", std::string("cause = the latest shock a household met during the assessment year; 'none' = "
-                                "income variation only")}});
+                                "income variation only")}},
+          "cause");
     const std::size_t C = res_.cause_names.size();
     std::vector<double> cause_rate, cause_returned, cause_at_risk;
     for (std::size_t r = 0; r < R_; ++r)
@@ -149,41 +163,46 @@ class Builder {
           cause_returned.push_back(households_of(t.returned_by_cause[c]));
           cause_at_risk.push_back(households_of(t.at_risk_by_cause[c]));
         }
-    array("annual/by_cause", "return_rate", {R_, C, Y_}, std::move(cause_rate), kShareUnits,
+    array("annual/by_cause", "return_rate", replicates_by_categories_by_years(C, "cause"), std::move(cause_rate), kShareUnits,
           "returned households whose latest shock had this cause / all at-risk households (sums over causes to "
           "/annual/return_rate)");
-    array("annual/by_cause", "returned_households", {R_, C, Y_}, std::move(cause_returned), kCountUnits,
+    array("annual/by_cause", "returned_households", replicates_by_categories_by_years(C, "cause"), std::move(cause_returned), kCountUnits,
           "returned households whose latest shock had this cause");
-    array("annual/by_cause", "at_risk_households", {R_, C, Y_}, std::move(cause_at_risk), kCountUnits,
+    array("annual/by_cause", "at_risk_households", replicates_by_categories_by_years(C, "cause"), std::move(cause_at_risk), kCountUnits,
           "at-risk households whose latest shock this year had this cause");
   }
 
   ResultArrays build() {
-    std::vector<double> replicate_index(res_.replicate_index.begin(), res_.replicate_index.end());
-    array("", "replicate_index", {R_}, std::move(replicate_index), "replicate number",
+    const std::vector<double> replicate_numbers(res_.replicate_index.begin(), res_.replicate_index.end());
+    const Axes replicates{{R_}, {kReplicateAxis}}, years{{Y_}, {kYearAxis}};
+    // The replicate axis's scale, named like the comparison file's; /replicate_index (older, the
+    // same numbers) stays for the readers that know it.
+    array("", kReplicateAxis, replicates, replicate_numbers, "replicate number",
+          "the scenario's replicate number of each entry of the replicate axis", ArrayType::uint32);
+    array("", "replicate_index", replicates, replicate_numbers, "replicate number",
           "the scenario's replicate number of each entry of the replicate axis (a file may hold a subset, "
           "e.g. from run --replicate K:L)",
           ArrayType::uint32);
     group("annual");
-    array("annual", "year", {Y_}, std::vector<double>(res_.years.begin(), res_.years.end()), "calendar year",
+    array("annual", kYearAxis, years, std::vector<double>(res_.years.begin(), res_.years.end()), "calendar year",
           "assessment year (December)", ArrayType::int32);
-    array("annual", "poverty_line", {Y_}, res_.poverty_line, "yuan/person/year",
+    array("annual", "poverty_line", years, res_.poverty_line, "yuan/person/year",
           "poverty line applied at the assessment");
-    counts("annual", 1, false, [](const YearTally& t, std::size_t) -> const HouseholdCounts& { return t.all; });
+    counts("annual", 1, "", [](const YearTally& t, std::size_t) -> const HouseholdCounts& { return t.all; });
     std::vector<double> income;
     for (std::size_t r = 0; r < R_; ++r)
       for (std::size_t y = 0; y < Y_; ++y) income.push_back(res_.tallies[r][y].mean_income_per_capita());
-    array("annual", "mean_income_per_capita", {R_, Y_}, std::move(income), "yuan/person/year",
+    array("annual", "mean_income_per_capita", replicates_by_years(), std::move(income), "yuan/person/year",
           "mean over lifted households of per-capita net income (income minus out-of-pocket medical spending)");
 
     group("annual/by_region_type",
-          {{"categories", std::vector<std::string>(kRegionTypeNames.begin(), kRegionTypeNames.end())}});
-    counts("annual/by_region_type", kRegionTypes, true,
+          {{"categories", std::vector<std::string>(kRegionTypeNames.begin(), kRegionTypeNames.end())}}, "region_type");
+    counts("annual/by_region_type", kRegionTypes, "region_type",
            [](const YearTally& t, std::size_t k) -> const HouseholdCounts& { return t.by_region[k]; });
 
     group("annual/edge", {{"note", std::string("edge households: never registered as poor, near the line at the "
                                                "start; new poverty is measured among them")}});
-    counts("annual/edge", 1, false, [](const YearTally& t, std::size_t) -> const HouseholdCounts& { return t.edge; },
+    counts("annual/edge", 1, "", [](const YearTally& t, std::size_t) -> const HouseholdCounts& { return t.edge; },
            kEdge);
     policies();
     counters();
@@ -226,10 +245,14 @@ const ResultGroup* ResultArrays::find_group(std::string_view path) const {
 }
 
 std::vector<std::string> ResultArrays::categories(const ResultArray& array) const {
-  if (const ResultGroup* g = find_group(array.group()))
-    for (const auto& a : g->attributes)
-      if (a.name == "categories")
-        if (const auto* names = std::get_if<std::vector<std::string>>(&a.value)) return *names;
+  const ResultGroup* g = find_group(array.group());
+  return g ? categories_of(*g) : std::vector<std::string>{};
+}
+
+std::vector<std::string> ResultArrays::categories_of(const ResultGroup& group) {
+  for (const auto& a : group.attributes)
+    if (a.name == "categories")
+      if (const auto* names = std::get_if<std::vector<std::string>>(&a.value)) return *names;
   return {};
 }
 

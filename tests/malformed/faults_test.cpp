@@ -312,5 +312,32 @@ TEST(Faults, ManyReplicatesOverLongHorizonsAreRefusedUpFront) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+// povsim export on a full disk: whether the first table or a later one fails, the command says so
+// in one line naming the table and the reason, exits 1, and removes every file it wrote (the
+// tables already complete too) and the folder it created.
+TEST(Faults, ExportOnAFullDiskLeavesNoTable) {
+  TempDir dir;
+  const std::string out = dir.file("out.h5");
+  ASSERT_EQ(run(small_run(out), dir.path).status, 0);
+  const fs::path tables = dir.path / "tables";
+  const Outcome whole = run({"export", out, "--csv", tables.string()}, dir.path);
+  ASSERT_EQ(whole.status, 0) << whole.err;
+  ASSERT_GT(fs::file_size(tables / "annual.csv"), 1000u);
+  std::uintmax_t total = 0;
+  for (const auto& f : fs::directory_iterator(tables)) total += f.file_size();
+  ASSERT_GT(total, 30000u);  // so that 20000 bytes in, a later table fails
+  fs::remove_all(tables);
+  for (const long after : {0L, 1000L, 20000L}) {  // the first table, inside it, a later table
+    SCOPED_TRACE("ENOSPC after " + std::to_string(after) + " bytes");
+    const Outcome r = run({"export", out, "--csv", tables.string()}, dir.path, full_disk_after(after));
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_EQ(r.stderr_lines(), 1) << r.err;
+    EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(tables.string() + "/"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(".tmp."), std::string::npos) << "names the table, not the temporary file: " << r.err;
+    EXPECT_FALSE(fs::exists(tables)) << "the folder export created is removed with what it wrote";
+  }
+}
+
 }  // namespace
 }  // namespace povsim::malformed

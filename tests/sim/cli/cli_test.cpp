@@ -24,7 +24,7 @@ TEST(Cli, HelpDocumentsEveryRunOption) {
   EXPECT_EQ(r.code, 0);
   for (const char* opt : {"--out", "--households", "--seed", "--threads", "--set", "--quiet", "--no-progress",
                           "--population", "--persons", "--counties", "--replicate", "--checkpoint",
-                          "--checkpoint-every", "--restart"})
+                          "--checkpoint-every", "--restart", "--json"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
   const Result p = cli({"population", "--help"});
   EXPECT_EQ(p.code, 0);
@@ -194,7 +194,7 @@ TEST(Cli, BadInputIsOneClearLineAndNoOutput) {
 // The parser (CLI11) keeps the contract: every command has --help; a bad command line is one line
 // on stderr and exit 2, whatever CLI11's own error (its exit codes 100-115 are never returned).
 TEST(Cli, EveryCommandHasHelpAndParseErrorsAreOneLine) {
-  for (const char* command : {"run", "validate", "population", "calibrate"}) {
+  for (const char* command : {"run", "validate", "population", "calibrate", "export"}) {
     const Result r = cli({command, "--help"});
     EXPECT_EQ(r.code, 0) << command << ": " << r.err;
     EXPECT_NE(r.out.find(std::string("povsim ") + command), std::string::npos) << command;
@@ -210,6 +210,8 @@ TEST(Cli, EveryCommandHasHelpAndParseErrorsAreOneLine) {
       {"population", "--replicate", "1"},           // an option of another command
       {"validate", baseline(), "--set"},
       {"calibrate", "--threads", "0", "x.yaml"},
+      {"export", "x.h5", "--csv"},                  // a value missing
+      {"export", "x.h5", "--json=maybe"},         // a flag given a value it cannot take
       {"validate", baseline(), "--set", "seed=1\n2"},
       {"validate", baseline(), "--set", "seed=" + std::string(100000, '7')},
   };
