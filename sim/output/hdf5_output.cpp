@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/output/hdf5_file.hpp"
@@ -25,9 +26,15 @@ std::vector<T> converted(const std::vector<double>& values) {
   return std::vector<T>(values.begin(), values.end());
 }
 
+// The group at `path` below `parent` (relative; "" is parent itself), created where missing.
+Handle group_below(hid_t parent, std::string_view path) {
+  if (path.empty()) return Handle(H5Oopen(parent, ".", H5P_DEFAULT), H5Oclose, "group .");
+  return open_or_create_group(parent, std::string(path));
+}
+
 // One array of result_arrays() as a dataset, in the type it names.
-void write_array(hid_t file, const ResultArray& a) {
-  Handle g = open_or_create_group(file, "/" + std::string(a.group()));
+void write_array(hid_t parent, const ResultArray& a) {
+  Handle g = group_below(parent, a.group());
   const std::string name(a.name());
   const std::vector<hsize_t> dims(a.shape.begin(), a.shape.end());
   switch (a.type) {
@@ -80,13 +87,16 @@ void Hdf5Output::write(const RunResults& res, const RunMetadata& meta) {
   attr_scalar<std::uint8_t>(f, "population_per_replicate", H5T_NATIVE_UINT8, res.population_per_replicate ? 1 : 0);
   attr_string(f, "format", "povsim-results 2 (docs/output.md)");
 
+  write_result_arrays(f, result_arrays(res));
+}
+
+void write_result_arrays(hid_t parent, const ResultArrays& arrays) {
   // The datasets and groups: one layout, shared with in-memory readers (sim/output/result_arrays.hpp).
-  const ResultArrays arrays = result_arrays(res);
   for (const ResultGroup& g : arrays.groups) {
-    Handle group = open_or_create_group(f, "/" + g.path);
+    Handle group = group_below(parent, g.path);
     for (const auto& attribute : g.attributes) write_attribute(group, attribute);
   }
-  for (const ResultArray& a : arrays.arrays) write_array(f, a);
+  for (const ResultArray& a : arrays.arrays) write_array(parent, a);
 }
 
 }  // namespace povsim

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "sim/output/hdf5_file.hpp"
+#include "sim/output/result_arrays.hpp"
 #include "sim/core/results.hpp"
 
 namespace povsim {
@@ -20,6 +21,11 @@ struct RunMetadata {
   std::string weights;     // what the households' weights stand for (PopulationSource::weights)
   std::string inputs_digest;  // of everything that fixes the contents (inputs_digest in command_support.hpp)
 };
+
+// Writes the datasets and groups of a results file (result_arrays(), the /annual tree and
+// /replicate_index) below `parent`, a file or a group: a results file's root, or a comparison file's
+// /runs/K (sim/output/comparison_output.cpp).
+void write_result_arrays(hid_t parent, const ResultArrays& arrays);
 
 class Hdf5Output {
  public:
