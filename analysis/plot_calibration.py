@@ -10,7 +10,6 @@ and the best so far.
 Usage: /usr/bin/python3 analysis/plot_calibration.py CALIB.h5 [--png calibration.png]
 """
 
-import argparse
 import os
 import sys
 
@@ -20,8 +19,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from povsim_files import InputError, check_povsim_file, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))   # the shared modules beside this script
+from povsim_files import ArgumentParser, check_povsim_file, check_writable, main_guard, open_h5, save_figure  # noqa: E402
+
+PROG = "plot_calibration"
 
 REQUIRED = ("moments/names", "moments/observed", "moments/simulated", "moments/simulated_sd",
             "moments/tolerance", "moments/kind", "history/objective")
@@ -43,17 +44,13 @@ def load(path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Plot observed vs simulated moments and the objective history "
-                                                 "of a povsim calibration file.")
+    parser = ArgumentParser(PROG, __doc__)
     parser.add_argument("file", help="calibration file written by povsim calibrate")
     parser.add_argument("--png", help="output image (default: FILE with .png)")
     args = parser.parse_args(argv)
-    try:
-        c = load(args.file)
-    except InputError as e:
-        print(f"plot_calibration: {e}", file=sys.stderr)
-        return 2
     png = args.png or os.path.splitext(args.file)[0] + ".png"
+    check_writable(png)
+    c = load(args.file)
 
     n = len(c["names"])
     fig, (ax_m, ax_h) = plt.subplots(1, 2, figsize=(12, max(3.5, 0.5 * n + 2)), constrained_layout=True,
@@ -86,8 +83,8 @@ def main(argv=None):
     ax_h.set_title(f"Objective history ({c['stop']})", fontsize="small")
     ax_h.grid(alpha=0.3)
     ax_h.legend(fontsize="small")
-    return save_figure(fig, png, "plot_calibration")
+    return save_figure(fig, png)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main_guard(PROG, main)

@@ -19,7 +19,6 @@ Usage: /usr/bin/python3 analysis/plot_population.py pop.h5 --png population.png
         population-income.png and population-targets.png instead of one PNG)
 """
 
-import argparse
 import os
 import sys
 
@@ -30,7 +29,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
-from povsim_files import InputError, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))   # the shared modules beside this script
+from povsim_files import ArgumentParser, InputError, check_povsim_file, check_writable, main_guard, open_h5, \
+    save_figure  # noqa: E402
 
 PROG = "plot_population"
 TARGET_FIELDS = ("name", "value", "obtained", "tolerance", "comparison", "unit", "source")
@@ -67,6 +68,7 @@ def attr_strings(obj, name):
 def load(path):
     """The /report datasets of path as a dict (plus 'units', 'households', 'version', 'label')."""
     with open_h5(path) as f:
+        check_povsim_file(f, path, "povsim-population", "population", ())
         if "report" not in f or not isinstance(f["report"], h5py.Group):
             raise InputError(f"{path}: no /report group; run povsim population --report --out FILE first")
         g = f["report"]
@@ -315,9 +317,7 @@ def draw(r, tgts, counts, ax_by_panel):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Plot the calibration report (/report) of a povsim population file: age pyramid, "
-        "household sizes, income by source per decile and the calibration targets.")
+    parser = ArgumentParser(PROG, __doc__)
     parser.add_argument("file", metavar="FILE.h5", help="population file (povsim population --report --out FILE)")
     parser.add_argument("--png", required=True, metavar="OUT.png", help="PNG file to write")
     parser.add_argument("--separate", action="store_true",
@@ -328,11 +328,11 @@ def main(argv=None):
     parser.add_argument("--title", help="figure title (default: file name, households and povsim version)")
     args = parser.parse_args(argv)
 
-    try:
-        r = load(args.file)
-    except InputError as e:
-        print(f"{PROG}: {e}", file=sys.stderr)
-        return 2
+    stem, ext = os.path.splitext(args.png)
+    paths = [f"{stem}-{p}{ext or '.png'}" for p in PANELS] if args.separate else [args.png]
+    for path in paths:            # before reading anything: a mistyped output fails at once
+        check_writable(path)
+    r = load(args.file)
     tgts = targets(r)
     print_targets(tgts)
 
@@ -340,8 +340,6 @@ def main(argv=None):
     target_height = 1.2 + 0.6 * n_targets
     heading = args.title or title(r)
     if args.separate:
-        stem, ext = os.path.splitext(args.png)
-        ext = ext or ".png"
         figs, axes = {}, {}
         sizes = {"age": (6.5, 5.5), "household-size": (6.5, 4.5), "income": (7.5, 5),
                  "targets": (9, max(3, target_height))}
@@ -349,7 +347,7 @@ def main(argv=None):
             figs[p], axes[p] = plt.subplots(figsize=sizes[p], constrained_layout=True)
             figs[p].suptitle(heading, fontsize="medium")
         draw(r, tgts, args.counts, axes)
-        outputs = [(figs[p], f"{stem}-{p}{ext}") for p in PANELS]
+        outputs = [(figs[p], path) for p, path in zip(PANELS, paths)]
     else:
         fig = plt.figure(figsize=(14, 6 + max(5, target_height)), constrained_layout=True)
         grid = fig.add_gridspec(2, 2, height_ratios=[6, max(5, target_height)])
@@ -360,10 +358,9 @@ def main(argv=None):
         outputs = [(fig, args.png)]
 
     for fig, path in outputs:
-        if save_figure(fig, path, PROG):
-            return 2
+        save_figure(fig, path)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main_guard(PROG, main)

@@ -9,7 +9,6 @@ The layout of the files is described in docs/output.md.
 Usage: /usr/bin/python3 analysis/plot_returns.py OUT.h5 [MORE.h5 ...] --png returns.png
 """
 
-import argparse
 import os
 import sys
 
@@ -18,9 +17,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))   # the shared modules beside this script
 from compare_scenarios import label_runs  # noqa: E402
-from povsim_files import InputError, check_povsim_file, open_h5, save_figure  # noqa: E402  (analysis/, beside this script)
+from povsim_files import ArgumentParser, check_povsim_file, check_writable, main_guard, open_h5, save_figure  # noqa: E402
 from povsim_stats import summarise  # noqa: E402
+
+PROG = "plot_returns"
 
 REQUIRED = ("annual/year", "annual/return_rate", "annual/by_region_type/return_rate")
 
@@ -43,22 +45,17 @@ def plot_band(ax, years, rates, label):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Plot the annual return-to-poverty rate of povsim HDF5 result files "
-        "(overall, one line per file; and by region type for the first file).")
+    parser = ArgumentParser(PROG, __doc__)
     parser.add_argument("files", nargs="+", metavar="FILE.h5", help="povsim result file(s)")
     parser.add_argument("--png", required=True, metavar="OUT.png", help="PNG file to write")
     parser.add_argument("--title", help="figure title (default: none)")
     args = parser.parse_args(argv)
 
-    try:
-        runs = [load(p) for p in args.files]
-        labelled = [{"name": r[0], "path": p} for r, p in zip(runs, args.files)]
-        label_runs(labelled)                          # the scenario's name; file names where two share one
-        runs = [(lab["name"], *r[1:]) for lab, r in zip(labelled, runs)]
-    except InputError as e:
-        print(f"plot_returns: {e}", file=sys.stderr)
-        return 2
+    check_writable(args.png)
+    runs = [load(p) for p in args.files]
+    labelled = [{"name": r[0], "path": p} for r, p in zip(runs, args.files)]
+    label_runs(labelled)                          # the scenario's name; file names where two share one
+    runs = [(lab["name"], *r[1:]) for lab, r in zip(labelled, runs)]
 
     fig, (ax_all, ax_reg) = plt.subplots(1, 2, figsize=(12, 4.8), sharey=True, constrained_layout=True)
     for label, years, rates, _, _ in runs:
@@ -84,8 +81,8 @@ def main(argv=None):
     if args.title:
         fig.suptitle(args.title)
 
-    return save_figure(fig, args.png, "plot_returns")
+    return save_figure(fig, args.png)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main_guard(PROG, main)

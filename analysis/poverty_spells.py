@@ -12,12 +12,15 @@ year (the December the outcome is seen) are printed too.
 
 Usage: /usr/bin/python3 analysis/poverty_spells.py OUT.h5 [MORE.h5 ...] [--by-year]
 """
-import argparse
+import os
 import sys
 
 import numpy as np
 
-from povsim_files import InputError, open_h5
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))   # the shared modules beside this script
+from povsim_files import ArgumentParser, InputError, check_povsim_file, main_guard, open_h5  # noqa: E402
+
+PROG = "poverty_spells"
 
 DURATIONS = ("1", "2", "3", "4", "5plus")
 GROUP = "annual/poverty_dynamics"
@@ -26,6 +29,7 @@ GROUP = "annual/poverty_dynamics"
 def load(path):
     """{counter name: array [R, Y]} and the years; InputError if the file has no spell counters."""
     with open_h5(path) as f:
+        check_povsim_file(f, path, "povsim-results", "result", ("annual/year",))
         if GROUP not in f:
             raise InputError(f"{path}: no /{GROUP} (observers.poverty_spells disabled, or an older file)")
         g = f[GROUP]
@@ -62,17 +66,17 @@ def report(path, by_year):
     print()
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("files", nargs="+")
-    ap.add_argument("--by-year", action="store_true")
-    args = ap.parse_args()
-    try:
-        for path in args.files:
-            report(path, args.by_year)
-    except InputError as e:
-        sys.exit(f"poverty_spells: {e}")
+def main(argv=None):
+    ap = ArgumentParser(PROG, __doc__)
+    ap.add_argument("files", nargs="+", metavar="FILE.h5", help="povsim result files")
+    ap.add_argument("--by-year", action="store_true", help="also print the exit rates of each year")
+    args = ap.parse_args(argv)
+    for path in args.files:        # every file read before anything is printed: bad input prints no partial table
+        load(path)
+    for path in args.files:
+        report(path, args.by_year)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    main_guard(PROG, main)

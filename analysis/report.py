@@ -19,11 +19,17 @@ difference_from_base, cost_effectiveness, returns_by_cause, returns_by_region_ty
 policies, poverty_line_schedule (difference_from_base and cost_effectiveness only with two files or
 more, monitoring only when a file has early warning enabled).
 
+A comparison file (`povsim compare BASE.yaml ALT.yaml --out cmp.h5`, told apart by its format
+attribute) may be given alone instead of result files: the page is the same, built from each
+scenario's results the file keeps (/runs), and its return rates, cumulative returns, costs, paired
+differences, households kept and costs per household kept are the file's own estimates (/estimate,
+/difference: the numbers povsim compare printed).
+
 Usage: /usr/bin/python3 analysis/report.py BASE.h5 [OTHER.h5 ...] --html OUT.html [--title T] [--png-dir DIR]
+       /usr/bin/python3 analysis/report.py COMPARISON.h5 --html OUT.html [--title T] [--png-dir DIR]
 Exit status: 0, or 2 with one line on stderr for a file it cannot use or a page it cannot write
 (then nothing is written: the page is written to a temporary file renamed into place).
 """
-import argparse
 import base64
 import html
 import io
@@ -31,14 +37,14 @@ import math
 import os
 import re
 import sys
-import tempfile
 
 import numpy as np
 import yaml
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_scenarios import compare, load, unpaired_difference  # noqa: E402
-from povsim_files import InputError, open_h5  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))   # the shared modules beside this script
+from compare_scenarios import compare, comparison_groups, is_comparison, load_all, unpaired_difference, \
+    use_file_estimates  # noqa: E402
+from povsim_files import ArgumentParser, InputError, check_writable, main_guard, open_h5, write_atomically  # noqa: E402
 from povsim_stats import format_estimate, paired_difference, ratio_interval, summarise  # noqa: E402
 
 PROG = "report"
@@ -99,29 +105,41 @@ def date_x(date):
 
 # ---------------------------------------------------------------- loading
 
-def load_extra(path):
-    """What the report shows beyond compare_scenarios.load: arrays with the replicate axis first."""
-    with open_h5(path) as f:
-        a = f["annual"]
-        get = lambda name: a[name][:] if name in a else None  # noqa: E731
-        out = {
-            "cumulative_by_year": a["cumulative_return_rate"][:],            # [R, Y]
-            "poverty_line": get("poverty_line"),                             # [Y]
-            "scenario_yaml": str(f.attrs.get("scenario_yaml", "")),
-            "beneficiaries": get("policies/beneficiaries"),                  # [R, K, Y]
-            "fiscal_cost": a["policies/fiscal_cost"][:],                     # [R, K, Y]
-        }
-        if "by_cause/returned_households" in a:
-            out["causes"] = [str(c) for c in a["by_cause"].attrs["categories"]]
-            out["by_cause"] = a["by_cause/returned_households"][:]           # [R, C, Y]
-        if "by_region_type/cumulative_return_rate" in a:
-            out["regions"] = [str(c) for c in a["by_region_type"].attrs["categories"]]
-            out["by_region"] = a["by_region_type/cumulative_return_rate"][:]  # [R, G, Y]
-        if "monitoring" in a:
-            m = a["monitoring"]
-            out["monitoring"] = {k: m[k][:] for k in ("monitored_households", "hits", "false_alarms", "misses")
-                                 if k in m}
-        return out
+def extra_of(g):
+    """What the report shows beyond compare_scenarios.read_run, from g (a result file's root or a
+    comparison file's /runs/K): arrays with the replicate axis first."""
+    a = g["annual"]
+    get = lambda name: a[name][:] if name in a else None  # noqa: E731
+    out = {
+        "cumulative_by_year": a["cumulative_return_rate"][:],            # [R, Y]
+        "poverty_line": get("poverty_line"),                             # [Y]
+        "scenario_yaml": str(g.attrs.get("scenario_yaml", "")),
+        "beneficiaries": get("policies/beneficiaries"),                  # [R, K, Y]
+        "fiscal_cost": a["policies/fiscal_cost"][:],                     # [R, K, Y]
+    }
+    if "by_cause/returned_households" in a:
+        out["causes"] = [str(c) for c in a["by_cause"].attrs["categories"]]
+        out["by_cause"] = a["by_cause/returned_households"][:]           # [R, C, Y]
+    if "by_region_type/cumulative_return_rate" in a:
+        out["regions"] = [str(c) for c in a["by_region_type"].attrs["categories"]]
+        out["by_region"] = a["by_region_type/cumulative_return_rate"][:]  # [R, G, Y]
+    if "monitoring" in a:
+        m = a["monitoring"]
+        out["monitoring"] = {k: m[k][:] for k in ("monitored_households", "hits", "false_alarms", "misses")
+                             if k in m}
+    return out
+
+
+def load_extras(paths):
+    """extra_of every result file, or of every scenario of one comparison file (/runs/K)."""
+    if len(paths) == 1 and is_comparison(paths[0]):
+        with open_h5(paths[0]) as f:
+            return [extra_of(f["runs"][str(k)]) for k, _, _ in comparison_groups(f, paths[0])]
+    out = []
+    for path in paths:
+        with open_h5(path) as f:
+            out.append(extra_of(f))
+    return out
 
 
 # ---------------------------------------------------------------- figures and HTML helpers
@@ -225,6 +243,12 @@ def build(runs, extras, result, title):
     rows = [(s["name"], s["file"], s["replicates"], "base" if i == 0 else ("paired" if s["paired"] else "unpaired (Welch)"))
             for i, s in enumerate(result["scenarios"])]
     parts.append("<h2>Runs</h2>" + table(["scenario", "file", "replicates", "difference from the base"], rows))
+    if result.get("from_comparison_file"):
+        parts.append('<p class="note">From one comparison file (povsim compare: every scenario on one population '
+                     "with common random numbers). Return rates, cumulative returns, policy costs, the paired "
+                     "differences, households kept and costs per household kept are the file's own estimates "
+                     "(/estimate, /difference); the other sections are computed from each scenario's results in "
+                     "the file (/runs) as for result files.</p>")
     fresh = [s["population_per_replicate"] for s in result["scenarios"]]
     if all(fresh):
         population_noise = ("Each replicate drew its own population (population_per_replicate), so the intervals "
@@ -247,9 +271,10 @@ def build(runs, extras, result, title):
                  "Dotted vertical lines mark scheduled changes of the scenarios' parameters (listed under "
                  "&ldquo;Poverty line and policy schedule&rdquo;); year Y is the December Y assessment.</p>")
 
-    # --- cumulative return rate
+    # --- cumulative return rate (a comparison file's own estimates when given one)
     fig, ax = figure()
-    cums = [summarise(e["cumulative_by_year"]) for e in extras]
+    cums = [s.get("cumulative_by_year") or summarise(e["cumulative_by_year"])
+            for s, e in zip(result["scenarios"], extras)]
     for n, s in zip(names, cums):
         band(ax, years, s, colour[n], n, 100)
     mark_changes(ax, marks)
@@ -271,7 +296,9 @@ def build(runs, extras, result, title):
         fig.clf()
         ax1, ax2 = fig.subplots(1, 2)
         for r, e, s in zip(runs[1:], extras[1:], result["scenarios"][1:]):
-            if s["paired"]:
+            if "difference_by_year" in s:              # a comparison file's own estimates
+                d_rate, d_cum = s["difference_by_year"]
+            elif s["paired"]:
                 d_rate = paired_difference(r["return_rate"], ref["return_rate"])
                 d_cum = paired_difference(e["cumulative_by_year"], rex["cumulative_by_year"])
             else:
@@ -562,65 +589,31 @@ def build(runs, extras, result, title):
             + "\n".join(parts) + "\n</body></html>\n")
 
 
-def write_atomically(path, content):
-    """Writes content (str or bytes) to path via a temporary file in the same folder renamed into place."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content.encode("utf-8") if isinstance(content, str) else content)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("files", nargs="+", metavar="FILE.h5", help="result files; the first is the base")
+def main(argv=None):
+    ap = ArgumentParser(PROG, __doc__)
+    ap.add_argument("files", nargs="+", metavar="FILE.h5",
+                    help="result files, the first the base; or one comparison file (povsim compare)")
     ap.add_argument("--html", required=True, metavar="OUT.html", help="the page to write")
     ap.add_argument("--title", default=None, help="the page's title (default: the scenarios' names)")
     ap.add_argument("--png-dir", default=None, metavar="DIR",
                     help="also save every chart in this existing folder as NAME.png (NAME as in the page's img ids)")
-    args = ap.parse_args()
-    try:
-        if args.png_dir is not None:
-            if not os.path.isdir(args.png_dir):
-                raise InputError(f"cannot write charts to {args.png_dir}: no such folder")
-            PNG_DIR.append(args.png_dir)
-        folder = os.path.dirname(os.path.abspath(args.html))
-        if os.path.isdir(args.html):
-            raise InputError(f"cannot write {args.html}: it is a directory")
-        if not os.path.isdir(folder):
-            raise InputError(f"cannot write {args.html}: no folder {folder}")
-        if not os.access(folder, os.W_OK):
-            raise InputError(f"cannot write {args.html}: folder {folder} is not writable")
-        runs = [load(p, None) for p in args.files]
-        ref = runs[0]
-        for r in runs[1:]:
-            if list(r["years"]) != list(ref["years"]):
-                raise InputError(f"{r['path']}: years {r['years'][0]}-{r['years'][-1]} differ from "
-                                 f"{ref['path']}'s {ref['years'][0]}-{ref['years'][-1]}; report runs over one horizon")
-        extras = [load_extra(p) for p in args.files]
-    except InputError as e:
-        print(f"{PROG}: {e}", file=sys.stderr)
-        return 2
-    except (OSError, KeyError) as e:
-        print(f"{PROG}: cannot read the input: {e}", file=sys.stderr)
-        return 2
+    args = ap.parse_args(argv)
+    if args.png_dir is not None:
+        if not os.path.isdir(args.png_dir):
+            raise InputError(f"cannot write charts to {args.png_dir}: no such folder")
+        PNG_DIR.append(args.png_dir)
+    check_writable(args.html)
+    runs, est = load_all(args.files, None, PROG)
+    extras = load_extras(args.files)
     result = compare(runs)
+    if est is not None:
+        use_file_estimates(result, est)
     title = args.title or ("povsim report: " + " vs ".join(s["name"] for s in result["scenarios"]))
-    try:
-        page = build(runs, extras, result, title)
-        write_atomically(args.html, page)
-    except OSError as e:
-        print(f"{PROG}: cannot write {args.html}: {e.strerror or e}", file=sys.stderr)
-        return 2
+    page = build(runs, extras, result, title)
+    write_atomically(args.html, page)
     print(f"wrote {args.html}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main_guard(PROG, main)

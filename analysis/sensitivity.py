@@ -15,14 +15,17 @@ Usage: /usr/bin/python3 analysis/sensitivity.py SWEEP.h5 [--output NAME] [--year
 Exit status 0, or 2 with one line on stderr for a file that is not a sweep file, an unknown output or
 year, or a design that cannot give the measure asked for.
 """
-import argparse
+import io
 import json
+import os
 import sys
 
 import numpy as np
 
-from povsim_files import InputError, check_povsim_file, open_h5, save_figure
-import povsim_sensitivity as sens
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))   # the shared modules beside this script
+from povsim_files import (ArgumentParser, InputError, check_povsim_file, check_writable, main_guard,  # noqa: E402
+                          open_h5, save_figure, write_atomically)
+import povsim_sensitivity as sens  # noqa: E402
 
 PROG = "sensitivity"
 MEASURE_OF_DESIGN = {"saltelli": "sobol", "morris": "morris"}
@@ -102,7 +105,7 @@ def plot(info, result, measure, label, png):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = ArgumentParser(PROG, __doc__)
     ap.add_argument("sweep")
     ap.add_argument("--output", help="sweep output to analyse (default: final_cumulative_return_rate, else the first)")
     ap.add_argument("--year", type=int, help="year of an output by year (default: the last)")
@@ -112,22 +115,21 @@ def main():
     ap.add_argument("--bootstrap", type=int, default=sens.BOOTSTRAP, help="bootstrap replicates (Sobol intervals)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the bootstrap resampling")
     args = ap.parse_args()
-    try:
-        info, y, label = load(args.sweep, args.output, args.year)
-        wanted = MEASURE_OF_DESIGN.get(info["design"])
-        measure = args.measure or wanted
-        if measure is None or measure != wanted:
-            need = {"sobol": "saltelli", "morris": "morris"}.get(measure, "saltelli or morris")
-            raise InputError(f"{args.sweep}: the design is {info['design']}; "
-                             f"{measure or 'sensitivity indices'} need{'s' if measure else ''} a {need} sweep")
-        if args.bootstrap < 1:
-            raise InputError(f"--bootstrap: expected at least 1, got {args.bootstrap}")
-        if not np.isfinite(y).all():
-            raise InputError(f"{args.sweep}: {label} is not finite at some points (censored years?); pick another --year")
-        result = analyse(info, y, measure, args.bootstrap, args.seed)
-    except (InputError, ValueError) as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
-        return 2
+    if args.png:
+        check_writable(args.png)
+    # Bad input raises InputError: one line on stderr, exit 2 (main_guard).
+    info, y, label = load(args.sweep, args.output, args.year)
+    wanted = MEASURE_OF_DESIGN.get(info["design"])
+    measure = args.measure or wanted
+    if measure is None or measure != wanted:
+        need = {"sobol": "saltelli", "morris": "morris"}.get(measure, "saltelli or morris")
+        raise InputError(f"{args.sweep}: the design is {info['design']}; "
+                         f"{measure or 'sensitivity indices'} need{'s' if measure else ''} a {need} sweep")
+    if args.bootstrap < 1:
+        raise InputError(f"--bootstrap: expected at least 1, got {args.bootstrap}")
+    if not np.isfinite(y).all():
+        raise InputError(f"{args.sweep}: {label} is not finite at some points (censored years?); pick another --year")
+    result = analyse(info, y, measure, args.bootstrap, args.seed)
     names = info["parameters"]
     if args.json:
         doc = {"format": "povsim-sensitivity-json 1", "sweep": args.sweep, "design": info["design"],
@@ -152,13 +154,11 @@ def main():
         fig = plot(info, result, measure, label, args.png)
         if not args.json:
             return save_figure(fig, args.png, PROG)
-        try:  # stdout holds the JSON document alone
-            fig.savefig(args.png, dpi=120)
-        except OSError as e:
-            print(f"{PROG}: error: cannot write {args.png}: {e.strerror or e}", file=sys.stderr)
-            return 2
+        buf = io.BytesIO()  # stdout holds the JSON document alone: no "wrote" line
+        fig.savefig(buf, dpi=120, format="png")
+        write_atomically(args.png, buf.getvalue())
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main_guard(PROG, main)

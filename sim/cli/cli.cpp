@@ -30,6 +30,7 @@
 #include "sim/cli/estimate_json.hpp"
 #include "sim/cli/export_command.hpp"
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/data_files.hpp"
 #include "sim/output/hdf5_output.hpp"
 #include "sim/population/population_file.hpp"
 #include "sim/population/population_report.hpp"
@@ -153,7 +154,11 @@ Usage:
   povsim --help | povsim COMMAND --help               this help | options of a command
 
 Scenario files are YAML; scenarios/baseline.yaml documents every key. Results are
-described in docs/output.md, the model in docs/model.md.
+described in docs/output.md, the model in docs/model.md. Installed, the scenarios are in
+PREFIX/share/povsim/scenarios, the analysis scripts in PREFIX/share/povsim/analysis and the
+docs in PREFIX/share/doc/povsim. Data files povsim reads itself (the population targets) are
+looked up in $POVSIM_DATA_DIR if set, else in ../share/povsim beside the executable, else (a
+binary in its build tree) in the source tree.
 
 Exit status: 0 success, 1 run-time failure (I/O, memory), 2 bad usage or invalid input,
 75 stopped by SIGTERM, SIGINT, SIGHUP or SIGUSR1 after finishing a month (with --checkpoint the
@@ -211,7 +216,9 @@ reuses; docs/population.md describes it.
 
 Options:
   --report            print the report (the default unless --out is given)
-  --targets FILE      calibration targets (default: scenarios/populations/targets.yaml)
+  --targets FILE      calibration targets (default: scenarios/populations/targets.yaml in
+                      the data folder: $POVSIM_DATA_DIR, else ../share/povsim beside the
+                      executable, else the source tree of a build-tree binary)
   --out FILE          save the population to this HDF5 file (written atomically)
   --population PATH   report on this population instead (directory of CSVs, .h5, or a
                       household CSV with --persons)
@@ -501,7 +508,7 @@ int command_population(const std::vector<std::string>& args, std::ostream& out, 
   const Scenario scenario = ra.scenario.empty() ? default_scenario(ra.overrides, registry)
                                                 : load_scenario(ra.scenario, ra.overrides, registry);
   const std::string targets_path =
-      ra.targets.empty() ? std::string(POVSIM_SOURCE_DIR) + "/scenarios/populations/targets.yaml" : ra.targets;
+      ra.targets.empty() ? find_data_file("scenarios/populations/targets.yaml", "or give --targets FILE") : ra.targets;
   const TargetsFile targets = load_targets(targets_path);
   // Generating and saving cannot stop half-way, so a stop signal ends the command at once, removing
   // the check file and the population file being written (installed before either exists).
@@ -596,6 +603,9 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
     return 2;
   } catch (const ConfigError& e) {
+    err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
+    return 2;
+  } catch (const DataFileError& e) {  // an installation or setup problem, fixed by the user as bad input is
     err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {

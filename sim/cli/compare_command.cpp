@@ -264,7 +264,7 @@ int command_compare(const std::vector<std::string>& args, std::ostream& out, std
 
   ComparisonMetadata meta{kVersion, base.run.seed, source.households(), population, source.weights(),
                           base.run.population_per_replicate, digest};
-  output.commit(comparison, meta);
+  output.commit(comparison, meta, runs);
   if (output.replaced_another_write())
     err << "povsim: warning: " << output.path()
         << " was written by another process while this comparison went on; replaced it\n";

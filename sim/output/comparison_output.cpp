@@ -1,5 +1,7 @@
 #include "sim/output/comparison_output.hpp"
 
+#include "sim/output/hdf5_output.hpp"
+
 namespace povsim {
 
 namespace {
@@ -43,10 +45,11 @@ void estimates(hid_t parent, const std::string& name, const std::vector<std::vec
 
 ComparisonOutput::ComparisonOutput(std::string path) : file_(std::move(path)) {}
 
-void ComparisonOutput::commit(const Comparison& c, const ComparisonMetadata& meta) {
+void ComparisonOutput::commit(const Comparison& c, const ComparisonMetadata& meta,
+                              const std::vector<PointResults>& runs) {
   try {
     const hid_t f = file_.id();
-    h5::attr_string(f, "format", "povsim-comparison 1 (docs/output.md)");
+    h5::attr_string(f, "format", "povsim-comparison 2 (docs/output.md)");
     h5::attr_string(f, "povsim_version", meta.version);
     h5::attr_scalar<std::uint64_t>(f, "seed", H5T_NATIVE_UINT64, meta.seed);
     h5::attr_scalar<std::uint64_t>(f, "households", H5T_NATIVE_UINT64, meta.households);
@@ -116,6 +119,26 @@ void ComparisonOutput::commit(const Comparison& c, const ComparisonMetadata& met
                 "extra fiscal cost from the first year to this year / households kept from ever returning by this "
                 "year (ratio of means, delta-method interval; NaN for the base and where none are kept)",
                 scenario, year);
+    }
+    // Each scenario's own results as its results file holds them (returns by cause and region type,
+    // monitoring, beneficiaries and cost per policy, the poverty line, ...): the measures above are
+    // the ones compared; these let one comparison file give everything a report of separate runs
+    // shows (analysis/report.py reads either).
+    Handle all = h5::group(f, "runs");
+    h5::attr_string(all, "description",
+                    "runs/K: scenario K's results (K along /scenario), laid out as the root of its results file");
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+      const RunResults& res = runs[k].results;
+      Handle g = h5::group(all, std::to_string(k).c_str());
+      h5::attr_string(g, "name", res.name);
+      h5::attr_string(g, "description", res.description);
+      h5::attr_string(g, "scenario_file", k < c.scenarios.size() ? c.scenarios[k].file : "");
+      h5::attr_string(g, "scenario_yaml", runs[k].resolved_yaml);
+      h5::attr_scalar<std::uint64_t>(g, "seed", H5T_NATIVE_UINT64, meta.seed);
+      h5::attr_scalar<std::uint64_t>(g, "households", H5T_NATIVE_UINT64, res.households);
+      h5::attr_scalar<std::uint32_t>(g, "replicates", H5T_NATIVE_UINT32, static_cast<std::uint32_t>(res.tallies.size()));
+      h5::attr_scalar<std::uint8_t>(g, "population_per_replicate", H5T_NATIVE_UINT8, res.population_per_replicate ? 1 : 0);
+      write_result_arrays(g, result_arrays(res));
     }
   } catch (const h5::WriteError& e) {
     throw std::runtime_error(e.naming(file_.path()));

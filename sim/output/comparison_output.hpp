@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/batch/comparison.hpp"
 #include "sim/output/hdf5_file.hpp"
@@ -26,7 +27,8 @@ class ComparisonOutput {
   // Creates the temporary file now, so an unwritable destination fails before anything runs.
   explicit ComparisonOutput(std::string path);
   // Writes, closes and renames into place; a failed write throws naming path() and the reason.
-  void commit(const Comparison& comparison, const ComparisonMetadata& meta);
+  // `runs` are the scenarios' results the comparison was made of (base first), written whole under /runs.
+  void commit(const Comparison& comparison, const ComparisonMetadata& meta, const std::vector<PointResults>& runs);
   const std::string& path() const { return file_.path(); }
   bool replaced_another_write() const { return file_.replaced_another_write(); }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/output/hdf5_file.hpp"
@@ -27,9 +28,15 @@ std::vector<T> converted(const std::vector<double>& values) {
   return std::vector<T>(values.begin(), values.end());
 }
 
+// The group at `path` below `parent` (relative; "" is parent itself), created where missing.
+Handle group_below(hid_t parent, std::string_view path) {
+  if (path.empty()) return Handle(H5Oopen(parent, ".", H5P_DEFAULT), H5Oclose, "group .");
+  return open_or_create_group(parent, std::string(path));
+}
+
 // One array of result_arrays() as a dataset, in the type it names.
-void write_array(hid_t file, const ResultArray& a) {
-  Handle g = open_or_create_group(file, "/" + std::string(a.group()));
+void write_array(hid_t parent, const ResultArray& a) {
+  Handle g = group_below(parent, a.group());
   const std::string name(a.name());
   const std::vector<hsize_t> dims(a.shape.begin(), a.shape.end());
   switch (a.type) {
@@ -51,13 +58,14 @@ void write_array(hid_t file, const ResultArray& a) {
 // Every axis a dimension scale (docs/output.md, "Dimension scales"): the arrays that list an
 // axis's entries (/replicate, /annual/year) and each category group's string dataset become scales
 // named after their axis, and every other array has each axis attached to its scale and labelled.
-void attach_dimension_scales(hid_t file, const ResultArrays& arrays) {
+// Paths are relative to `parent`: a file's root, or a comparison file's /runs/K.
+void attach_dimension_scales(hid_t parent, const ResultArrays& arrays) {
   std::map<std::string, Handle> scale_of_axis;
   for (const ResultArray& a : arrays.arrays)
-    if (a.is_scale()) scale_of_axis.emplace(a.dimensions.front(), make_scale(file, "/" + a.path, a.dimensions.front()));
+    if (a.is_scale()) scale_of_axis.emplace(a.dimensions.front(), make_scale(parent, a.path, a.dimensions.front()));
   for (const ResultGroup& g : arrays.groups)
     if (!g.category_axis.empty())
-      scale_of_axis.emplace(g.category_axis, make_scale(file, "/" + g.path + "/" + g.category_axis, g.category_axis));
+      scale_of_axis.emplace(g.category_axis, make_scale(parent, g.path + "/" + g.category_axis, g.category_axis));
   for (const ResultArray& a : arrays.arrays) {
     if (a.is_scale()) continue;
     std::vector<hid_t> scales;
@@ -66,7 +74,7 @@ void attach_dimension_scales(hid_t file, const ResultArrays& arrays) {
       if (found == scale_of_axis.end()) throw std::logic_error("results layout: " + a.path + ": no scale for axis " + axis);
       scales.push_back(found->second);
     }
-    Handle ds(H5Dopen2(file, ("/" + a.path).c_str(), H5P_DEFAULT), H5Dclose, "dataset " + a.path);
+    Handle ds(H5Dopen2(parent, a.path.c_str(), H5P_DEFAULT), H5Dclose, "dataset " + a.path);
     attach_scales(ds, scales, a.path);
   }
 }
@@ -138,17 +146,20 @@ void write_run_file(hid_t f, const RunFileHeader& h, const ResultArrays& arrays)
                                          : "replicates share one population: intervals cover the shocks given it");
   attr_scalar<std::uint8_t>(f, "population_per_replicate", H5T_NATIVE_UINT8, h.population_per_replicate ? 1 : 0);
   attr_string(f, "format", "povsim-results 2 (docs/output.md)");
+  write_result_arrays(f, arrays);
+}
 
+void write_result_arrays(hid_t parent, const ResultArrays& arrays) {
   // The datasets and groups: one layout, shared with in-memory readers (sim/output/result_arrays.hpp).
   for (const ResultGroup& g : arrays.groups) {
-    Handle group = open_or_create_group(f, "/" + g.path);
+    Handle group = group_below(parent, g.path);
     for (const auto& attribute : g.attributes) write_attribute(group, attribute);
     if (!g.category_axis.empty())  // the entries of its category axis, as a dataset (kept as `categories` too)
       string_dataset(group, g.category_axis.c_str(), arrays.categories_of(g),
                      "the entries of the " + g.category_axis + " axis (the group's `categories`)");
   }
-  for (const ResultArray& a : arrays.arrays) write_array(f, a);
-  attach_dimension_scales(f, arrays);
+  for (const ResultArray& a : arrays.arrays) write_array(parent, a);
+  attach_dimension_scales(parent, arrays);
 }
 
 }  // namespace povsim

@@ -42,6 +42,10 @@ RunFileHeader run_file_header(const RunResults& results, const RunMetadata& meta
 // Writes the root attributes and every group and dataset of `arrays` into the open file: the one
 // writer of results files (a run's, and `povsim merge`'s).
 void write_run_file(hid_t file, const RunFileHeader& header, const ResultArrays& arrays);
+// Writes the datasets and groups of a results file (result_arrays(), the /annual tree and
+// /replicate_index) below `parent`, a file or a group: a results file's root, or a comparison file's
+// /runs/K (sim/output/comparison_output.cpp).
+void write_result_arrays(hid_t parent, const ResultArrays& arrays);
 
 class Hdf5Output {
  public:

@@ -78,6 +78,8 @@ class CompareScenarios(unittest.TestCase):
         povsim("run", os.path.join(scen, "baseline.yaml"), "--households", "4000", "--set", "horizon.end=2025-12",
                "--out", "short.h5", cwd=d)
         povsim("population", "--households", "2000", "--out", "pop.h5", cwd=d)
+        povsim("compare", os.path.join(scen, "baseline.yaml"), os.path.join(scen, "medical_assistance.yaml"), *SMALL,
+               "--out", "cmp.h5", cwd=d)
 
     @classmethod
     def tearDownClass(cls):
@@ -147,6 +149,38 @@ class CompareScenarios(unittest.TestCase):
 
     def test_missing_file_is_one_line(self):
         self.assert_rejected(["base.h5", "nothing.h5"], "nothing.h5")
+
+    def test_comparison_file_prints_its_own_estimates(self):
+        import h5py
+        result, err = self.json_of("cmp.h5")
+        self.assertEqual(err, "")
+        self.assertEqual([s["name"] for s in result["scenarios"]], ["baseline", "medical_assistance"])
+        ma = result["scenarios"][1]
+        with h5py.File(os.path.join(self.dir, "cmp.h5"), "r") as f:
+            d = f["difference/cumulative_return_rate"]
+            self.assertEqual(ma["kept_per_1000"]["mean"], -1000 * d["mean"][1, -1])
+            self.assertEqual(ma["kept_per_1000"]["ci95_lower"], -1000 * d["ci95_upper"][1, -1])
+            c = f["difference/cost_per_household_kept"]
+            self.assertEqual(ma["cost_per_household_kept"]["ci95_upper"], c["ci95_upper"][1, -1])
+            r = f["estimate/return_rate"]
+            self.assertEqual([y["mean"] for y in ma["return_rate"]], list(r["mean"][1, :]))
+        # The same as the separate runs of the two scenarios (same seed, households and replicates).
+        separate, _ = self.json_of("base.h5", "ma.h5")
+        for key in ("kept_per_1000", "extra_cost", "cost_per_household_kept"):
+            for field in ("mean", "ci95_lower", "ci95_upper"):
+                self.assertAlmostEqual(ma[key][field], separate["scenarios"][1][key][field],
+                                       delta=1e-9 * max(1, abs(ma[key][field])))
+        p = compare("cmp.h5", cwd=self.dir)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("medical_assistance (paired, 6 replicates)", p.stdout)
+
+    def test_comparison_file_with_a_replicate(self):
+        one, _ = self.json_of("cmp.h5", "--replicate", "2")
+        self.assertEqual(one["scenarios"][1]["kept_per_1000"]["replicates"], 1)
+        self.assert_rejected(["cmp.h5", "--replicate", "6"], "cmp.h5", "replicate 6 does not exist")
+
+    def test_comparison_file_with_result_files_is_one_line(self):
+        self.assert_rejected(["base.h5", "cmp.h5"], "cmp.h5", "give it alone")
 
     def test_help(self):
         p = compare("--help", cwd=self.dir)

@@ -55,12 +55,16 @@ class Report(unittest.TestCase):
         povsim("run", base, "--households", "4000", "--threads", "2", "--set", "replicates=2",
                "--set", "horizon.end=2025-12", "--out", "short.h5", cwd=d)
         povsim("population", "--households", "2000", "--out", "pop.h5", cwd=d)
+        # The same two scenarios as base.h5 and ma.h5, in one comparison file (povsim compare).
+        povsim("compare", base, os.path.join(scen, "medical_assistance.yaml"), *SMALL, "--out", "cmp.h5", cwd=d)
         os.mkdir(os.path.join(d, "out"))
         os.mkdir(os.path.join(d, "charts"))
         cls.main = run_report("base.h5", "ma.h5", "no_ew.h5", "--html", "out/report.html", "--title", "Test report",
                               "--png-dir", "charts", cwd=d)
         cls.page = read(os.path.join(d, "out", "report.html")) if cls.main.returncode == 0 else ""
         cls.single = run_report("one.h5", "--html", "one.html", cwd=d)
+        cls.cmp = run_report("cmp.h5", "--html", "cmp.html", cwd=d)
+        cls.cmp_page = read(os.path.join(d, "cmp.html")) if cls.cmp.returncode == 0 else ""
 
     @classmethod
     def tearDownClass(cls):
@@ -164,7 +168,7 @@ class Report(unittest.TestCase):
         for n in needles:
             self.assertIn(n, p.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.dir, out)) and not os.path.isdir(os.path.join(self.dir, out)))
-        self.assertFalse([f for f in os.listdir(self.dir) if f.startswith(".report-")])
+        self.assertFalse([f for f in os.listdir(self.dir) if f.startswith(".povsim-")])   # no temporary file left
 
     def test_missing_file(self):
         self.assert_rejected(["base.h5", "nothing.h5"], "bad1.html", "nothing.h5", "no such file")
@@ -179,6 +183,69 @@ class Report(unittest.TestCase):
         self.assert_rejected(["base.h5"], "no/such/folder/r.html", "cannot write", "no/such/folder/r.html")
         self.assert_rejected(["base.h5"], "out", "cannot write", "directory")
         self.assert_rejected(["base.h5", "--png-dir", "no_such_folder"], "bad4.html", "no_such_folder")
+
+    def test_comparison_file_gives_the_same_page(self):
+        self.assertEqual(self.cmp.returncode, 0, self.cmp.stderr)
+        self.assertEqual(self.cmp.stderr, "")
+        page = self.cmp_page
+        self.assertIn("From one comparison file", page)
+        self.assertEqual(re.findall(r'<img id="chart-([a-z_]+)"', page), CHARTS)
+        for h in SECTIONS:
+            self.assertIn(f"<h2>{h}</h2>", page)
+        self.assertIn("Replicates: baseline: 6, medical_assistance: 6.", page)
+        for needle in ("returns caused by illness over the horizon", "returned at least once by 2026, karst (%)",
+                       "early-warning precision, warnings of 2024 (%)", "medical_assistance: fiscal cost over the horizon",
+                       "policies.rural_pension.monthly_amount"):
+            self.assertIn(needle, page)
+        self.assertNotIn("not in comparison files", page)
+
+    def test_comparison_page_numbers_are_the_files_estimates(self):
+        import h5py
+        with h5py.File(os.path.join(self.dir, "cmp.h5"), "r") as f:
+            def at(name, k, y=-1, scale=1.0):
+                g = f[name]
+                lo, hi = g["ci95_lower"][k, y] * scale, g["ci95_upper"][k, y] * scale
+                return {"mean": g["mean"][k, y] * scale, "ci95_lower": min(lo, hi), "ci95_upper": max(lo, hi), "n": 6}
+            years = list(f["year"][:])
+            expected = [
+                format_estimate(at("difference/cumulative_return_rate", 1, -1, -1000), 1, ".2f"),   # kept per 1,000
+                format_estimate(at("difference/cost_per_household_kept", 1), 1, ",.0f"),
+                format_estimate(at("difference/cumulative_fiscal_cost", 1), 1e-9, ",.2f"),
+                format_estimate(at("estimate/cumulative_fiscal_cost", 0), 1e-9, ",.2f"),
+                format_estimate(at("estimate/cumulative_fiscal_cost", 1), 1e-9, ",.2f"),
+            ]
+            for y in range(len(years)):
+                expected.append(format_estimate(at("estimate/return_rate", 1, y), 100, ".3f"))
+                expected.append(format_estimate(at("estimate/cumulative_return_rate", 0, y), 100, ".3f"))
+                expected.append(format_estimate(at("difference/return_rate", 1, y), 100, ".3f"))
+                expected.append(format_estimate(at("difference/cumulative_return_rate", 1, y), 100, ".3f"))
+            numbers = self.cmp_page.split("<h2>Numbers</h2>")[1]
+            for e in expected:
+                self.assertIn(e, numbers)
+            # The file's estimates are those of its own per-scenario results (/runs), which are the
+            # separate runs' (same seed, households and replicates): the three agree.
+            runs, _ = compare_scenarios.load_comparison(os.path.join(self.dir, "cmp.h5"), None)
+            recomputed = compare_scenarios.compare(runs)["scenarios"][1]
+            separate = compare_scenarios.compare([compare_scenarios.load(os.path.join(self.dir, n), None)
+                                                  for n in ("base.h5", "ma.h5")])["scenarios"][1]
+            for key, name, scale in (("kept_per_1000", "difference/cumulative_return_rate", -1000),
+                                     ("extra_cost", "difference/cumulative_fiscal_cost", 1),
+                                     ("cost_per_household_kept", "difference/cost_per_household_kept", 1)):
+                for field in ("mean", "ci95_lower", "ci95_upper"):
+                    want = float(at(name, 1, -1, scale)[field])
+                    self.assertAlmostEqual(float(recomputed[key][field]), want, delta=1e-9 * max(1, abs(want)))
+                    self.assertAlmostEqual(float(separate[key][field]), want, delta=1e-9 * max(1, abs(want)))
+
+    def test_comparison_file_is_reported_alone(self):
+        self.assert_rejected(["base.h5", "cmp.h5"], "bad5.html", "cmp.h5", "give it alone")
+
+    def test_comparison_file_of_format_1_is_refused(self):
+        import h5py
+        with h5py.File(os.path.join(self.dir, "old_cmp.h5"), "w") as f:
+            f.attrs["format"] = "povsim-comparison 1 (docs/output.md)"
+            f["scenario"] = [b"baseline", b"x"]
+            f["year"] = [2021]
+        self.assert_rejected(["old_cmp.h5"], "bad6.html", "old_cmp.h5", "older format", "rerun povsim compare")
 
     def test_help(self):
         p = run_report("--help", cwd=self.dir)

@@ -9,6 +9,7 @@
 
 #include "sim/cli/cli.hpp"
 #include "sim/core/scenario.hpp"
+#include "sim/output/hdf5_file.hpp"
 #include "test_support.hpp"
 
 namespace povsim {
@@ -109,7 +110,14 @@ TEST(Compare, WritesOneFileWithDimensionScalesAndATable) {
   const hid_t year = H5Dopen2(f, "/year", H5P_DEFAULT);
   EXPECT_GT(H5DSis_scale(year), 0);
   H5Dclose(year);
+  // Each scenario's whole results under /runs/K, laid out as its results file (what a report needs
+  // beyond the compared measures: by cause, monitoring, policies, ...).
+  for (const char* path : {"/runs/0/annual/return_rate", "/runs/0/annual/by_cause/returned_households",
+                           "/runs/1/annual/monitoring/hits", "/runs/1/annual/policies/beneficiaries",
+                           "/runs/1/replicate_index"})
+    EXPECT_TRUE(h5::exists(f, path)) << path;
   H5Fclose(f);
+  EXPECT_EQ(h5::read_root_text_attribute(out, "format"), "povsim-comparison 2 (docs/output.md)");
 
   std::vector<std::string> json_args = args;
   json_args.back() = (dir.path / "d.h5").string();
