@@ -25,8 +25,16 @@ scenario's results the file keeps (/runs), and its return rates, cumulative retu
 differences, households kept and costs per household kept are the file's own estimates (/estimate,
 /difference: the numbers povsim compare printed).
 
+A sweep file (`povsim sweep SWEEP.yaml --out sweep.h5`; docs/sweeps.md) given alone gives the
+sensitivity page instead: the design and its parameters, and for every output the sweep kept (at
+the last year for outputs by year) Sobol indices (saltelli design: first-order and total with
+bootstrap intervals) or Morris mu*, mu and sigma (morris design), as a chart (sensitivity_OUTPUT)
+and a table, computed by analysis/sensitivity.py. Other designs (grid, Latin hypercube) give no
+indices: the page shows each output's spread over the points.
+
 Usage: /usr/bin/python3 analysis/report.py BASE.h5 [OTHER.h5 ...] --html OUT.html [--title T] [--png-dir DIR]
        /usr/bin/python3 analysis/report.py COMPARISON.h5 --html OUT.html [--title T] [--png-dir DIR]
+       /usr/bin/python3 analysis/report.py SWEEP.h5 --html OUT.html [--title T] [--png-dir DIR]
 Exit status: 0, or 2 with one line on stderr for a file it cannot use or a page it cannot write
 (then nothing is written: the page is written to a temporary file renamed into place).
 """
@@ -589,6 +597,60 @@ def build(runs, extras, result, title):
             + "\n".join(parts) + "\n</body></html>\n")
 
 
+# ---------------------------------------------------------------- the sensitivity page (sweep files)
+
+def is_sweep(path):
+    with open_h5(path) as f:
+        return str(f.attrs.get("format", "")).startswith("povsim-sweep")
+
+
+def build_sensitivity(path, title):
+    import sensitivity as sa     # analysis/sensitivity.py: the same loading and estimators
+    with open_h5(path) as f:
+        outputs = list(f["outputs"].keys())
+        points, replicates = f["outputs"][outputs[0]].shape[:2]
+        design = str(f["design"].attrs["kind"])
+        parameters = [str(p) for p in f["parameter"].asstr()[:]]
+        values = f["design/values"][:] if "design/values" in f else None
+    measure = sa.MEASURE_OF_DESIGN.get(design)
+    parts = [f"<h1>{html.escape(title)}</h1>", "<h2>Sweep</h2>",
+             table(["file", "design", "points", "replicates per point", "outputs"],
+                   [(os.path.basename(path), design, points, replicates, ", ".join(outputs))])]
+    rows = []
+    for j, name in enumerate(parameters):
+        lo, hi = ("", "") if values is None else (f"{np.nanmin(values[:, j]):.6g}", f"{np.nanmax(values[:, j]):.6g}")
+        rows.append((name, lo, hi))
+    parts.append(table(["parameter", "lowest value swept", "highest value swept"], rows))
+    parts.append('<p class="note">Each output is one number per point: the mean over the point\'s replicates '
+                 "(common random numbers across points). Sobol indices: first order (Saltelli 2010) and total "
+                 "(Jansen 1999), 95 % percentile-bootstrap intervals over the base rows; Morris: mu* (mean absolute "
+                 "elementary effect, Campolongo 2007), mu and sigma per whole range of each parameter "
+                 "(docs/sweeps.md).</p>")
+    parts.append("<h2>Sensitivity</h2>")
+    for output in outputs:
+        info, y, label = sa.load(path, output, None)
+        if not np.isfinite(y).all():
+            parts.append(f"<p>{html.escape(label)}: not finite at some points (censored years); no indices.</p>")
+            continue
+        if measure is None:
+            parts.append(f"<h3>{html.escape(label)}</h3>" + table(
+                ["mean over points", "lowest", "highest"], [(f"{y.mean():.6g}", f"{y.min():.6g}", f"{y.max():.6g}")]))
+            continue
+        result = sa.analyse(info, y, measure, sa.sens.BOOTSTRAP, 0)
+        parts.append(f"<h3>{html.escape(label)}</h3>")
+        parts.append(img(sa.plot(info, result, measure, label, None), f"sensitivity of {label}", "sensitivity_" + output))
+        if measure == "sobol":
+            cell = lambda key, j: f"{result[key][j]:.3f} [{result[key + '_lower'][j]:.3f}, {result[key + '_upper'][j]:.3f}]"  # noqa: E731
+            parts.append(table(["parameter", "S1 [95 % interval]", "ST [95 % interval]"],
+                               [(n, cell("S1", j), cell("ST", j)) for j, n in enumerate(info["parameters"])]))
+        else:
+            parts.append(table(["parameter", "mu*", "mu", "sigma"],
+                               [(n, f"{result['mu_star'][j]:.4g}", f"{result['mu'][j]:.4g}", f"{result['sigma'][j]:.4g}")
+                                for j, n in enumerate(info["parameters"])]))
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")
+
+
 def main(argv=None):
     ap = ArgumentParser(PROG, __doc__)
     ap.add_argument("files", nargs="+", metavar="FILE.h5",
@@ -603,6 +665,13 @@ def main(argv=None):
             raise InputError(f"cannot write charts to {args.png_dir}: no such folder")
         PNG_DIR.append(args.png_dir)
     check_writable(args.html)
+    if any(is_sweep(p) for p in args.files):
+        if len(args.files) != 1:
+            raise InputError("a sweep file makes its own page: give it alone")
+        page = build_sensitivity(args.files[0], args.title or f"povsim sensitivity: {os.path.basename(args.files[0])}")
+        write_atomically(args.html, page)
+        print(f"wrote {args.html}")
+        return 0
     runs, est = load_all(args.files, None, PROG)
     extras = load_extras(args.files)
     result = compare(runs)

@@ -3,6 +3,7 @@ analysis/sensitivity.py on small sweeps the real binary runs (2,000 households, 
 
 Run by ctest (tests/CMakeLists.txt sets POVSIM_BINARY and POVSIM_SOURCE_DIR)."""
 import json
+import re
 import os
 import subprocess
 import sys
@@ -160,6 +161,28 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(doc["points"], 4 * (3 + 1))
         for v in doc["parameters"].values():
             self.assertGreaterEqual(v["mu_star"], 0)
+
+    def test_report_has_a_sensitivity_page(self):
+        report = os.path.join(SOURCE, "analysis", "report.py")
+        for name, header in (("sobol", "S1 [95 % interval]"), ("morris", "mu*"), ("lhs", "mean over points")):
+            p = run(sys.executable, report, name + ".h5", "--html", name + ".html", cwd=self.dir.name)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(os.path.join(self.dir.name, name + ".html"), encoding="utf-8") as f:
+                page = f.read()
+            self.assertIn(header, page)
+            self.assertIn("shocks.illness.reimbursement_rate", page)
+            charts = re.findall(r'<img id="chart-([a-z_]+)"', page)
+            expected = [] if name == "lhs" else ["sensitivity_return_rate", "sensitivity_final_cumulative_return_rate",
+                                                 "sensitivity_total_fiscal_cost"]
+            self.assertEqual(charts, expected)
+        # The page's indices are sensitivity.py's (same bootstrap seed).
+        doc = json.loads(self.script("sobol.h5", "--json").stdout)
+        s1 = doc["parameters"]["shocks.illness.reimbursement_rate"]["S1"]
+        with open(os.path.join(self.dir.name, "sobol.html"), encoding="utf-8") as f:
+            self.assertIn(f"<td>{s1:.3f} [", f.read())
+        mixed = run(sys.executable, report, "sobol.h5", "morris.h5", "--html", "x.html", cwd=self.dir.name)
+        self.assertEqual(mixed.returncode, 2)
+        self.assertIn("give it alone", mixed.stderr)
 
     def test_one_line_errors(self):
         cases = [
