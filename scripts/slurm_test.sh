@@ -38,8 +38,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  # The packages' init scripts may try to start system daemons; this cluster uses its own.
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The packages would start system-wide daemons (which fail without /etc/slurm/slurm.conf); this
+  # cluster runs its own. Where no policy-rc.d forbids that already, one does during the install.
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+  fi
+  install_status=0
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || install_status=$?
+  [ -z "$policy" ] || rm -f "$policy"
+  [ "$install_status" -eq 0 ] || fatal "apt-get install ${missing[*]} failed (status $install_status)"
 fi
 if [ -z "${POVSIM:-}" ]; then
   bash scripts/build.sh build
@@ -73,6 +82,7 @@ cleanup() {
     for ((i = 0; i < 300; i++)); do
       jobs=$(squeue -h -o %A 2>/dev/null | sort -u)
       [ -z "$jobs" ] && break
+      # shellcheck disable=SC2086  # one argument per job id
       [ $((i % 50)) -eq 0 ] && scancel --quiet $jobs 2>/dev/null
       sleep 0.1
     done
@@ -228,7 +238,7 @@ if bad or not a:
 print(f"{len(a)} datasets identical")
 EOF
 }
-show_log() { [ -f "$1" ] && sed 's/^/    | /' "$1" >&2 || true; }
+show_log() { if [ -f "$1" ]; then sed 's/^/    | /' "$1" >&2; fi; }
 
 scenario=$repo/scenarios/baseline.yaml
 work=$tmp/work
@@ -374,7 +384,7 @@ for ((i = 0; i < 1200; i++)); do  # until its first periodic checkpoint: the run
   sleep 0.1
 done
 if [ -f "$large_out.ckpt" ]; then
-  urgent_job=$(sbatch --parsable -p urgent --exclusive --output="$work/large/urgent.out" --wrap 'echo urgent job ran on $(hostname)')
+  urgent_job=$(sbatch --parsable -p urgent --exclusive --output="$work/large/urgent.out" --wrap 'echo urgent job ran')
   urgent_job=${urgent_job%%;*}
   submitted=$((submitted + 1))
   say "preemption: first checkpoint written; submitted job $urgent_job to partition urgent (needs the whole node)"
