@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/cli/cli.hpp"
+#include "process_support.hpp"
 #include "test_support.hpp"
 
 namespace povsim {
@@ -29,23 +30,8 @@ std::vector<std::string> run_args(const std::string& out) {
           "--set", "replicates=2", "--set", "policies.rural_pension.budget_per_household=150"};
 }
 
-pid_t spawn(const std::vector<std::string>& args) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv{const_cast<char*>(POVSIM_BINARY)};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(POVSIM_BINARY, argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_status(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+using testing::spawn;
+using testing::wait_status;
 
 // Waits (up to 60 s) until `file` exists.
 bool wait_for(const std::string& file) {

@@ -21,6 +21,7 @@
 #include "sim/output/hdf5_file.hpp"
 #include "sim/sweep/sweep_design.hpp"
 #include "sim/sweep/sweep_file.hpp"
+#include "process_support.hpp"
 #include "test_support.hpp"
 
 namespace povsim {
@@ -258,23 +259,8 @@ TEST(Sweep, ThreadCountsGiveTheSameFileAndPointsEqualRuns) {
   EXPECT_TRUE(std::equal(from_run.begin(), from_run.end(), from_sweep.begin() + 5 * 4));
 }
 
-pid_t spawn(const std::vector<std::string>& args) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv{const_cast<char*>(POVSIM_BINARY)};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(POVSIM_BINARY, argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_status(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+using testing::spawn;
+using testing::wait_status;
 
 // Waits (up to 60 s) until the log at `path` is at least `bytes` long.
 bool wait_for_size(const std::string& path, std::uintmax_t bytes) {
