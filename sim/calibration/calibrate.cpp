@@ -50,7 +50,8 @@ std::string nlopt_stop_reason(int code) {
 
 ParameterPoint parameter_point(const std::vector<ParameterSpec>& parameters, const std::vector<double>& values) {
   ParameterPoint point;
-  for (std::size_t j = 0; j < parameters.size(); ++j) point.push_back(number_setting(parameters[j].path, values[j]));
+  for (std::size_t j = 0; j < parameters.size(); ++j)
+    point.push_back(ParameterSetting{parameters[j].path, parameters[j].text(values[j])});
   return point;
 }
 
@@ -60,10 +61,10 @@ void check_parameter_values(const std::vector<ParameterSpec>& parameters, const 
     for (double value : {p.lower, p.start, p.upper}) {
       try {
         (void)build_scenario(runner.base().tree, runner.base().source,
-                             runner.overrides_for({number_setting(p.path, value)}), registry);
+                             runner.overrides_for({ParameterSetting{p.path, p.text(value)}}), registry);
       } catch (const ConfigError& e) {
         throw ConfigError(p.mark.str() + ": " + p.yaml_path + ": the scenario refuses " + p.path + " = " +
-                          format_number(value) + ": " + e.what());
+                          p.text(value) + ": " + e.what());
       }
     }
   }

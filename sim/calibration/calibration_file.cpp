@@ -9,6 +9,7 @@
 #include <limits>
 #include <sstream>
 
+#include "sim/config/calendar.hpp"
 #include "sim/config/params.hpp"
 
 namespace povsim {
@@ -21,6 +22,10 @@ constexpr Bounds kNonNegative{0.0, 1e300, ""};
 
 [[noreturn]] void fail_at(const SourceMark& mark, const std::string& path, const std::string& message) {
   throw ConfigError(mark.str() + ": " + path + ": " + message);
+}
+
+std::string describe_scalar(const ConfigNode& n) {
+  return n.is_scalar() ? "'" + n.scalar() + "'" : (n.is_map() ? std::string("a map") : std::string("a list"));
 }
 
 const SourceMark& mark_of(const ConfigNode* node, const SourceMark& fallback) {
@@ -126,24 +131,50 @@ ParameterSpec read_parameter_spec(const ConfigNode& node, const std::string& pat
   p.yaml_path = path;
   p.mark = node.mark();
   if (!node.is_map()) fail_at(node.mark(), path, "expected a map with path, bounds, start");
-  ParamReader r(&node, path, node.mark());
-  r.text("path", p.path, true);
-  std::vector<double> bounds;
-  r.numbers("bounds", bounds, kAnyNumber);
   const ConfigNode* b = node.find("bounds");
   if (!b) fail_at(node.mark(), path + ".bounds", "missing: expected [lower, upper]");
-  if (bounds.size() != 2 || !(bounds[0] < bounds[1]))
-    fail_at(b->mark(), path + ".bounds", "expected [lower, upper] with lower < upper");
-  p.lower = bounds[0], p.upper = bounds[1];
-  p.start = required_number(r, "start", kAnyNumber);
+  // Bounds written as months ([2021-01, 2026-01]) make a month-valued parameter.
+  auto month_of = [](const ConfigNode& n) -> std::optional<YearMonth> {
+    if (!n.is_scalar() || n.scalar().size() != 7) return std::nullopt;
+    return YearMonth::parse(n.scalar());
+  };
+  p.month = b->is_sequence() && !b->items().empty() && month_of(b->items().front()).has_value();
+  ParamReader r(&node, path, node.mark());
+  r.text("path", p.path, true);
+  if (p.month) {
+    r.raw("bounds");
+    std::vector<double> months;
+    for (const auto& item : b->items()) {
+      const auto m = month_of(item);
+      if (!m) fail_at(item.mark(), path + ".bounds", "expected a month YYYY-MM like the lower bound, got " + describe_scalar(item));
+      months.push_back(m->index);
+    }
+    if (months.size() != 2 || !(months[0] < months[1]))
+      fail_at(b->mark(), path + ".bounds", "expected [first month, last month] with first < last");
+    p.lower = months[0], p.upper = months[1];
+    const ConfigNode* s = r.raw("start");
+    if (!s) fail_at(node.mark(), path + ".start", "missing (required)");
+    const auto m = month_of(*s);
+    if (!m) fail_at(s->mark(), path + ".start", "expected a month YYYY-MM (the bounds are months), got " + describe_scalar(*s));
+    p.start = m->index;
+  } else {
+    std::vector<double> bounds;
+    r.numbers("bounds", bounds, kAnyNumber);
+    if (bounds.size() != 2 || !(bounds[0] < bounds[1]))
+      fail_at(b->mark(), path + ".bounds", "expected [lower, upper] with lower < upper (numbers, or months YYYY-MM)");
+    p.lower = bounds[0], p.upper = bounds[1];
+    p.start = required_number(r, "start", kAnyNumber);
+  }
   if (p.start < p.lower || p.start > p.upper)
     fail_at(node.find("start")->mark(), path + ".start",
-            "expected a value inside bounds [" + format_number(p.lower) + ", " + format_number(p.upper) + "], got " +
-                format_number(p.start));
+            "expected a value inside bounds [" + p.text(p.lower) + ", " + p.text(p.upper) + "], got " + p.text(p.start));
   r.finish();
   return p;
 }
 
+std::string ParameterSpec::text(double v) const {
+  return month ? YearMonth{static_cast<int>(std::lround(v))}.str() : format_number(v);
+}
 
 double MomentSpec::distance(double simulated) const {
   double gap = simulated - value;

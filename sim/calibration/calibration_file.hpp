@@ -60,9 +60,15 @@ struct MomentSpec {
 
 struct ParameterSpec {
   std::string path;  // scenario path, set as --set would
+  // A number; or, for a month-valued parameter (bounds written as months, e.g. [2021-01, 2026-01]),
+  // months since year 0 (YearMonth::index), set as "YYYY-MM" at the nearest whole month.
   double lower = 0, upper = 0, start = 0;
+  bool month = false;
   SourceMark mark;
   std::string yaml_path;  // parameters[k]
+
+  // The --set text of value `v`: the shortest number that reads back to it, or "YYYY-MM".
+  std::string text(double v) const;
 };
 
 struct CalibrationSpec {

@@ -76,7 +76,7 @@ int command_optimise(const std::vector<std::string>& args, std::ostream& out, st
           << " bn yuan, measure " << std::setprecision(5) << c.measure << std::defaultfloat
           << (c.feasible ? " (meets the target)" : "") << " at";
       for (std::size_t j = 0; j < c.levers.size(); ++j)
-        err << (j ? ", " : " ") << spec.levers[j].path << "=" << format_number(c.levers[j]);
+        err << (j ? ", " : " ") << spec.levers[j].path << "=" << spec.levers[j].text(c.levers[j]);
       err << "\n";
     };
     options.on_confirm = [&](std::uint32_t replicates) {

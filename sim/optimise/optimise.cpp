@@ -116,7 +116,8 @@ OptimiseResult optimise(const OptimiseSpec& spec, const ModelRegistry& registry,
       const double range = p.upper - p.lower;
       const double inverse_step = std::pow(10.0, std::ceil(std::log10(kLeverGrid / range)));
       const double value = p.lower + std::clamp(x[j], 0.0, 1.0) * range;
-      theta[j] = std::clamp(std::round(value * inverse_step) / inverse_step, p.lower, p.upper);
+      theta[j] = p.month ? std::round(value)  // whole months
+                         : std::clamp(std::round(value * inverse_step) / inverse_step, p.lower, p.upper);
     }
     return theta;
   };

@@ -90,7 +90,10 @@ void write_optimise_h5(const std::string& path, const OptimiseSpec& spec, const 
     for (const auto& p : spec.levers) names.push_back(p.path), lower.push_back(p.lower), upper.push_back(p.upper), start.push_back(p.start);
     answer = res.history.at(res.found ? res.best : 0).levers;
     string_dataset(g, "names", names, "scenario path of each lever");
-    dataset(g, "lower", H5T_NATIVE_DOUBLE, {P}, lower, "lever units", "lower bound");
+    std::vector<std::string> answer_text;
+    for (std::size_t j = 0; j < P; ++j) answer_text.push_back(spec.levers[j].text(res.history.at(res.found ? res.best : 0).levers[j]));
+    string_dataset(g, "answer_text", answer_text, "the answer as --set takes it (a month lever as YYYY-MM)");
+    dataset(g, "lower", H5T_NATIVE_DOUBLE, {P}, lower, "lever units (a month lever: year * 12 + month - 1)", "lower bound");
     dataset(g, "upper", H5T_NATIVE_DOUBLE, {P}, upper, "lever units", "upper bound");
     dataset(g, "start", H5T_NATIVE_DOUBLE, {P}, start, "lever units", "start of the search");
     dataset(g, "answer", H5T_NATIVE_DOUBLE, {P}, answer, "lever units",
@@ -137,8 +140,8 @@ void print_optimise_summary(std::ostream& out, const OptimiseSpec& spec, const O
   if (!res.found) out << "NO candidate met the target within the levers' bounds; the start is shown\n";
   out << (res.found ? "cheapest mix meeting the target:\n" : "start:\n");
   for (std::size_t j = 0; j < spec.levers.size(); ++j)
-    out << "  " << spec.levers[j].path << " = " << std::setprecision(6) << answer.levers[j] << "   (bounds ["
-        << format_number(spec.levers[j].lower) << ", " << format_number(spec.levers[j].upper) << "])\n";
+    out << "  " << spec.levers[j].path << " = " << spec.levers[j].text(answer.levers[j]) << "   (bounds ["
+        << spec.levers[j].text(spec.levers[j].lower) << ", " << spec.levers[j].text(spec.levers[j].upper) << "])\n";
   auto rows = [&](const char* title, const MixEstimate& base, const MixEstimate& mix, std::uint32_t first, std::uint32_t n) {
     out << title << " (replicates " << first << ".." << first + n - 1 << "; mean [95 % interval]):\n"
         << "  cost over the horizon, bn yuan:  base " << interval(base.cost, 1e-9, 2) << "   mix "
@@ -165,7 +168,8 @@ void print_optimise_json(std::ostream& out, const OptimiseSpec& spec, const Opti
       << ", \"stop_reason\": " << json_string(res.stop_reason) << ", \"candidates\": " << res.history.size()
       << ", \"seconds\": " << json_number(res.seconds) << ", \"levers\": {";
   for (std::size_t j = 0; j < spec.levers.size(); ++j)
-    out << (j ? ", " : "") << json_string(spec.levers[j].path) << ": " << json_number(answer.levers[j]);
+    out << (j ? ", " : "") << json_string(spec.levers[j].path) << ": "
+        << (spec.levers[j].month ? json_string(spec.levers[j].text(answer.levers[j])) : json_number(answer.levers[j]));
   out << "}, \"search\": {\"base\": " << json_mix(res.base_search) << ", \"answer\": " << json_mix(res.answer_search)
       << "}, \"confirm\": {\"base\": " << json_mix(res.base_confirm) << ", \"answer\": " << json_mix(res.answer_confirm)
       << "}, \"frontier\": [";

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "sim/cli/cli.hpp"
 #include "test_support.hpp"
 
@@ -111,6 +113,30 @@ TEST(Optimise, AnswerIsTheCheapestFeasibleCandidateAndTheFrontierIsNotDominated)
     EXPECT_EQ(again.history[k].cost, r.history[k].cost);
     EXPECT_EQ(again.history[k].measure, r.history[k].measure);
   }
+}
+
+// A start date as a lever: bounds written as months; candidates are whole months, set as YYYY-MM.
+TEST(Optimise, MonthLeversAreSetAsWholeMonths) {
+  Files f;
+  const std::string file = f.dir.file(
+      "m.yaml", "scenario: short.yaml\nhouseholds: 1000\nreplicates: 2\nconfirm_replicates: 2\nevaluations: 4\n"
+                "levers:\n  - path: policies.dibao.exits_from\n    bounds: [2021-01, 2023-12]\n    start: 2022-06\n"
+                "target:\n  measure: {dataset: annual/cumulative_return_rate, year: 2023}\n  at_most: 1\n");
+  const auto r = testing::run_cli({"optimise", file, "--out", f.dir.file("m.h5"), "--json", "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"policies.dibao.exits_from\": \"20"), std::string::npos) << r.out;
+  for (double m : testing::read_dataset(f.dir.file("m.h5"), "history/levers")) {
+    EXPECT_EQ(m, std::round(m));
+    EXPECT_GE(m, 2021 * 12);
+    EXPECT_LE(m, 2023 * 12 + 11);
+  }
+  const std::string mixed = f.dir.file(
+      "x.yaml", "scenario: short.yaml\nhouseholds: 1000\nlevers:\n  - path: policies.dibao.exits_from\n"
+                "    bounds: [2021-01, 5]\n    start: 2022-06\ntarget:\n"
+                "  measure: {dataset: annual/cumulative_return_rate, year: 2023}\n  at_most: 1\n");
+  EXPECT_NE(error_of(mixed).find("x.yaml:5:23: levers[0].bounds: expected a month YYYY-MM like the lower bound, got '5'"),
+            std::string::npos)
+      << error_of(mixed);
 }
 
 // A target no mix can meet (no returns at all): not an error; the output says so.
