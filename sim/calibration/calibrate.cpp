@@ -48,6 +48,40 @@ std::string nlopt_stop_reason(int code) {
   }
 }
 
+double NloptFunction::call(const std::vector<double>& x, std::vector<double>&, void* data) {
+  auto* function = static_cast<NloptFunction*>(data);
+  try {
+    return function->f(x);
+  } catch (...) {
+    if (!*function->failure) *function->failure = std::current_exception();
+    throw nlopt::forced_stop();
+  }
+}
+
+std::string run_nlopt(nlopt::opt& opt, std::vector<double>& x, const std::exception_ptr& failure,
+                      const std::string& optimiser, const std::string& hint) {
+  std::string reason;
+  double minimum = 0;
+  try {
+    reason = nlopt_stop_reason(opt.optimize(x, minimum));
+  } catch (const nlopt::roundoff_limited&) {
+    reason = nlopt_stop_reason(nlopt::ROUNDOFF_LIMITED);
+  } catch (const nlopt::forced_stop&) {
+    if (failure) std::rethrow_exception(failure);
+    reason = nlopt_stop_reason(nlopt::FORCED_STOP);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(optimiser + " refuses this problem (" + e.what() + ")" + hint);
+  }
+  if (failure) std::rethrow_exception(failure);
+  return reason;
+}
+
+std::vector<double> unit_starts(const std::vector<ParameterSpec>& parameters) {
+  std::vector<double> x;
+  for (const auto& p : parameters) x.push_back((p.start - p.lower) / (p.upper - p.lower));
+  return x;
+}
+
 ParameterPoint parameter_point(const std::vector<ParameterSpec>& parameters, const std::vector<double>& values) {
   ParameterPoint point;
   for (std::size_t j = 0; j < parameters.size(); ++j)
@@ -148,40 +182,11 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const ModelRegistry& re
   opt.set_xtol_abs(kXtolAbs);
   opt.set_ftol_abs(kFtolAbs);
   opt.set_initial_step(kInitialStep);
-  // NLopt swallows exceptions thrown in the objective: keep the first and stop.
-  struct Context {
-    decltype(objective)* f;
-    std::exception_ptr* failure;
-  } context{&objective, &failure};
-  opt.set_min_objective(
-      [](const std::vector<double>& x, std::vector<double>&, void* data) -> double {
-        auto* c = static_cast<Context*>(data);
-        try {
-          return (*c->f)(x);
-        } catch (...) {
-          *c->failure = std::current_exception();
-          throw nlopt::forced_stop();
-        }
-      },
-      &context);
-  std::vector<double> x(P);
-  for (std::size_t j = 0; j < P; ++j) {
-    const auto& p = spec.parameters[j];
-    x[j] = (p.start - p.lower) / (p.upper - p.lower);
-  }
-  double minimum = 0;
-  try {
-    out.stop_reason = nlopt_stop_reason(opt.optimize(x, minimum));
-  } catch (const nlopt::roundoff_limited&) {
-    out.stop_reason = nlopt_stop_reason(nlopt::ROUNDOFF_LIMITED);
-  } catch (const nlopt::forced_stop&) {
-    if (failure) std::rethrow_exception(failure);
-    out.stop_reason = nlopt_stop_reason(nlopt::FORCED_STOP);
-  } catch (const std::invalid_argument& e) {
-    throw ConfigError(spec.file + ": optimiser: " + spec.optimiser + " refuses this problem (" + e.what() +
-                      "); e.g. LN_BOBYQA needs at least 2 parameters, use LN_SBPLX or LN_NELDERMEAD for one");
-  }
-  if (failure) std::rethrow_exception(failure);
+  NloptFunction function{objective, &failure};
+  opt.set_min_objective(NloptFunction::call, &function);
+  std::vector<double> x = unit_starts(spec.parameters);
+  out.stop_reason = run_nlopt(opt, x, failure, spec.file + ": optimiser: " + spec.optimiser,
+                              "; e.g. LN_BOBYQA needs at least 2 parameters, use LN_SBPLX or LN_NELDERMEAD for one");
   out.estimate = best_theta;
 
   // Uncertainty: the moments at the estimate and at theta_j +- h_j (one-sided at a bound), all in

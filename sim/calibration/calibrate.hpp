@@ -5,7 +5,10 @@
 // standard errors by the sandwich formula.
 #pragma once
 
+#include <nlopt.hpp>
+
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <string>
 #include <vector>
@@ -59,6 +62,22 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const ModelRegistry& re
 
 // Why NLopt stopped, in words, from its nlopt::result code.
 std::string nlopt_stop_reason(int code);
+
+// A function NLopt calls (an objective or a constraint), shared by calibrate and optimise. NLopt
+// swallows exceptions thrown in it: the first is kept in *failure and the search stopped;
+// run_nlopt rethrows it.
+struct NloptFunction {
+  std::function<double(const std::vector<double>&)> f;
+  std::exception_ptr* failure;
+  static double call(const std::vector<double>& x, std::vector<double>& gradient, void* data);
+};
+// Runs `opt` from `x` (left at the point where it stopped) and returns why it stopped, in words.
+// Rethrows the failure an NloptFunction kept; an algorithm that refuses the problem is a
+// ConfigError "`optimiser` refuses this problem (why)`hint`".
+std::string run_nlopt(nlopt::opt& opt, std::vector<double>& x, const std::exception_ptr& failure,
+                      const std::string& optimiser, const std::string& hint);
+// Each parameter's start scaled to [0, 1] by its bounds: where the searches begin.
+std::vector<double> unit_starts(const std::vector<ParameterSpec>& parameters);
 
 // The point setting parameter j to values[j], as --set would (shared with `povsim optimise`).
 ParameterPoint parameter_point(const std::vector<ParameterSpec>& parameters, const std::vector<double>& values);

@@ -141,43 +141,18 @@ OptimiseResult optimise(const OptimiseSpec& spec, const ModelRegistry& registry,
   };
 
   std::exception_ptr failure;
-  struct Context {
-    std::function<double(const std::vector<double>&)> f;
-    std::exception_ptr* failure;
-  };
-  Context objective{[&](const std::vector<double>& x) { return evaluate(x).cost.mean / cost_scale; }, &failure};
-  Context constraint{[&](const std::vector<double>& x) { return evaluate(x).margin_upper / measure_scale; }, &failure};
-  auto call = [](const std::vector<double>& x, std::vector<double>&, void* data) -> double {
-    auto* c = static_cast<Context*>(data);
-    try {
-      return c->f(x);
-    } catch (...) {  // NLopt swallows exceptions: keep the first and stop
-      *c->failure = std::current_exception();
-      throw nlopt::forced_stop();
-    }
-  };
+  NloptFunction objective{[&](const std::vector<double>& x) { return evaluate(x).cost.mean / cost_scale; }, &failure};
+  NloptFunction constraint{[&](const std::vector<double>& x) { return evaluate(x).margin_upper / measure_scale; }, &failure};
   nlopt::opt opt(spec.optimiser.c_str(), static_cast<unsigned>(P));
   opt.set_lower_bounds(std::vector<double>(P, 0.0));
   opt.set_upper_bounds(std::vector<double>(P, 1.0));
   opt.set_maxeval(spec.evaluations);
   opt.set_xtol_abs(kXtolAbs);
   opt.set_initial_step(kInitialStep);
-  opt.set_min_objective(call, &objective);
-  opt.add_inequality_constraint(call, &constraint, 0.0);
-  std::vector<double> x(P);
-  for (std::size_t j = 0; j < P; ++j) x[j] = (spec.levers[j].start - spec.levers[j].lower) / (spec.levers[j].upper - spec.levers[j].lower);
-  double minimum = 0;
-  try {
-    out.stop_reason = nlopt_stop_reason(opt.optimize(x, minimum));
-  } catch (const nlopt::roundoff_limited&) {
-    out.stop_reason = nlopt_stop_reason(nlopt::ROUNDOFF_LIMITED);
-  } catch (const nlopt::forced_stop&) {
-    if (failure) std::rethrow_exception(failure);
-    out.stop_reason = nlopt_stop_reason(nlopt::FORCED_STOP);
-  } catch (const std::invalid_argument& e) {
-    throw ConfigError(spec.file + ": optimiser: " + spec.optimiser + " refuses this problem (" + e.what() + ")");
-  }
-  if (failure) std::rethrow_exception(failure);
+  opt.set_min_objective(NloptFunction::call, &objective);
+  opt.add_inequality_constraint(NloptFunction::call, &constraint, 0.0);
+  std::vector<double> x = unit_starts(spec.levers);
+  out.stop_reason = run_nlopt(opt, x, failure, spec.file + ": optimiser: " + spec.optimiser, "");
   mark_frontier(out.history);
 
   // The answer: the cheapest feasible candidate, else the first (the start) to show how far it is.
