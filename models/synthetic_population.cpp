@@ -1,6 +1,10 @@
 #include "models/synthetic_population.hpp"
 
+#include "sim/core/reducer.hpp"
+
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
@@ -8,7 +12,9 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <numeric>
+#include <span>
 #include <stdexcept>
 
 namespace povsim {
@@ -100,9 +106,30 @@ Education school_level(int age) {
 }
 }  // namespace
 
+namespace {
+// Households in the synthetic population's county c of `counties` (out of n): counties are
+// contiguous runs of households, county c beginning at household ceil(c n / counties).
+std::size_t county_begin(std::size_t c, std::size_t n, std::size_t counties) { return (c * n + counties - 1) / counties; }
+}  // namespace
+
+std::size_t SyntheticPopulation::part_boundary(std::size_t h) const {
+  const std::size_t n = params_.households;
+  const std::size_t counties = std::min<std::uint64_t>(params_.counties, n);
+  if (h == 0 || h >= n || counties == 0) return std::min(h, n);
+  std::size_t c = h * counties / n;  // the county holding household h, or the one before it
+  while (county_begin(c, n, counties) < h) ++c;
+  return county_begin(c, n, counties);
+}
+
 void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng) const {
+  generate_part(hh, rng, 0, params_.households, local_reducer());
+}
+
+void SyntheticPopulation::generate_part(HouseholdStore& hh, const StreamFactory& rng, std::size_t begin,
+                                        std::size_t end, const Reducer& reducer) const {
   const Params& p = params_;
   const std::size_t n = p.households;
+  if (begin > end || end > n) throw std::logic_error("generate_part: households outside the population");
   const std::uint32_t counties = static_cast<std::uint32_t>(std::min<std::uint64_t>(p.counties, n));
 
   // Counties, then each county's resettlement sites (as many as its expected relocated households
@@ -118,7 +145,7 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     places[c].industry = static_cast<std::uint8_t>(1 + boost::random::uniform_int_distribution<std::uint32_t>(
                                                            0, p.industry_products - 1)(s));
     place_dependence[c] = industry_dependence(p.industry, places[c].region, false, s.uniform());
-    const std::size_t in_county = (std::size_t{c + 1} * n + counties - 1) / counties - (std::size_t{c} * n + counties - 1) / counties;
+    const std::size_t in_county = county_begin(c + 1, n, counties) - county_begin(c, n, counties);
     const double relocated = double(in_county) * (1 - p.edge_share) * p.relocated_share[static_cast<int>(places[c].region)];
     sites_of[c] = relocated > 0 ? static_cast<std::uint32_t>(std::max(1.0, std::round(relocated / p.households_per_site))) : 0;
     first_site[c] = next_site;
@@ -139,23 +166,36 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     }
   hh.counties = std::move(places);
 
-  // Pass 1: household sizes, then offsets into the person arrays.
-  std::vector<std::uint8_t> sizes(n);
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t h) {
+  // Pass 1: household sizes, then offsets into the person arrays. The persons of the households
+  // before the part (counted, not kept) give its first person's key.
+  auto size_of = [&](std::size_t h) {
     Stream s = rng.stream(kStreamId, static_cast<std::uint32_t>(h), kSizeStep);
-    sizes[h] = static_cast<std::uint8_t>(pick(p.household_size_weights, s.uniform()) + 1);
-  });
+    return static_cast<std::uint8_t>(pick(p.household_size_weights, s.uniform()) + 1);
+  };
+  const std::size_t persons_before = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, begin), std::size_t{0},
+      [&](const tbb::blocked_range<std::size_t>& r, std::size_t acc) {
+        for (std::size_t h = r.begin(); h < r.end(); ++h) acc += size_of(h);
+        return acc;
+      },
+      std::plus<>());
+  const std::size_t part_households = end - begin;
+  std::vector<std::uint8_t> sizes(part_households);
+  tbb::parallel_for(std::size_t{0}, part_households, [&](std::size_t i) { sizes[i] = size_of(begin + i); });
   std::size_t persons = 0;
   for (auto sz : sizes) persons += sz;
-  if (persons > 0xFFFFFFF0u) throw std::runtime_error("too many persons for 32-bit person ids; use fewer households");
-  hh.resize(n, persons);
+  if (persons_before + persons > 0xFFFFFFF0u)
+    throw std::runtime_error("too many persons for 32-bit person ids; use fewer households");
+  hh.resize(part_households, persons);
   std::uint32_t offset = 0;
-  for (std::size_t h = 0; h < n; ++h) {
-    hh.first_person[h] = offset;
-    hh.persons[h] = sizes[h];
-    offset += sizes[h];
+  for (std::size_t i = 0; i < part_households; ++i) {
+    hh.first_person[i] = offset;
+    hh.persons[i] = sizes[i];
+    offset += sizes[i];
   }
   sizes = {};
+  hh.household_key_base = static_cast<std::uint32_t>(begin);
+  hh.person_key_base = static_cast<std::uint32_t>(persons_before);
 
   // Pass 2: everything else, each household from its own stream.
   const auto& inc = p.income;
@@ -168,8 +208,9 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
   std::array<double, kRegionTypes> mu{};
   for (int r = 0; r < kRegionTypes; ++r)
     mu[r] = std::log(inc.median_per_capita * inc.region_level[r] * share_total / level_norm);
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t h) {
+  tbb::parallel_for(std::size_t{0}, part_households, [&](std::size_t i) {
     namespace pf = person_flag;
+    const std::size_t h = begin + i;  // the household's index in the whole population: its key
     Stream s = rng.stream(kStreamId, static_cast<std::uint32_t>(h), kDetailStep);
     const std::uint32_t home = static_cast<std::uint32_t>((h * counties) / n);  // counties are contiguous
     const int r = static_cast<int>(hh.counties[home].region);
@@ -179,14 +220,14 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
     const std::uint32_t county =
         relocated ? first_site[home] + boost::random::uniform_int_distribution<std::uint32_t>(0, sites_of[home] - 1)(s)
                   : home;
-    hh.county[h] = county;
-    hh.region[h] = hh.counties[county].region;
-    hh.flags[h] = (edge ? household_flag::edge : household_flag::lifted) | (relocated ? household_flag::relocated : 0);
+    hh.county[i] = county;
+    hh.region[i] = hh.counties[county].region;
+    hh.flags[i] = (edge ? household_flag::edge : household_flag::lifted) | (relocated ? household_flag::relocated : 0);
 
     // Members: the head is 30-70; others are children, elderly or working-age adults.
     int earners = 0;
-    const std::uint32_t first = hh.first_person[h];
-    const int size = hh.persons[h];
+    const std::uint32_t first = hh.first_person[i];
+    const int size = hh.persons[i];
     for (int i = 0; i < size; ++i) {
       const std::uint32_t q = first + i;
       int age;
@@ -286,34 +327,35 @@ void SyntheticPopulation::generate(HouseholdStore& hh, const StreamFactory& rng)
       subsidy = static_cast<float>(operating_month * p.industry.subsidy_share[static_cast<int>(dependence) - 1]);
       operating_month -= subsidy;
     }
-    hh.dependence[h] = dependence;
-    hh.industry_subsidy[h] = subsidy;
-    hh.operating_base[h] = static_cast<float>(operating_month);
-    hh.property_income[h] = static_cast<float>(total * inc.property_share / 12.0);
+    hh.dependence[i] = dependence;
+    hh.industry_subsidy[i] = subsidy;
+    hh.operating_base[i] = static_cast<float>(operating_month);
+    hh.property_income[i] = static_cast<float>(total * inc.property_share / 12.0);
     const bool on_dibao = per_capita < inc.dibao_income_max && s.uniform() < inc.dibao_take_up;
     const double transfers = total * transfer_share / 12.0;  // yuan/month
     const double post_amount = post ? inc.post_wage : 0.0;
     const double dibao_amount = on_dibao ? transfers * inc.dibao_split : 0.0;
-    hh.transfer[static_cast<int>(Programme::public_welfare_post)][h] = static_cast<float>(post_amount);
-    hh.transfer[static_cast<int>(Programme::dibao)][h] = static_cast<float>(dibao_amount);
+    hh.transfer[static_cast<int>(Programme::public_welfare_post)][i] = static_cast<float>(post_amount);
+    hh.transfer[static_cast<int>(Programme::dibao)][i] = static_cast<float>(dibao_amount);
     const double rest = std::max(0.0, transfers - post_amount - dibao_amount);
     const double eco = rest * inc.eco_compensation_share;
-    hh.transfer[static_cast<int>(Programme::ecological_compensation)][h] = static_cast<float>(eco);
-    hh.transfer[static_cast<int>(Programme::other)][h] = static_cast<float>(rest - eco);
-    hh.income_factor[h] = 1.0f;
-    hh.weight[h] = 1.0f;
-    hh.savings[h] = static_cast<float>(total / 12.0 * inc.savings_months);
+    hh.transfer[static_cast<int>(Programme::ecological_compensation)][i] = static_cast<float>(eco);
+    hh.transfer[static_cast<int>(Programme::other)][i] = static_cast<float>(rest - eco);
+    hh.income_factor[i] = 1.0f;
+    hh.weight[i] = 1.0f;
+    hh.savings[i] = static_cast<float>(total / 12.0 * inc.savings_months);
   });
-  if (p.weights == WeightRule::national) apply_national_weights(hh);
+  if (p.weights == WeightRule::national) apply_national_weights(hh, reducer);
 }
 
 // One weight for every lifted household and one for every edge household, so that the weighted
 // persons of each group are the national figures. Sums of small integers: exact, so the weights
 // do not depend on the thread count.
-void SyntheticPopulation::apply_national_weights(HouseholdStore& hh) const {
-  std::uint64_t lifted_persons = 0, edge_persons = 0;
-  for (std::size_t h = 0; h < hh.size(); ++h)
-    ((hh.flags[h] & household_flag::edge) ? edge_persons : lifted_persons) += hh.persons[h];
+void SyntheticPopulation::apply_national_weights(HouseholdStore& hh, const Reducer& reducer) const {
+  std::array<std::int64_t, 2> persons{};  // lifted, edge: over the whole population
+  for (std::size_t h = 0; h < hh.size(); ++h) persons[(hh.flags[h] & household_flag::edge) ? 1 : 0] += hh.persons[h];
+  reducer.sum(std::span<std::int64_t>(persons));
+  const auto [lifted_persons, edge_persons] = persons;
   const float lifted_weight = lifted_persons ? static_cast<float>(params_.national_lifted_persons / double(lifted_persons)) : 1.0f;
   const float edge_weight = edge_persons ? static_cast<float>(params_.national_edge_persons / double(edge_persons)) : 1.0f;
   for (std::size_t h = 0; h < hh.size(); ++h) hh.weight[h] = (hh.flags[h] & household_flag::edge) ? edge_weight : lifted_weight;

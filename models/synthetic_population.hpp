@@ -205,10 +205,17 @@ class SyntheticPopulation final : public PopulationSource {
   bool sampled() const override { return true; }
   double persons_per_household() const override;
   void generate(HouseholdStore& hh, const StreamFactory& rng) const override;
+  // Builds households [begin, end) alone: every household draws from its own stream, keyed by its
+  // index in the whole population, so a part needs only the sizes of the households before it (for
+  // its persons' keys), not the households themselves.
+  void generate_part(HouseholdStore& hh, const StreamFactory& rng, std::size_t begin, std::size_t end,
+                     const Reducer& reducer) const override;
+  // Counties are contiguous runs of households: a part begins at a county's first household.
+  std::size_t part_boundary(std::size_t h) const override;
   std::string weights() const override;
 
  private:
-  void apply_national_weights(HouseholdStore& hh) const;
+  void apply_national_weights(HouseholdStore& hh, const Reducer& reducer) const;
   Params params_;
 };
 

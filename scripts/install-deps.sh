@@ -8,6 +8,7 @@ PACKAGES=(
   libboost-random-dev libtbb-dev libyaml-cpp-dev libhdf5-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libnlopt-cxx-dev libeigen3-dev libcli11-dev
+  libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-numpy python3-scipy python3-matplotlib python3-yaml
 )
 

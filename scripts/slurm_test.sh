@@ -15,6 +15,9 @@
 #   preemption  large_run.sbatch on the whole node, preempted by a job in the higher-priority
 #               partition (PreemptMode=REQUEUE) after its first checkpoint: it saves its state,
 #               is requeued, resumes with --restart, and its output equals an uninterrupted run's
+#   mpi         mpi_run.sbatch on 2 ranks (mpirun inside the job), requeued by `scontrol requeue`
+#               after both ranks saved a checkpoint part: it resumes on 2 ranks, and its output
+#               equals a single-process run's (every dataset bit for bit)
 # Environment: POVSIM=path skips the build and tests that binary; KEEP_SLURM_TEST_DIR=1 keeps the
 # temporary directory (logs, outputs) for inspection.
 # Exit status: 0 all checks passed; 1 a check failed; 2 Slurm could not be set up.
@@ -29,7 +32,7 @@ fatal() { say "error: $*" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || fatal "run as root (it installs packages and runs slurmd as root)"
 
 # --- packages and povsim ------------------------------------------------------------------------
-packages=(slurmctld slurmd slurm-client munge python3-h5py python3-numpy)
+packages=(slurmctld slurmd slurm-client munge python3-h5py python3-numpy openmpi-bin procps)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -415,12 +418,64 @@ else
   show_log "$work/large/large.out"
 fi
 
-# --- the shared part of the two sbatch scripts must not drift -----------------------------------
-if diff <(sed -n '/^# --- the part below is the same in/,$p' "$repo/scripts/slurm/replicates.sbatch" | tail -n +2) \
-        <(sed -n '/^# --- the part below is the same in/,$p' "$repo/scripts/slurm/large_run.sbatch" | tail -n +2) >/dev/null; then
-  pass "scripts: replicates.sbatch and large_run.sbatch share the same signal/requeue code"
+# --- MPI: mpi_run.sbatch on 2 ranks, requeued by `scontrol requeue` mid-run ----------------------
+if [ -n "$(command -v mpirun)" ] && "$POVSIM" --version >/dev/null && ldd "$POVSIM" | grep -q libmpi; then
+  mpi_out=$work/mpi/mpi.h5
+  mkdir -p "$work/mpi"
+  mpi_args=(--households "${SLURM_TEST_MPI_HOUSEHOLDS:-300000}")
+  "$POVSIM" run "$scenario" --out "$work/mpi_reference.h5" "${mpi_args[@]}" --threads 1 --quiet >/dev/null
+  printf '#!/usr/bin/env bash\necho "$*" >>%q\nexec %q "$@"\n' "$work/mpi/povsim_calls.log" "$POVSIM" >"$tmp/povsim-mpi-logged"
+  chmod +x "$tmp/povsim-mpi-logged"
+  # mpirun refuses root without these (CI runs as root); containers often forbid cross-memory attach.
+  mpi_job=$(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none \
+            POVSIM=$tmp/povsim-mpi-logged POVSIM_CHECKPOINT_EVERY=3 sbatch --parsable -n 2 -c 1 \
+            --output="$work/mpi/mpi.out" "$repo/scripts/slurm/mpi_run.sbatch" "$scenario" "$mpi_out" "${mpi_args[@]}")
+  mpi_job=${mpi_job%%;*}
+  submitted=$((submitted + 1))
+  say "mpi: submitted mpi_run job $mpi_job (2 ranks x 1 thread, checkpoint every 3 months)"
+  for ((i = 0; i < 1200; i++)); do  # until both ranks have saved a checkpoint part
+    [ -f "$mpi_out.ckpt.rank0" ] && [ -f "$mpi_out.ckpt.rank1" ] && break
+    [ "$(field "$mpi_job" JobState)" = COMPLETED ] && break
+    sleep 0.1
+  done
+  mpi_requeued=0
+  if [ -f "$mpi_out.ckpt.rank1" ] && scontrol requeue "$mpi_job"; then
+    mpi_requeued=1
+    say "mpi: both ranks saved a checkpoint part; requeued job $mpi_job with scontrol requeue"
+  fi
+  cmp=""
+  if [ "$mpi_requeued" = 1 ] && wait_done "$mpi_job" 400; then
+    restarts=$(field "$mpi_job" Restarts)
+    mpi_state=$(field "$mpi_job" JobState)
+    requeued=$((requeued + ${restarts:-0}))
+    calls=$work/mpi/povsim_calls.log
+    [ "$(grep -c -- "--restart" "$calls")" -eq 2 ] && resumed=$((resumed + 1))
+    stopped_line=$(grep -o "stopped by SIGTERM after month [0-9]*" "$work/mpi/mpi.out" | head -n 1 || true)
+    ranks_attr=$($python -c 'import h5py, sys; print(int(h5py.File(sys.argv[1], "r").attrs["mpi_ranks"]))' "$mpi_out" 2>/dev/null || true)
+    if [ -n "$stopped_line" ] && [ "$(wc -l <"$calls")" -eq 4 ] && [ "$(grep -c -- "--restart $mpi_out.ckpt" "$calls")" -eq 2 ] &&
+       grep -q "resuming from checkpoint" "$work/mpi/mpi.out" && [ "$mpi_state" = COMPLETED ] &&
+       [ "${restarts:-0}" -ge 1 ] && [ "$ranks_attr" = 2 ] && [ ! -e "$mpi_out.ckpt.rank0" ] &&
+       cmp=$(same_results "$mpi_out" "$work/mpi_reference.h5"); then
+      pass "mpi: job $mpi_job on 2 ranks requeued mid-run, povsim $stopped_line and saved one checkpoint part per rank, resumed with --restart on 2 ranks (restarts=$restarts), $mpi_state; output vs single-process run: $cmp"
+    else
+      fail "mpi: job $mpi_job $mpi_state, restarts ${restarts:-?}, ${stopped_line:-no stop by SIGTERM}, mpi_ranks ${ranks_attr:-?}; comparison: ${cmp:-not run}"
+      show_log "$work/mpi/mpi.out"; show_log "$calls"
+    fi
+  else
+    fail "mpi: job $mpi_job was not requeued mid-run or did not finish (state $(field "$mpi_job" JobState))"
+    show_log "$work/mpi/mpi.out"
+  fi
 else
-  fail "scripts: the signal/requeue part of replicates.sbatch and large_run.sbatch differ"
+  fail "mpi: povsim at $POVSIM was built without MPI, or mpirun is missing"
+fi
+
+# --- the shared part of the three sbatch scripts must not drift ---------------------------------
+shared_part() { sed -n '/^# --- the part below is the same in/,$p' "$repo/scripts/slurm/$1" | tail -n +2; }
+if diff <(shared_part replicates.sbatch) <(shared_part large_run.sbatch) >/dev/null &&
+   diff <(shared_part replicates.sbatch) <(shared_part mpi_run.sbatch) >/dev/null; then
+  pass "scripts: replicates.sbatch, large_run.sbatch and mpi_run.sbatch share the same signal/requeue code"
+else
+  fail "scripts: the signal/requeue part of replicates.sbatch, large_run.sbatch and mpi_run.sbatch differ"
 fi
 
 say "summary: jobs submitted $submitted, requeued $requeued, resumed from checkpoint $resumed; wall time $(($(date +%s) - wall_start)) s"

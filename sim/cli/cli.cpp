@@ -103,13 +103,17 @@ void check_default_output(const std::string& path, const std::string& digest, co
 }
 
 bool fits_in_memory(const PopulationSource& population, const std::vector<ColumnSpec>& declared, std::ostream& err,
-                    std::size_t replicates, std::size_t years) {
-  const std::size_t households = population.households();
+                    std::size_t replicates, std::size_t years, std::size_t households_here, int node_ranks) {
+  const std::size_t households = std::min(households_here, population.households());
   const std::size_t for_households = estimate_run_bytes(households, population.persons_per_household(), declared);
   const std::size_t for_results = estimate_results_bytes(replicates, years);
   const std::size_t needed =
       for_households > std::size_t(-1) - for_results ? std::size_t(-1) : for_households + for_results;
-  const auto limit = memory_limit();
+  auto limit = memory_limit();
+  if (limit && node_ranks > 1) {
+    limit->bytes /= static_cast<std::size_t>(node_ranks);
+    limit->source += ", divided among the " + std::to_string(node_ranks) + " MPI ranks on this node";
+  }
   if (!limit || needed <= limit->bytes) return true;
   err << "povsim: error: ";
   if (for_households >= for_results)
@@ -424,7 +428,33 @@ std::string signal_name(int signal) {
   }
 }
 
-int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+// The ranks of a distributed run meet once, when every rank has set up (or failed to): a rank that
+// failed alone would otherwise leave the others waiting in the run's first collective. Bad input
+// fails on every rank alike, so only rank 0 says why; a rank that fails alone says so itself.
+class RankAgreement {
+ public:
+  explicit RankAgreement(const Reducer& world) : world_(world) {}
+  bool met() const { return met_; }
+  // Every rank's status in; the job's out (this rank's own failure first). `speak`: whether this
+  // rank should print its own error.
+  int meet(int status, bool& speak) {
+    met_ = true;
+    std::array<std::int64_t, 2> rank0_and_failures{world_.part() == 0 ? status : 0, status != 0 ? 1 : 0};
+    world_.sum(std::span<std::int64_t>(rank0_and_failures));
+    const int worst = static_cast<int>(world_.max(status));
+    speak = status != 0 && (world_.part() == 0 || rank0_and_failures[0] == 0);
+    others_failed_ = status == 0 && worst != 0;
+    return status != 0 ? status : worst;
+  }
+  bool others_failed() const { return others_failed_; }
+
+ private:
+  const Reducer& world_;
+  bool met_ = false, others_failed_ = false;
+};
+
+int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const Processes& processes,
+                RankAgreement& agreement) {
   const RunArgs ra = parse_run_args(args);
   if (ra.help) {
     out << kRunHelp;
@@ -440,24 +470,44 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
                  (ra.input.counties.empty() ? "" : " and " + ra.input.counties);
   }
 
+  const Reducer& world = *processes.world;
   RunOptions options;
   options.threads = ra.threads;
   options.first_replicate = ra.first_replicate;
   options.replicate_count = ra.replicate_count;
+  std::size_t households_here = scenario.population->households();
+  if (world.parts() > 1) {  // this rank's share of the population (sim/parallel/mpi.hpp)
+    options.reducer = &world;
+    options.part = population_part(*scenario.population, world.part(), world.parts());
+    households_here = options.part->end - options.part->begin;
+  }
   // A replicate that does not exist is bad input: say so now.
   const std::size_t replicates = selected_replicates(scenario, options).second;
   const std::size_t years =
       static_cast<std::size_t>(scenario.run.horizon.end.year() - scenario.run.horizon.start.year() + 1);
-  if (!fits_in_memory(*scenario.population, scenario.layout.columns, err, replicates, years)) return 1;
+  if (!fits_in_memory(*scenario.population, scenario.layout.columns, err, replicates, years, households_here,
+                      processes.node_ranks))
+    return 1;
   // The handlers go in before the temporary output exists, so that no stop signal can find it
   // there without them (the default action would leave it behind).
   // What fixes the file's contents; --threads, --checkpoint and --restart do not.
   const std::string digest = run_inputs_digest(scenario.resolved_yaml, population, ra.first_replicate,
                                                static_cast<std::uint32_t>(replicates));
-  if (!ra.out_given) check_default_output(ra.out, digest, "run");
-  const StopSignals signals(h5::AtomicFile::temp_path_for(ra.out),
-                            ra.checkpoint.empty() ? "" : checkpoint_temp_path(ra.checkpoint));
-  Hdf5Output output(ra.out);  // fails now if the destination is not writable
+  // Rank 0 alone writes the output file; every rank saves its own checkpoint part.
+  const bool writes_output = world.part() == 0;
+  if (!ra.out_given && writes_output) check_default_output(ra.out, digest, "run");
+  const std::string checkpoint_part =
+      ra.checkpoint.empty() ? "" : checkpoint_part_path(ra.checkpoint, world.part(), world.parts());
+  const StopSignals signals(writes_output ? h5::AtomicFile::temp_path_for(ra.out) : "",
+                            checkpoint_part.empty() ? "" : checkpoint_temp_path(checkpoint_part));
+  std::optional<Hdf5Output> output;
+  if (writes_output) output.emplace(ra.out);  // fails now if the destination is not writable
+  // Every rank has set up: from here on the ranks run in step (a rank that failed is reported by
+  // the agreement, and the others leave with its status).
+  if (world.parts() > 1) {
+    bool speak = false;
+    if (const int failed = agreement.meet(0, speak); failed != 0) return failed;
+  }
 
   options.checkpoint_path = ra.checkpoint;
   options.checkpoint_every = ra.checkpoint_every;
@@ -474,7 +524,11 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   } catch (const Interrupted& stop) {
     err << "\npovsim: stopped by " << signal_name(stop.signal) << " after month " << stop.months_done
         << " of the replicate in progress; "
-        << (stop.checkpointed ? "state saved to " + ra.checkpoint + " (continue with --restart " + ra.checkpoint + ")"
+        << (stop.checkpointed ? "state saved to " + ra.checkpoint +
+                                    (world.parts() > 1 ? " (one part per rank: " + ra.checkpoint + ".rank0 .. .rank" +
+                                                             std::to_string(world.parts() - 1) + ")"
+                                                       : std::string()) +
+                                    " (continue with --restart " + ra.checkpoint + ")"
                               : std::string("no checkpoint (none was asked for: use --checkpoint FILE)"))
         << "; no output written\n";
     return kExitStopped;
@@ -483,18 +537,28 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     return 2;
   }
 
+  // The largest resident memory of any rank (every rank takes part in the reduction).
+  const std::int64_t peak_bytes = world.max(static_cast<std::int64_t>(peak_rss_bytes()));
+  if (!writes_output) return 0;
   RunMetadata meta{kVersion, scenario.source, scenario.resolved_yaml, scenario.run.seed, ra.threads, population,
                    scenario.population->weights(), digest};
-  output.commit(results, meta);
-  if (output.replaced_another_write())
-    err << "povsim: warning: " << output.path()
+  meta.threads = ra.threads > 0 ? ra.threads : tbb::this_task_arena::max_concurrency();
+  meta.mpi_ranks = world.parts();
+  output->commit(results, meta);
+  if (output->replaced_another_write())
+    err << "povsim: warning: " << output->path()
         << " was written by another process while this run went on; replaced it with this run's results\n";
   if (ra.json) {  // stdout holds the document alone
-    print_run_json(out, results, scenario, output.path());
+    print_run_json(out, results, scenario, output->path());
     return 0;
   }
-  if (!ra.quiet) print_summary(out, results, scenario);
-  out << "wrote " << output.path() << "\n";
+  if (!ra.quiet) {
+    print_summary(out, results, scenario);
+    out << "peak memory " << std::fixed << std::setprecision(0) << double(peak_bytes) / (1 << 20) << " MiB"
+        << (world.parts() > 1 ? " per rank (the largest of " + std::to_string(world.parts()) + " MPI ranks)" : "")
+        << "\n";
+  }
+  out << "wrote " << output->path() << "\n";
   return 0;
 }
 
@@ -579,7 +643,11 @@ int command_validate(const std::vector<std::string>& args, std::ostream& out, st
 
 }  // namespace
 
-int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+namespace {
+
+int run_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, std::ostream& error,
+                const Processes& processes, RankAgreement& agreement) {
+  const bool distributed = processes.world->parts() > 1;
   try {
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
       (args.empty() ? err : out) << kMainHelp;
@@ -589,7 +657,10 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
       out << "povsim " << kVersion << "\n";
       return 0;
     }
-    if (args[0] == "run") return command_run(args, out, err);
+    if (args[0] == "run") return command_run(args, out, err, processes, agreement);
+    if (distributed)
+      throw UsageError("povsim " + args[0] + " runs on one process; under MPI only `povsim run` is distributed "
+                       "(start it without mpirun; docs/hpc.md)");
     if (args[0] == "validate") return command_validate(args, out, err);
     if (args[0] == "population") return command_population(args, out, err);
     if (args[0] == "calibrate") return command_calibrate(args, out, err);
@@ -600,25 +671,54 @@ int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::os
     if (args[0] == "export") return command_export(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {
-    err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
+    error << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
     return 2;
   } catch (const ConfigError& e) {
-    err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
+    error << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
     return 2;
   } catch (const DataFileError& e) {  // an installation or setup problem, fixed by the user as bad input is
-    err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
+    error << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
     // The estimates checked before the run did not foresee this, so the cause is unknown: name the
     // limit that was in force rather than guess at --households.
     const auto limit = memory_limit();
-    err << "povsim: error: out of memory"
+    error << "povsim: error: out of memory"
         << (limit ? " (limit " + gib(limit->bytes) + ": " + limit->source + ")" : std::string()) << "\n";
     return 1;
   } catch (const std::exception& e) {
-    err << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
+    error << "povsim: error: " << one_line(e.what(), kMaxMessageBytes) << "\n";
     return 1;
   }
+}
+
+}  // namespace
+
+int povsim_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const Processes& processes) {
+  const Reducer& world = *processes.world;
+  RankAgreement agreement(world);
+  std::ostringstream error;  // this rank's error line, printed once the ranks know who failed
+  std::ostringstream quiet;  // the output of ranks other than 0, which rank 0's repeats
+  const bool speaks = world.part() == 0;
+  int status = run_command(args, speaks ? out : quiet, speaks ? err : quiet, error, processes, agreement);
+  if (world.parts() == 1) {
+    err << error.str();
+    return status;
+  }
+  const std::string rank = "povsim: rank " + std::to_string(world.part()) + ": ";
+  if (!agreement.met()) {  // failed while setting up: meet the ranks waiting for the run to start
+    bool speak = false;
+    status = agreement.meet(status, speak);
+    if (speak) err << (speaks ? error.str() : rank + error.str());
+    return status;
+  }
+  if (agreement.others_failed() && speaks) err << "povsim: error: another rank could not start (its message above)\n";
+  if (status != 0 && status != kExitStopped && !error.str().empty()) {
+    // Failed while the others run or wait in a collective (a full disk, memory): end the whole job.
+    err << (speaks ? error.str() : rank + error.str()) << std::flush;
+    if (processes.abort_job) processes.abort_job(status);
+  }
+  return status;
 }
 
 }  // namespace povsim

@@ -21,8 +21,11 @@ namespace povsim {
 // Estimates the memory a run needs before anything is allocated: the population, and the tallies of
 // `replicates` x `years` (0 for a population alone). False (with one line on stderr naming the
 // larger of the two as the cause, and the limit that binds) if the process may not have it.
+// Under MPI, `share` of the households are this rank's and `node_ranks` ranks share the node's
+// memory: the limit is divided among them.
 bool fits_in_memory(const PopulationSource& population, const std::vector<ColumnSpec>& declared, std::ostream& err,
-                    std::size_t replicates = 0, std::size_t years = 0);
+                    std::size_t replicates = 0, std::size_t years = 0, std::size_t households_here = SIZE_MAX,
+                    int node_ranks = 1);
 
 std::string gib(std::size_t bytes);
 

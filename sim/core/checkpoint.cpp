@@ -15,7 +15,7 @@ namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'V', 'S', 'I', 'M', 'C', 'K'};
 constexpr char kEnd[8] = {'P', 'O', 'V', 'S', 'I', 'M', 'E', 'N'};
-constexpr std::uint32_t kFormat = 1;
+constexpr std::uint32_t kFormat = 2;  // 2: the MPI part (rank) and parts (ranks)
 
 std::string system_error(const std::string& what, const std::string& path) {
   return what + " " + path + ": " + std::strerror(errno);
@@ -28,6 +28,10 @@ std::uint64_t CheckpointIdentity::scenario_hash() const {
   h.add(std::string_view(resolved_scenario));
   h.add(std::string_view(population));
   return h.value();
+}
+
+std::string checkpoint_part_path(const std::string& path, std::uint32_t part, std::uint32_t parts) {
+  return parts <= 1 ? path : path + ".rank" + std::to_string(part);
 }
 
 std::string checkpoint_temp_path(const std::string& path) {
@@ -51,6 +55,8 @@ void save_checkpoint(const std::string& path, const CheckpointIdentity& id,
     out(id.population);
     out(id.first_replicate);
     out(id.replicate_count);
+    out(id.part);
+    out(id.parts);
     out(static_cast<std::uint32_t>(done.size()));
     for (const auto& tallies : done) out(tallies);
     const std::uint8_t has_run = run != nullptr;
@@ -109,6 +115,14 @@ CheckpointReader::CheckpointReader(const std::string& path, const CheckpointIden
   if (first != expected.first_replicate || count != expected.replicate_count)
     in.fail("it holds replicates " + std::to_string(first) + ".." + std::to_string(first + count - 1) +
             ", not the ones asked for");
+  std::uint32_t part = 0, parts = 0;
+  in(part);
+  in(parts);
+  if (parts != expected.parts)
+    in.fail("it was saved by a run on " + std::to_string(parts) + " MPI rank(s), this one has " +
+            std::to_string(expected.parts) + "; restart on " + std::to_string(parts));
+  if (part != expected.part)
+    in.fail("it is rank " + std::to_string(part) + "'s part, not rank " + std::to_string(expected.part) + "'s");
   std::uint32_t finished = 0;
   in(finished);
   if (finished > count) in.fail("more finished replicates than asked for");

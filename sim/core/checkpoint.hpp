@@ -24,8 +24,15 @@ struct CheckpointIdentity {
   std::string population;        // where the households came from
   std::uint32_t first_replicate = 0, replicate_count = 0;
   std::uint64_t layout_hash = 0;  // Run::layout_hash()
+  // The part of the population saved (MPI rank) and the number of parts (ranks): a restart needs
+  // the same rank count, each rank reading its own part.
+  std::uint32_t part = 0, parts = 1;
   std::uint64_t scenario_hash() const;
 };
+
+// The file that holds one part's checkpoint: `path` itself for a single process; under MPI with
+// `parts` ranks, PATH.rank0 .. PATH.rank<parts-1>, one per rank.
+std::string checkpoint_part_path(const std::string& path, std::uint32_t part, std::uint32_t parts);
 
 // The temporary file save_checkpoint writes before renaming it over `path` (for this process).
 std::string checkpoint_temp_path(const std::string& path);

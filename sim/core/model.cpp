@@ -22,4 +22,12 @@ double budget_factor(const MonthContext& ctx, std::uint32_t slot, const BudgetPa
   return factor;
 }
 
+void PopulationSource::generate_part(HouseholdStore& hh, const StreamFactory& rng, std::size_t begin, std::size_t end,
+                                     const Reducer&) const {
+  if (begin == 0 && end == households()) return generate(hh, rng);
+  HouseholdStore all;
+  generate(all, rng);
+  hh = all.slice(begin, end);
+}
+
 }  // namespace povsim

@@ -306,6 +306,16 @@ class PopulationSource {
   // Expected persons per household, for the memory estimate made before allocating.
   virtual double persons_per_household() const = 0;
   virtual void generate(HouseholdStore& hh, const StreamFactory& rng) const = 0;
+  // Households [begin, end) of the population generate() gives, bit for bit, with their entity keys
+  // (HouseholdStore::household_key_base): one MPI rank's part. Sums over the whole population (the
+  // national weights) go through `reducer`, whose parts together hold every household. The
+  // default builds the whole population and keeps the part; a source that can build a part alone
+  // overrides it, so that no rank holds the whole population.
+  virtual void generate_part(HouseholdStore& hh, const StreamFactory& rng, std::size_t begin, std::size_t end,
+                             const Reducer& reducer) const;
+  // The first household at or after `h` where a part may begin: parts are cut between counties so
+  // that a county's households stay on one rank. The default allows any household.
+  virtual std::size_t part_boundary(std::size_t h) const { return h; }
   // What the households' weights stand for, for the output's root attribute `weights` and the
   // summary: national totals, survey weights of the input, or one household each.
   virtual std::string weights() const { return "survey weights of the input population"; }
@@ -322,6 +332,11 @@ class SharedPopulation final : public PopulationSource {
   std::size_t households() const override { return source_->households(); }
   double persons_per_household() const override { return source_->persons_per_household(); }
   void generate(HouseholdStore& hh, const StreamFactory& rng) const override { source_->generate(hh, rng); }
+  void generate_part(HouseholdStore& hh, const StreamFactory& rng, std::size_t begin, std::size_t end,
+                     const Reducer& reducer) const override {
+    source_->generate_part(hh, rng, begin, end, reducer);
+  }
+  std::size_t part_boundary(std::size_t h) const override { return source_->part_boundary(h); }
   std::string weights() const override { return source_->weights(); }
   bool sampled() const override { return source_->sampled(); }
 

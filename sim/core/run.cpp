@@ -25,16 +25,29 @@ HouseholdStore generate_population(const Scenario& scenario, tbb::task_arena& ar
   return hh;
 }
 
-void Run::start(tbb::task_arena& arena, const HouseholdStore* initial) {
+PopulationPart population_part(const PopulationSource& population, int part, int parts) {
+  const std::size_t n = population.households();
+  auto cut = [&](int k) -> std::size_t {
+    if (k <= 0) return 0;
+    if (k >= parts) return n;
+    return std::min(n, population.part_boundary(n * static_cast<std::size_t>(k) / static_cast<std::size_t>(parts)));
+  };
+  return {cut(part), std::max(cut(part), cut(part + 1))};
+}
+
+void Run::start(tbb::task_arena& arena, const HouseholdStore* initial, const std::optional<PopulationPart>& part) {
   // The population's stream: replicate 0's for every replicate, or the replicate's own when the
   // scenario draws one per replicate. `initial` is always replicate 0's population.
   const std::uint32_t population_stream = scenario_.run.population_per_replicate ? replicate_ : 0;
   // Generated in place, not assigned from a temporary: a store of tens of millions of households
   // must not exist twice, even for a moment.
-  if (initial && population_stream == 0)
+  const StreamFactory population_rng(scenario_.run.seed, population_stream);
+  if (part)
+    arena.execute([&] { scenario_.population->generate_part(hh_, population_rng, part->begin, part->end, reducer_); });
+  else if (initial && population_stream == 0)
     hh_ = *initial;
   else
-    arena.execute([&] { scenario_.population->generate(hh_, StreamFactory(scenario_.run.seed, population_stream)); });
+    arena.execute([&] { scenario_.population->generate(hh_, population_rng); });
   hh_.count_alive(0, hh_.size());
   hh_.attach(scenario_.layout.columns);
   // Weighted households in the population, for budgets: an integer sum of weight units, exact in

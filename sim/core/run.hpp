@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "sim/core/byte_io.hpp"
@@ -24,6 +25,14 @@ namespace povsim {
 // from it.
 HouseholdStore generate_population(const Scenario& scenario, tbb::task_arena& arena);
 
+// The households [begin, end) of the population one part holds (an MPI rank's share).
+struct PopulationPart {
+  std::size_t begin = 0, end = 0;
+};
+// Part `part` of `parts`: contiguous parts in rank order, cut where the population allows
+// (PopulationSource::part_boundary: between counties), each about households / parts long.
+PopulationPart population_part(const PopulationSource& population, int part, int parts);
+
 class Run {
  public:
   // Households per work item. Fixed, never derived from the thread count: results cannot depend
@@ -36,8 +45,11 @@ class Run {
 
   // Builds the starting population: every replicate starts from the same one (drawn with
   // replicate 0's streams) and differs only in the shocks it meets. With `initial`, copies that
-  // store instead of generating it: it must be what generate_population(scenario) gives.
-  void start(tbb::task_arena& arena, const HouseholdStore* initial = nullptr);
+  // store instead of generating it: it must be what generate_population(scenario) gives. With
+  // `part`, builds only those households (this process's share; the reducer's other parts hold
+  // the rest); `initial` must then be null.
+  void start(tbb::task_arena& arena, const HouseholdStore* initial = nullptr,
+             const std::optional<PopulationPart>& part = std::nullopt);
   // Advances one month: every model's begin_month and prepare, then every block through every
   // model in step order, then (December) the annual assessment.
   void advance(tbb::task_arena& arena);

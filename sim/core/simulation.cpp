@@ -135,38 +135,70 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
 
+  const Reducer& reducer = options.reducer ? *options.reducer : local_reducer();
+  if (options.part && options.initial_population)
+    throw std::logic_error("simulate: a part of the population cannot start from a whole initial population");
   CheckpointIdentity identity = options.identity;
   identity.first_replicate = first;
   identity.replicate_count = count;
   identity.layout_hash = Run(scenario, first, options.block_size).layout_hash();
+  identity.part = static_cast<std::uint32_t>(reducer.part());
+  identity.parts = static_cast<std::uint32_t>(reducer.parts());
+  const std::string checkpoint_path =
+      options.checkpoint_path.empty() ? "" : checkpoint_part_path(options.checkpoint_path, identity.part, identity.parts);
 
   // Where to begin: from the start, or from a checkpoint's finished replicates and run in progress.
   std::unique_ptr<CheckpointReader> restart;
   if (!options.restart_path.empty()) {
-    restart = std::make_unique<CheckpointReader>(options.restart_path, identity);
+    // Every part reads its own file; all of them fail if any does (the others would wait for it).
+    std::string failure;
+    try {
+      restart = std::make_unique<CheckpointReader>(
+          checkpoint_part_path(options.restart_path, identity.part, identity.parts), identity);
+    } catch (const CheckpointError& e) {
+      failure = e.what();
+    }
+    if (reducer.max(failure.empty() ? 0 : 1) != 0) {
+      if (!failure.empty()) throw CheckpointError(failure);
+      throw CheckpointError(options.restart_path + ": another rank could not read its part of the checkpoint (" +
+                            options.restart_path + ".rankK on rank K)");
+    }
     results.tallies = restart->done;
+    // Every part must resume at the same point: parts saved at different months (a job killed
+    // while its ranks were saving) cannot be continued together.
+    const std::int64_t finished = static_cast<std::int64_t>(restart->done.size());
+    if (reducer.max(finished) != -reducer.max(-finished))
+      throw CheckpointError(options.restart_path + ": the ranks' checkpoints hold different numbers of finished "
+                            "replicates (a rank was stopped while saving); rerun from the start");
   }
   for (std::uint32_t rep = first + static_cast<std::uint32_t>(results.tallies.size()); rep < first + count; ++rep) {
-    Run current(scenario, rep, options.block_size);
+    Run current(scenario, rep, options.block_size, reducer);
     if (restart && restart->in_progress == rep) {
       restart->load_run(current);
+      const std::int64_t month = current.months_done();
+      if (reducer.max(month) != -reducer.max(-month))
+        throw CheckpointError(options.restart_path + ": the ranks' checkpoints were saved after different months "
+                              "(a rank was stopped while saving); rerun from the start");
     } else {
-      current.start(arena, options.initial_population);
+      current.start(arena, options.initial_population, options.part);
     }
     restart.reset();
     const long months_before = long(run.months()) * (rep - first);
     while (!current.done()) {
       current.advance(arena);
       if (options.on_progress) options.on_progress(months_before + current.months_done(), total_months);
-      const int signal = options.stop_signal ? options.stop_signal->load() : 0;
+      // A signal reaches the parts of a distributed run at different moments: all stop after the
+      // month in which any of them saw one.
+      const int signal = static_cast<int>(reducer.max(options.stop_signal ? options.stop_signal->load() : 0));
       const bool due = options.checkpoint_every > 0 && current.months_done() % options.checkpoint_every == 0;
-      if (!options.checkpoint_path.empty() && (due || signal != 0)) {
+      if (!checkpoint_path.empty() && (due || signal != 0)) {
         // A finished replicate is saved as finished, so a restart goes straight to the next one.
         std::vector<std::vector<YearTally>> done = results.tallies;
         if (current.done()) done.push_back(current.tallies());
-        save_checkpoint(options.checkpoint_path, identity, done, current.done() ? nullptr : &current);
+        save_checkpoint(checkpoint_path, identity, done, current.done() ? nullptr : &current);
+        reducer.barrier();  // every part's checkpoint is in place before any part goes on
       }
-      if (signal != 0) throw Interrupted(signal, !options.checkpoint_path.empty(), current.months_done());
+      if (signal != 0) throw Interrupted(signal, !checkpoint_path.empty(), current.months_done());
     }
     results.tallies.push_back(current.tallies());
     if (options.on_replicate_end) options.on_replicate_end(rep, current.households());

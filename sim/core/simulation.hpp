@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -10,6 +11,8 @@
 #include "sim/core/household_store.hpp"
 #include "sim/core/results.hpp"
 #include "sim/core/checkpoint.hpp"
+#include "sim/core/reducer.hpp"
+#include "sim/core/run.hpp"
 #include "sim/core/scenario.hpp"
 
 namespace povsim {
@@ -43,6 +46,12 @@ struct RunOptions {
   const HouseholdStore* initial_population = nullptr;
   // Called after the last month of each replicate; tests inspect the store.
   std::function<void(std::uint32_t replicate, const HouseholdStore&)> on_replicate_end;
+  // Distributed runs (sim/parallel/mpi.hpp): `reducer` totals sums over every part of the
+  // population (null: this process holds all of it) and `part` names this process's households.
+  // Every part then runs the same months in step: a stop signal seen by any part stops all of
+  // them after the same month, and each saves its own checkpoint (checkpoint_part_path).
+  const Reducer* reducer = nullptr;
+  std::optional<PopulationPart> part;
 };
 
 // A run stopped by a signal after finishing a month; the checkpoint (if any) is written.

@@ -124,6 +124,8 @@ RunFileHeader run_file_header(const RunResults& res, const RunMetadata& meta) {
   h.population = meta.population;
   h.weights = meta.weights;
   h.inputs_digest = meta.inputs_digest;
+  h.threads = meta.threads;
+  h.mpi_ranks = meta.mpi_ranks;
   h.population_per_replicate = res.population_per_replicate;
   return h;
 }
@@ -140,6 +142,8 @@ void write_run_file(hid_t f, const RunFileHeader& h, const ResultArrays& arrays)
   attr_string(f, "population", h.population);
   attr_string(f, "weights", h.weights);
   attr_string(f, "inputs_digest", h.inputs_digest);
+  attr_scalar<std::int32_t>(f, "threads", H5T_NATIVE_INT32, h.threads);
+  attr_scalar<std::int32_t>(f, "mpi_ranks", H5T_NATIVE_INT32, h.mpi_ranks);
   // Which noise the replicates' spread covers (docs/output.md, "Which noise an interval covers").
   attr_string(f, "population_noise", h.population_per_replicate
                                          ? "each replicate drew its own population: intervals include population sampling"

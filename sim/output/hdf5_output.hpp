@@ -16,10 +16,11 @@ struct RunMetadata {
   std::string scenario_file;
   std::string scenario_yaml;  // fully resolved
   std::uint64_t seed = 0;
-  int threads = 0;
+  int threads = 0;  // worker threads per process
   std::string population;  // where the households came from
   std::string weights;     // what the households' weights stand for (PopulationSource::weights)
   std::string inputs_digest;  // of everything that fixes the contents (inputs_digest in command_support.hpp)
+  int mpi_ranks = 1;          // processes (MPI ranks) the run was split over
 };
 
 // A short fingerprint (64-bit FNV-1a, hex) of `inputs`: the text that fixes an output's contents
@@ -35,6 +36,9 @@ struct RunFileHeader {
   std::string version;
   std::uint64_t seed = 0, households = 0;
   std::uint32_t replicates = 0;
+  // How the run was executed (root attributes `threads`, `mpi_ranks`): the only things that may
+  // differ between files with the same results. 0: not one run (`povsim merge` of parts).
+  std::int32_t threads = 0, mpi_ranks = 0;
   std::string name, description, scenario_file, scenario_yaml, population, weights, inputs_digest;
   bool population_per_replicate = false;
 };
