@@ -32,6 +32,7 @@ class CountingReducer final : public Reducer {
   int part() const override { return 0; }
   int parts() const override { return 1; }
   void barrier() const override { ++barriers; }
+  void broadcast(std::string&) const override {}
   long calls() const { return sums64 + sums128 + maxima + barriers; }
   long bytes() const { return 8 * (elements64 + maxima) + 16 * elements128; }
 };

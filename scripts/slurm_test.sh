@@ -18,6 +18,8 @@
 #   mpi         mpi_run.sbatch on 2 ranks (mpirun inside the job), requeued by `scontrol requeue`
 #               after both ranks saved a checkpoint part: it resumes on 2 ranks, and its output
 #               equals a single-process run's (every dataset bit for bit)
+#   mpi sweep   mpi_sweep.sbatch on 2 ranks (a 112-point Saltelli sweep), requeued once its resume log
+#               holds points: it resumes from the log and its file equals a single-process sweep's
 # Environment: POVSIM=path skips the build and tests that binary; KEEP_SLURM_TEST_DIR=1 keeps the
 # temporary directory (logs, outputs) for inspection.
 # Exit status: 0 all checks passed; 1 a check failed; 2 Slurm could not be set up.
@@ -450,13 +452,17 @@ if [ -n "$(command -v mpirun)" ] && "$POVSIM" --version >/dev/null && ldd "$POVS
     requeued=$((requeued + ${restarts:-0}))
     calls=$work/mpi/povsim_calls.log
     [ "$(grep -c -- "--restart" "$calls")" -eq 2 ] && resumed=$((resumed + 1))
-    stopped_line=$(grep -o "stopped by SIGTERM after month [0-9]*" "$work/mpi/mpi.out" | head -n 1 || true)
+    # Slurm's requeue signals every process of the job, mpirun too, which then passes the signal on
+    # and exits 1, often before rank 0's "stopped by SIGTERM" line reaches the log: either line shows
+    # that the run was stopped by the signal rather than finishing.
+    stopped_line=$(grep -o -e "stopped by SIGTERM after month [0-9]*" -e "povsim ended by a signal (exit status [0-9]*)" \
+                     "$work/mpi/mpi.out" | head -n 1 || true)
     ranks_attr=$($python -c 'import h5py, sys; print(int(h5py.File(sys.argv[1], "r").attrs["mpi_ranks"]))' "$mpi_out" 2>/dev/null || true)
     if [ -n "$stopped_line" ] && [ "$(wc -l <"$calls")" -eq 4 ] && [ "$(grep -c -- "--restart $mpi_out.ckpt" "$calls")" -eq 2 ] &&
        grep -q "resuming from checkpoint" "$work/mpi/mpi.out" && [ "$mpi_state" = COMPLETED ] &&
        [ "${restarts:-0}" -ge 1 ] && [ "$ranks_attr" = 2 ] && [ ! -e "$mpi_out.ckpt.rank0" ] &&
        cmp=$(same_results "$mpi_out" "$work/mpi_reference.h5"); then
-      pass "mpi: job $mpi_job on 2 ranks requeued mid-run, povsim $stopped_line and saved one checkpoint part per rank, resumed with --restart on 2 ranks (restarts=$restarts), $mpi_state; output vs single-process run: $cmp"
+      pass "mpi: job $mpi_job on 2 ranks requeued mid-run ($stopped_line) after saving one checkpoint part per rank, resumed with --restart on 2 ranks (restarts=$restarts), $mpi_state; output vs single-process run: $cmp"
     else
       fail "mpi: job $mpi_job $mpi_state, restarts ${restarts:-?}, ${stopped_line:-no stop by SIGTERM}, mpi_ranks ${ranks_attr:-?}; comparison: ${cmp:-not run}"
       show_log "$work/mpi/mpi.out"; show_log "$calls"
@@ -467,6 +473,48 @@ if [ -n "$(command -v mpirun)" ] && "$POVSIM" --version >/dev/null && ldd "$POVS
   fi
 else
   fail "mpi: povsim at $POVSIM was built without MPI, or mpirun is missing"
+fi
+
+# --- MPI ensemble: mpi_sweep.sbatch on 2 ranks, requeued mid-sweep, resumes from its log --------
+if ldd "$POVSIM" | grep -q libmpi; then
+  mkdir -p "$work/sweep"
+  sweep_file=$work/sweep/sweep.yaml
+  sed -e "s|^scenario: .*|scenario: $repo/scenarios/baseline.yaml|" \
+      -e "s|population.households: 5000.*|population.households: ${SLURM_TEST_SWEEP_HOUSEHOLDS:-20000}|" \
+      "$repo/scenarios/sweeps/sobol_baseline.yaml" >"$sweep_file"
+  "$POVSIM" sweep "$sweep_file" --out "$work/sweep_reference.h5" --quiet >/dev/null
+  sweep_out=$work/sweep/sweep.h5
+  sweep_job=$(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none \
+              sbatch --parsable -n 2 -c 1 --output="$work/sweep/sweep.out" "$repo/scripts/slurm/mpi_sweep.sbatch" \
+              "$sweep_file" "$sweep_out")
+  sweep_job=${sweep_job%%;*}
+  submitted=$((submitted + 1))
+  say "mpi sweep: submitted mpi_sweep job $sweep_job (112 points on 2 ranks)"
+  for ((i = 0; i < 1200; i++)); do  # until the log holds some points
+    [ -f "$sweep_out.partial" ] && [ "$(stat -c %s "$sweep_out.partial")" -gt 4096 ] && break
+    [ "$(field "$sweep_job" JobState)" = COMPLETED ] && break
+    sleep 0.1
+  done
+  cmp=""
+  if [ -f "$sweep_out.partial" ] && scontrol requeue "$sweep_job" && wait_done "$sweep_job" 400; then
+    restarts=$(field "$sweep_job" Restarts)
+    sweep_state=$(field "$sweep_job" JobState)
+    requeued=$((requeued + ${restarts:-0}))
+    resumed_line=$(grep -o "resuming: [0-9]* of [0-9]* points already done" "$work/sweep/sweep.out" | head -n 1 || true)
+    [ -n "$resumed_line" ] && resumed=$((resumed + 1))
+    if [ -n "$resumed_line" ] && [ "$sweep_state" = COMPLETED ] && [ "${restarts:-0}" -ge 1 ] &&
+       [ ! -e "$sweep_out.partial" ] && cmp=$(same_results "$sweep_out" "$work/sweep_reference.h5"); then
+      pass "mpi sweep: job $sweep_job on 2 ranks requeued mid-sweep, $resumed_line after the requeue (restarts=$restarts), $sweep_state; output vs single-process sweep: $cmp"
+    else
+      fail "mpi sweep: job $sweep_job $sweep_state, restarts ${restarts:-?}, ${resumed_line:-no resume}; comparison: ${cmp:-not run}"
+      show_log "$work/sweep/sweep.out"
+    fi
+  else
+    fail "mpi sweep: job $sweep_job was not requeued mid-sweep or did not finish (state $(field "$sweep_job" JobState))"
+    show_log "$work/sweep/sweep.out"
+  fi
+else
+  fail "mpi sweep: povsim at $POVSIM was built without MPI"
 fi
 
 # --- the shared part of the three sbatch scripts must not drift ---------------------------------

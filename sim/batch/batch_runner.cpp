@@ -7,6 +7,7 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "sim/config/params.hpp"
@@ -138,46 +139,118 @@ std::vector<PointResults> BatchRunner::run_built(std::vector<Scenario> scenarios
   std::size_t done = 0;
   std::mutex lock;
   std::exception_ptr failure;
-
+  JobDistributor* const distributor = options_.distributor;  // null: every job runs here
+  const bool coordinator = !distributor || distributor->coordinator();
+  auto claim = [&]() -> std::optional<std::size_t> {
+    if (distributor) return distributor->claim();
+    const std::size_t j = next++;
+    return j < jobs ? std::optional<std::size_t>(j) : std::nullopt;
+  };
+  // The first failure stops the batch (on every rank); called under `lock`.
+  auto fail = [&](std::exception_ptr error) {
+    if (failure) return;
+    failure = error;
+    if (distributor) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        distributor->failed(e.what());
+      } catch (...) {
+        distributor->failed("unknown error");
+      }
+    }
+  };
+  // A finished job (under `lock`, on the coordinator): progress, and the point's results as soon
+  // as all its replicates are in.
+  auto record = [&](std::size_t j, RunResults&& results) {
+    job_results[j] = std::move(results);
+    ++done;
+    if (options_.on_job_done) options_.on_job_done(done, jobs);
+    const std::size_t p = j / R;
+    if (--replicates_left[p] == 0 && options_.on_point_done) {
+      try {
+        options_.on_point_done(p, point_results(p, false));
+      } catch (...) {
+        fail(std::current_exception());
+      }
+    }
+  };
   auto worker = [&] {
-    for (std::size_t j = next++; j < jobs; j = next++) {
+    while (const std::optional<std::size_t> j = claim()) {
       {
         const std::lock_guard guard(lock);
         if (failure) return;
       }
-      const std::size_t p = j / R;
-      const auto k = static_cast<std::uint32_t>(j % R);
+      const std::size_t p = *j / R;
+      const auto k = static_cast<std::uint32_t>(*j % R);
       RunOptions run;
       run.threads = side_by_side ? 1 : threads;
       run.first_replicate = options_.first_replicate + k;
       run.replicate_count = 1;
       run.initial_population = options_.reuse_populations ? population_of[p].get() : nullptr;
+      RunResults results;
       try {
-        job_results[j] = simulate(scenarios[p], run);
+        results = simulate(scenarios[p], run);
       } catch (...) {
         const std::lock_guard guard(lock);
-        if (!failure) failure = std::current_exception();
+        fail(std::current_exception());
         return;
       }
-      const std::lock_guard guard(lock);
-      ++done;
-      if (options_.on_job_done) options_.on_job_done(done, jobs);
-      if (--replicates_left[p] == 0 && options_.on_point_done) {
-        try {
-          options_.on_point_done(p, point_results(p, false));
-        } catch (...) {
-          if (!failure) failure = std::current_exception();
-          return;
-        }
+      if (!coordinator) {
+        distributor->completed(*j, JobDistributor::Job{results.tallies.front(), results.seconds});
+        continue;
       }
+      const std::lock_guard guard(lock);
+      record(*j, std::move(results));
     }
   };
+  if (distributor)
+    distributor->begin(
+        jobs,
+        [&](std::size_t j, JobDistributor::Job&& job) {
+          RunResults results;
+          results.tallies.push_back(std::move(job.tallies));
+          results.seconds = job.seconds;
+          const std::lock_guard guard(lock);
+          record(j, std::move(results));
+        },
+        [&](const std::string& message) {
+          const std::lock_guard guard(lock);
+          if (!failure) failure = std::make_exception_ptr(std::runtime_error(message));
+        });
   if (workers <= 1) {
     worker();
   } else {
     std::vector<std::thread> pool;
     for (int w = 0; w < workers; ++w) pool.emplace_back(worker);
     for (auto& t : pool) t.join();
+  }
+  if (distributor) {
+    // Every rank leaves with every job's results (or the batch's first failure).
+    distributor->wait_for_ranks();
+    std::vector<JobDistributor::Job> all(coordinator ? jobs : 0);
+    std::string message;
+    if (coordinator && !failure)
+      for (std::size_t j = 0; j < jobs; ++j) all[j] = {job_results[j].tallies.front(), job_results[j].seconds};
+    if (coordinator && failure) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        message = e.what();
+      } catch (...) {
+        message = "unknown error";
+      }
+    }
+    distributor->share(all, message);
+    if (!message.empty()) {
+      if (failure) std::rethrow_exception(failure);
+      throw std::runtime_error(message);
+    }
+    if (!coordinator)
+      for (std::size_t j = 0; j < jobs; ++j) {
+        job_results[j].tallies = {std::move(all[j].tallies)};
+        job_results[j].seconds = all[j].seconds;
+      }
   }
   if (failure) std::rethrow_exception(failure);
 

@@ -25,6 +25,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,41 @@ BatchScenario load_batch_scenario(const std::string& path, std::vector<std::stri
 
 struct PointResults;
 
+// Where a batch's jobs run: on this process alone (no distributor), or shared out over the ranks of
+// an MPI job (sim/parallel/mpi.hpp, MpiJobDistributor) as each rank asks for work (dynamic
+// scheduling: uneven jobs balance). Every rank makes the same calls (the same points, in the same
+// order) and ends with every job's results, so a calibration's or optimisation's search goes the
+// same way on every rank. Rank 0 (the coordinator) receives each job's results as it finishes, and
+// the batch's callbacks (progress, on_point_done) run there only.
+class JobDistributor {
+ public:
+  // One job's results: one replicate's tallies and its wall time.
+  struct Job {
+    std::vector<YearTally> tallies;
+    double seconds = 0;
+  };
+  virtual ~JobDistributor() = default;
+  virtual bool coordinator() const = 0;
+  // Starts a batch of `jobs` jobs on every rank. On the coordinator, `remote_done(j, job)` and
+  // `remote_failed(message)` are called (from a thread of the distributor's, one call at a time)
+  // for every job another rank ran, and for a job that failed there.
+  virtual void begin(std::size_t jobs, std::function<void(std::size_t, Job&&)> remote_done,
+                     std::function<void(const std::string&)> remote_failed) = 0;
+  // The next job for this rank to run; nullopt when there is none left or the batch has failed.
+  // Thread-safe.
+  virtual std::optional<std::size_t> claim() = 0;
+  // A job this rank ran (a rank other than the coordinator sends it there). Thread-safe.
+  virtual void completed(std::size_t job, const Job& results) = 0;
+  // A job of this rank failed: no more jobs are handed out on any rank. Thread-safe.
+  virtual void failed(const std::string& message) = 0;
+  // Ends the batch (every rank; after this rank's workers stopped): the coordinator waits until
+  // every other rank has stopped (every remote result and failure is then in).
+  virtual void wait_for_ranks() = 0;
+  // Then the coordinator passes every job's results and the batch's failure ("" if none); every
+  // rank returns with both.
+  virtual void share(std::vector<Job>& results, std::string& failure) = 0;
+};
+
 struct BatchOptions {
   int threads = 0;                // 0: all cores
   std::uint32_t replicates = 1;   // every point runs replicates first_replicate .. first_replicate+replicates-1
@@ -84,6 +120,9 @@ struct BatchOptions {
   // A population read from a file (`--population`), given to every scenario instead of its
   // synthetic one; null: the scenarios' own.
   std::shared_ptr<const PopulationSource> population;
+  // The ranks of an MPI job that share the jobs (null: this process runs them all). Callbacks run
+  // on the coordinator only; every rank gets every point's results.
+  JobDistributor* distributor = nullptr;
 };
 
 struct PointResults {

@@ -140,6 +140,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const ModelRegistry& re
   BatchOptions batch;
   batch.threads = options.threads;
   batch.replicates = spec.replicates;
+  batch.distributor = options.distributor;
   BatchRunner runner(load_batch_scenario(spec.scenario, spec.base_overrides()), registry, batch);
 
   // Bad input before any run: parameters as --set would set them, moments against the datasets.

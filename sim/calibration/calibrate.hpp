@@ -21,6 +21,9 @@ namespace povsim {
 
 struct CalibrationOptions {
   int threads = 0;  // 0: all cores
+  // Under MPI: the runs shared out over the ranks (BatchOptions::distributor). Every rank then
+  // follows the same search (the same results, so the same next point) and returns the same result.
+  JobDistributor* distributor = nullptr;
   // Called after each objective evaluation with (evaluation number from 1, budget, parameters,
   // objective, best objective so far, seconds of the evaluation).
   std::function<void(int, int, const std::vector<double>&, double, double, double)> on_evaluation;

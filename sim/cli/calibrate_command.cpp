@@ -1,5 +1,6 @@
 #include "sim/cli/calibrate_command.hpp"
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/command_support.hpp"
 
 #include <charconv>
 #include <iomanip>
@@ -43,7 +44,8 @@ Options:
 
 }  // namespace
 
-int command_calibrate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int command_calibrate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                      const Processes& processes) {
   std::string file, h5_path, scenario_out, threads_text;
   int threads = 0;
   bool json = false, quiet = false;
@@ -69,10 +71,14 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
 
   const CalibrationSpec spec = load_calibration(file);
   const ModelRegistry registry = make_default_registry();
-  { h5::AtomicFile check(h5_path); }  // an unwritable destination fails before any run
+  on_rank0(processes, [&] {  // an unwritable destination fails before any run
+    { h5::AtomicFile check(h5_path); }
+    return std::string();
+  });
 
   CalibrationOptions options;
   options.threads = threads;
+  options.distributor = processes.jobs;  // under MPI: the runs shared out over the ranks
   if (!quiet) {
     options.on_evaluation = [&](int k, int n, const std::vector<double>& theta, double objective, double best,
                                 double seconds) {
@@ -87,6 +93,7 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
     };
   }
   const CalibrationResult result = calibrate(spec, registry, options);
+  if (!writes_output(processes)) return 0;  // rank 0 writes the files
 
   const CalibrationInfo info{kVersion, threads};
   try {

@@ -91,6 +91,33 @@ std::string gib(std::size_t bytes) {
   return s.str();
 }
 
+std::string on_rank0(const Processes& processes, const std::function<std::string()>& f) {
+  const Reducer& world = *processes.world;
+  if (world.parts() == 1) return f();
+  // Rank 0's answer, prefixed by what it was: 'v' a value, 'u' bad input, 'e' another error.
+  std::string answer;
+  if (world.part() == 0) {
+    try {
+      answer = "v" + f();
+    } catch (const UsageError& e) {
+      answer = std::string("u") + e.what();
+    } catch (const ConfigError& e) {
+      answer = std::string("u") + e.what();
+    } catch (const DataFileError& e) {
+      answer = std::string("u") + e.what();
+    } catch (const std::exception& e) {
+      answer = std::string("e") + e.what();
+    }
+  }
+  world.broadcast(answer);
+  if (answer.empty()) throw std::logic_error("on_rank0: no answer from rank 0");
+  if (answer[0] == 'u') throw UsageError(answer.substr(1));
+  if (answer[0] == 'e') throw std::runtime_error(answer.substr(1));
+  return answer.substr(1);
+}
+
+bool writes_output(const Processes& processes) { return processes.world->part() == 0; }
+
 void check_default_output(const std::string& path, const std::string& digest, const std::string& command) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return;
@@ -658,16 +685,16 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
       return 0;
     }
     if (args[0] == "run") return command_run(args, out, err, processes, agreement);
+    if (args[0] == "calibrate") return command_calibrate(args, out, err, processes);
+    if (args[0] == "optimise") return command_optimise(args, out, err, processes);
+    if (args[0] == "compare") return command_compare(args, out, err, processes);
+    if (args[0] == "sweep") return command_sweep(args, out, err, processes);
     if (distributed)
-      throw UsageError("povsim " + args[0] + " runs on one process; under MPI only `povsim run` is distributed "
-                       "(start it without mpirun; docs/hpc.md)");
+      throw UsageError("povsim " + args[0] + " runs on one process; under MPI only run, sweep, compare, calibrate "
+                       "and optimise are distributed (start it without mpirun; docs/hpc.md)");
     if (args[0] == "validate") return command_validate(args, out, err);
     if (args[0] == "population") return command_population(args, out, err);
-    if (args[0] == "calibrate") return command_calibrate(args, out, err);
-    if (args[0] == "optimise") return command_optimise(args, out, err);
     if (args[0] == "merge") return command_merge(args, out, err);
-    if (args[0] == "compare") return command_compare(args, out, err);
-    if (args[0] == "sweep") return command_sweep(args, out, err);
     if (args[0] == "export") return command_export(args, out, err);
     throw UsageError("unknown command '" + args[0] + "' (see povsim --help)");
   } catch (const UsageError& e) {

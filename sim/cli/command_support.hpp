@@ -8,11 +8,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <iomanip>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "sim/cli/cli.hpp"
 #include "sim/core/columns.hpp"
 #include "sim/core/model.hpp"
 
@@ -26,6 +28,15 @@ namespace povsim {
 bool fits_in_memory(const PopulationSource& population, const std::vector<ColumnSpec>& declared, std::ostream& err,
                     std::size_t replicates = 0, std::size_t years = 0, std::size_t households_here = SIZE_MAX,
                     int node_ranks = 1);
+
+// Runs `f` on rank 0 alone and gives what it returns to every rank of `processes`: for what only one
+// process may do (open a resume log, check or create the output). An exception `f` throws is
+// thrown on every rank, bad input (UsageError, ConfigError, DataFileError) as a UsageError (exit
+// status 2), anything else as std::runtime_error, so the ranks fail together instead of some
+// waiting for the others in a collective.
+std::string on_rank0(const Processes& processes, const std::function<std::string()>& f);
+// Whether this process writes the command's files and prints its report (rank 0, or the only one).
+bool writes_output(const Processes& processes);
 
 std::string gib(std::size_t bytes);
 

@@ -1,10 +1,12 @@
 #include "sim/cli/compare_command.hpp"
 
+#include <optional>
 #include <unistd.h>
 
 #include <cmath>
 #include <iomanip>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -214,7 +216,8 @@ void print_json(std::ostream& out, const Comparison& c, const ComparisonMetadata
 
 }  // namespace
 
-int command_compare(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int command_compare(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                    const Processes& processes) {
   const CompareArgs ca = parse_compare_args(args);
   if (ca.help) {
     out << kCompareHelp;
@@ -230,6 +233,7 @@ int command_compare(const std::vector<std::string>& args, std::ostream& out, std
   BatchOptions options;
   options.threads = ca.threads;
   options.replicates = base.run.replicates;
+  options.distributor = processes.jobs;  // under MPI: the runs shared out over the ranks
   std::string population = "synthetic (population section of the scenarios)";
   if (!ca.input.population.empty()) {
     options.population = std::make_shared<const LoadedPopulation>(load_population(ca.input.population, ca.input.persons, ca.input.counties),
@@ -247,12 +251,16 @@ int command_compare(const std::vector<std::string>& args, std::ostream& out, std
   std::string inputs = "population: " + population;
   for (const Scenario& s : scenarios) inputs += "\n---\n" + s.resolved_yaml;
   const std::string digest = inputs_digest(inputs);
-  if (!ca.out_given) check_default_output(ca.out, digest, "comparison");
-
   // A signal ends the comparison at once (it cannot stop between months of several jobs), removing
   // the temporary output.
-  const StopSignals signals(h5::AtomicFile::temp_path_for(ca.out), "", true);
-  ComparisonOutput output(ca.out);  // an unwritable destination fails now
+  const bool writes = writes_output(processes);  // rank 0 writes the file (under MPI)
+  const StopSignals signals(writes ? h5::AtomicFile::temp_path_for(ca.out) : "", "", true);
+  std::optional<ComparisonOutput> output;
+  on_rank0(processes, [&] {
+    if (!ca.out_given) check_default_output(ca.out, digest, "comparison");
+    output.emplace(ca.out);  // an unwritable destination fails now
+    return std::string();
+  });
 
   ProgressBar bar(err, ca.progress && isatty(STDERR_FILENO), "runs");
   options.on_job_done = [&](std::size_t done, std::size_t total) { bar(long(done), long(total)); };
@@ -260,20 +268,21 @@ int command_compare(const std::vector<std::string>& args, std::ostream& out, std
   for (const auto& file : ca.files) files.push_back(load_batch_scenario(file, ca.overrides));
   BatchRunner runner(files.front(), registry, options);
   const std::vector<PointResults> runs = runner.run_scenarios(files);
+  if (!writes) return 0;
   const Comparison comparison = compare_runs(ca.files, runs);
 
   ComparisonMetadata meta{kVersion, base.run.seed, source.households(), population, source.weights(),
                           base.run.population_per_replicate, digest};
-  output.commit(comparison, meta, runs);
-  if (output.replaced_another_write())
-    err << "povsim: warning: " << output.path()
+  output->commit(comparison, meta, runs);
+  if (output->replaced_another_write())
+    err << "povsim: warning: " << output->path()
         << " was written by another process while this comparison went on; replaced it\n";
   if (ca.json) {
-    print_json(out, comparison, meta, output.path());
+    print_json(out, comparison, meta, output->path());
     return 0;
   }
   if (!ca.quiet) print_table(out, comparison, meta);
-  out << "wrote " << output.path() << "\n";
+  out << "wrote " << output->path() << "\n";
   return 0;
 }
 

@@ -7,9 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "sim/cli/cli.hpp"
+
 namespace povsim {
 
 // args[0] is "compare". Exit status as povsim_main; bad usage and bad input throw.
-int command_compare(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int command_compare(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                    const Processes& processes = {});
 
 }  // namespace povsim

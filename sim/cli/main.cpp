@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     mpi.emplace(argc, argv);
     processes.world = &mpi->world();
     processes.node_ranks = mpi->node_ranks();
+    processes.jobs = &mpi->jobs();
     processes.abort_job = [&](int status) { mpi->abort(status); };
   }
 #endif

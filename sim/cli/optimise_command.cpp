@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/command_support.hpp"
 #include "sim/config/params.hpp"
 #include "sim/optimise/optimise.hpp"
 #include "sim/optimise/optimise_output.hpp"
@@ -42,7 +43,8 @@ Exit status: 0 (also when no candidate meets the target: the output says so, "fo
 
 }  // namespace
 
-int command_optimise(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int command_optimise(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                     const Processes& processes) {
   std::string h5_path, threads_text;
   int threads = 0;
   bool json = false, quiet = false;
@@ -66,10 +68,14 @@ int command_optimise(const std::vector<std::string>& args, std::ostream& out, st
 
   const OptimiseSpec spec = load_optimise(file);
   const ModelRegistry registry = make_default_registry();
-  { h5::AtomicFile check(h5_path); }  // an unwritable destination fails before any run
+  on_rank0(processes, [&] {  // an unwritable destination fails before any run
+    { h5::AtomicFile check(h5_path); }
+    return std::string();
+  });
 
   OptimiseOptions options;
   options.threads = threads;
+  options.distributor = processes.jobs;  // under MPI: the runs shared out over the ranks
   if (!quiet) {
     options.on_candidate = [&](int k, int n, const Candidate& c) {
       err << "optimise: candidate " << k << "/" << n << ": cost " << std::fixed << std::setprecision(2) << c.cost * 1e-9
@@ -84,6 +90,7 @@ int command_optimise(const std::vector<std::string>& args, std::ostream& out, st
     };
   }
   const OptimiseResult result = optimise(spec, registry, options);
+  if (!writes_output(processes)) return 0;  // rank 0 writes the file
   try {
     write_optimise_h5(h5_path, spec, result, OptimiseInfo{kVersion, threads});
   } catch (const h5::WriteError& e) {

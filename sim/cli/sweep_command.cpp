@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iomanip>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -138,7 +139,8 @@ std::string json_mean_of(const std::vector<double>& data, std::size_t points, st
 
 }  // namespace
 
-int command_sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int command_sweep(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                  const Processes& processes) {
   const auto t0 = Clock::now();
   std::string out_path, threads_text;
   int threads = 0;
@@ -242,10 +244,21 @@ int command_sweep(const std::vector<std::string>& args, std::ostream& out, std::
   if (!std::filesystem::exists(out_path, ec)) {
     // A stop signal ends the sweep at once (jobs cannot stop mid-run), removing the temporary files;
     // the points completed so far stay in the log.
-    const StopSignals signals(h5::AtomicFile::temp_path_for(out_path), log_path + ".tmp." + std::to_string(getpid()), true);
-    { h5::AtomicFile check(out_path); }  // an unwritable destination fails before any run
-    PartialLog log(log_path, digest, sizes.values_per_point, P);
-    resumed = log.resumed();
+    // Under MPI rank 0 alone keeps the log and writes the file; every rank learns which points are
+    // left from it.
+    const bool writes = writes_output(processes);
+    const StopSignals signals(writes ? h5::AtomicFile::temp_path_for(out_path) : "",
+                              writes ? log_path + ".tmp." + std::to_string(getpid()) : "", true);
+    std::optional<PartialLog> log;
+    const std::string done_flags = on_rank0(processes, [&] {
+      { h5::AtomicFile check(out_path); }  // an unwritable destination fails before any run
+      log.emplace(log_path, digest, sizes.values_per_point, P);
+      std::string flags(P, '0');
+      for (std::size_t p = 0; p < P; ++p)
+        if (log->done(p)) flags[p] = '1';
+      return flags;
+    });
+    resumed = static_cast<std::size_t>(std::count(done_flags.begin(), done_flags.end(), '1'));
     if (!quiet) {
       err << "sweep: " << kDesignNames[int(spec.design)] << ", " << P << " points x " << R << " replicate(s), "
           << base.population->households() << " households, " << base.run.horizon.start.str() << " to "
@@ -256,10 +269,11 @@ int command_sweep(const std::vector<std::string>& args, std::ostream& out, std::
 
     std::vector<std::size_t> todo;
     for (std::size_t p = 0; p < P; ++p)
-      if (!log.done(p)) todo.push_back(p);
+      if (done_flags[p] == '0') todo.push_back(p);
     BatchOptions options;
     options.threads = threads;
     options.replicates = spec.replicates;
+    options.distributor = processes.jobs;  // under MPI: the points shared out over the ranks
     ProgressBar bar(err, !quiet && isatty(STDERR_FILENO), "points");
     std::size_t next_report = 1;  // without a terminal: one line per tenth of the points
     std::vector<std::size_t> chunk;
@@ -271,8 +285,8 @@ int command_sweep(const std::vector<std::string>& args, std::ostream& out, std::
         const std::vector<double> v = sweep_output_values(*find_sweep_output(name), arrays);
         values.insert(values.end(), v.begin(), v.end());
       }
-      log.append(chunk[index], values);
-      const std::size_t done = log.done_count();
+      log->append(chunk[index], values);  // on rank 0, which receives every point
+      const std::size_t done = log->done_count();
       if (quiet) return;
       if (isatty(STDERR_FILENO)) {
         bar(long(done), long(P));
@@ -284,17 +298,20 @@ int command_sweep(const std::vector<std::string>& args, std::ostream& out, std::
       }
     };
     BatchRunner runner(base_file, registry, options);
-    for (std::size_t start = 0; start < todo.size(); start += sizes.chunk_points) {
+    // Every rank runs the same chunks (each runner call is collective under MPI): rank 0's size.
+    const std::size_t chunk_points = std::stoull(on_rank0(processes, [&] { return std::to_string(sizes.chunk_points); }));
+    for (std::size_t start = 0; start < todo.size(); start += chunk_points) {
       chunk.assign(todo.begin() + std::ptrdiff_t(start),
-                   todo.begin() + std::ptrdiff_t(std::min(todo.size(), start + sizes.chunk_points)));
+                   todo.begin() + std::ptrdiff_t(std::min(todo.size(), start + chunk_points)));
       std::vector<ParameterPoint> batch;
       for (std::size_t p : chunk) batch.push_back(point_at(p));
       (void)runner.run(batch);
     }
 
+    if (!writes) return 0;
     SweepFileInfo info{kVersion, digest, base.resolved_yaml, base.run.seed, base.population->households(), years};
-    write_sweep_h5(out_path, spec, design, log, info);
-    log.remove();
+    write_sweep_h5(out_path, spec, design, *log, info);
+    log->remove();
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "sim/core/results.hpp"
 
@@ -29,7 +30,11 @@ class Reducer {
   virtual int parts() const = 0;
   // Waits until every part has reached this call.
   virtual void barrier() const = 0;
+  // Replaces `bytes` on every part by part 0's.
+  virtual void broadcast(std::string& bytes) const = 0;
 };
+
+
 
 // One process holds the whole population: its partial sums are the totals.
 class LocalReducer final : public Reducer {
@@ -41,6 +46,7 @@ class LocalReducer final : public Reducer {
   int part() const override { return 0; }
   int parts() const override { return 1; }
   void barrier() const override {}
+  void broadcast(std::string&) const override {}
 };
 
 // The reducer of a process that holds the whole population.

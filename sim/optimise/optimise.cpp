@@ -91,6 +91,7 @@ OptimiseResult optimise(const OptimiseSpec& spec, const ModelRegistry& registry,
   BatchOptions batch;
   batch.threads = options.threads;
   batch.replicates = spec.replicates;
+  batch.distributor = options.distributor;
   BatchRunner runner(load_batch_scenario(spec.scenario, spec.base_overrides()), registry, batch);
 
   // Bad input before any run: levers as --set would set them, the measure against the datasets.

@@ -32,6 +32,9 @@ struct Candidate {
 
 struct OptimiseOptions {
   int threads = 0;  // 0: all cores
+  // Under MPI: the runs shared out over the ranks (BatchOptions::distributor); every rank follows
+  // the same search and returns the same result.
+  JobDistributor* distributor = nullptr;
   // After each candidate: (evaluation from 1, budget, candidate).
   std::function<void(int, int, const Candidate&)> on_candidate;
   // Before the confirmation runs: (replicates).

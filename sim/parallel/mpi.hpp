@@ -1,10 +1,12 @@
-// Running one scenario on the ranks of an MPI job (Open MPI: mpirun, or srun --mpi=pmix under
-// Slurm). Each rank holds one contiguous part of the population (population_part: cut between
+// Running on the ranks of an MPI job (Open MPI: mpirun, or srun --mpi=pmix under Slurm).
+// One scenario (`povsim run`): each rank holds one contiguous part of the population (population_part: cut between
 // counties, balanced by household count), generates only that part, and steps it; everything that
 // crosses households goes through MpiReducer, whose sums are integer MPI_Allreduce calls: exact and
 // independent of the order in which ranks combine, so the results equal the single-process run's
 // bit for bit for any rank and thread count. Rank 0 writes the output file; the others write
-// nothing but their own checkpoint part.
+// nothing but their own checkpoint part. Many runs (`povsim sweep|compare|calibrate|optimise`):
+// every rank holds whole populations and the batch's jobs (point, replicate) go to whichever rank
+// asks next (MpiJobDistributor); the results are those of a single process, bit for bit.
 //
 // Built only when CMake finds MPI (option POVSIM_MPI); a povsim started without an MPI launcher
 // never initialises MPI, so the non-MPI commands behave exactly as in a build without it.
@@ -12,6 +14,7 @@
 
 #include <memory>
 
+#include "sim/batch/batch_runner.hpp"
 #include "sim/core/reducer.hpp"
 
 namespace povsim {
@@ -30,6 +33,8 @@ class MpiSession {
 
   // The reducer over MPI_COMM_WORLD: part() is the rank, parts() the size.
   const Reducer& world() const;
+  // Shares a batch's jobs (sweep, compare, calibrate, optimise) out over the ranks.
+  JobDistributor& jobs() const;
   // Ranks of this job on this node (they share its memory: the memory check divides by them).
   int node_ranks() const { return node_ranks_; }
   // Ends every rank of the job with `status` (a rank that fails alone would leave the others
@@ -38,6 +43,7 @@ class MpiSession {
 
  private:
   std::unique_ptr<Reducer> world_;
+  std::unique_ptr<JobDistributor> jobs_;
   int node_ranks_ = 1;
 };
 

@@ -1,10 +1,11 @@
-"""`mpirun -n K povsim run ...` against the single-process run (sim/parallel/mpi.hpp).
+"""`mpirun -n K povsim ...` against the single process (sim/parallel/mpi.hpp).
 
 Each rank holds a contiguous part of the population, cut between counties, and every sum that
 crosses households is an integer MPI_Allreduce, so a run on K ranks must write every dataset of the
 single-process run bit for bit, for any K and thread count; only the root attributes `mpi_ranks`
 and `threads` say how it was run. Also: a run stopped by SIGTERM under mpirun leaves one checkpoint
-part per rank and resumes to the same results; bad input is one line from rank 0, exit status 2.
+part per rank and resumes to the same results; bad input is one line from rank 0, exit status 2;
+sweep, compare and calibrate share their runs out over the ranks and write the single-process file.
 
 Run by ctest when the build has MPI (tests/CMakeLists.txt sets POVSIM_BINARY, POVSIM_SOURCE_DIR,
 MPIEXEC). As root (CI), mpirun needs --allow-run-as-root; --oversubscribe lets 3 ranks share 2 cores."""
@@ -155,11 +156,54 @@ class MpiRun(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(self.tmp.name, "x.h5")))
 
     def test_commands_that_are_not_distributed_refuse_to_start(self):
-        r = self.run_mpi(2, "sweep", os.path.join(SOURCE, "scenarios", "sweeps", "sobol_baseline.yaml"))
+        r = self.run_mpi(2, "population", "--households", "1000")
         self.assertEqual(r.returncode, 2, r.stderr)
         lines = [l for l in r.stderr.splitlines() if l.startswith("povsim")]
         self.assertEqual(len(lines), 1, r.stderr)
-        self.assertIn("only `povsim run` is distributed", lines[0])
+        self.assertIn("only run, sweep, compare, calibrate and optimise are distributed", lines[0])
+
+
+class MpiEnsembles(unittest.TestCase):
+    """sweep, compare and calibrate hand their runs (point, replicate) to whichever rank asks next;
+    rank 0 writes the one output file, which equals the single-process file dataset for dataset."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="povsim-mpi-ensembles-")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def check(self, name, args, ranks=(2, 3)):
+        single = os.path.join(self.tmp.name, f"{name}_single.h5")
+        r = subprocess.run([BINARY, *args, "--out", single, "--quiet"], capture_output=True, text=True, timeout=600)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        expected, _ = datasets(single)
+        self.assertTrue(expected)
+        for k in ranks:
+            with self.subTest(command=name, ranks=k):
+                out = os.path.join(self.tmp.name, f"{name}_{k}.h5")
+                r = subprocess.run(mpirun(k, *args, "--out", out, "--quiet"), capture_output=True, text=True,
+                                   timeout=600, env=mpi_env())
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(r.stdout.count("wrote "), 1, r.stdout)  # rank 0 alone reports and writes
+                found, _ = datasets(out)
+                self.assertEqual(found, expected)
+        return single
+
+    def test_sweep(self):
+        out = self.check("sweep", ["sweep", os.path.join(SOURCE, "scenarios", "sweeps", "sobol_baseline.yaml")])
+        self.assertFalse(os.path.exists(out + ".partial"))
+
+    def test_compare(self):
+        scen = os.path.join(SOURCE, "scenarios")
+        self.check("compare", ["compare", os.path.join(scen, "baseline.yaml"), os.path.join(scen, "medical_assistance.yaml"),
+                               "--households", "4000", "--set", "replicates=6", "--set", "horizon.end=2024-12"])
+
+    def test_calibrate(self):
+        self.check("calibrate", ["calibrate", os.path.join(SOURCE, "scenarios", "calibration", "toy_calibration.yaml")],
+                   ranks=(2,))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ class TwoIdenticalParts final : public Reducer {
   int part() const override { return 0; }
   int parts() const override { return 2; }
   void barrier() const override {}
+  void broadcast(std::string&) const override {}
 };
 
 std::vector<YearTally> run(const Scenario& s, const Reducer& reducer) {
