@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <type_traits>
 
 #include "sim/output/hdf5_file.hpp"
@@ -98,24 +99,37 @@ std::size_t rows_of(const HouseholdStore& hh, Table t) {
   return 0;
 }
 
-// The ids povsim writes: a household's and a person's position in the store (its canonical
-// order, so reading back gives the same order), and each person's household.
-std::vector<std::uint64_t> written_ids(const HouseholdStore& hh, Table t, const Column& c) {
-  std::vector<std::uint64_t> ids(rows_of(hh, t));
+// The ids povsim writes, for rows [first, first + ids.size()): a household's and a person's
+// position in the store (its canonical order, so reading back gives the same order), and each
+// person's household.
+void fill_ids(const HouseholdStore& hh, Table t, const Column& c, std::size_t first, std::span<std::uint64_t> ids) {
   if (t == Table::persons && c.name == "household_id") {
-    for (std::size_t h = 0; h < hh.size(); ++h)
-      for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q) ids[q] = h;
+    // Persons are contiguous by household in household order: the first row's household is the
+    // last one starting at or before it, and later rows walk on from there.
+    const auto starts = std::span<const std::uint32_t>(hh.first_person.data(), hh.size());
+    std::size_t h = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), first) - starts.begin());
+    h = h > 0 ? h - 1 : 0;
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      const std::size_t q = first + k;
+      while (h + 1 < hh.size() && hh.first_person[h + 1] <= q) ++h;
+      const bool member = hh.size() > 0 && q >= hh.first_person[h] && q < hh.first_person[h] + hh.persons[h];
+      ids[k] = member ? h : 0;
+    }
   } else {
-    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+    for (std::size_t k = 0; k < ids.size(); ++k) ids[k] = first + k;
   }
-  return ids;
 }
 
+// A table's columns are chunked and compressed (h5::compressed_column): shuffle and deflate take
+// a synthetic population's file to about a fifth of its contiguous size (docs/population.md).
 template <class T>
 void write_column(hid_t g, const Column& c, hid_t type, const HouseholdStore& hh, std::size_t rows) {
-  std::vector<T> values(rows);
-  for (std::size_t i = 0; i < rows; ++i) values[i] = static_cast<T>(c.get(hh, i));
-  dataset(g, std::string(c.name).c_str(), type, {rows}, values, std::string(c.unit), std::string(c.description));
+  compressed_column<T>(
+      g, std::string(c.name).c_str(), type, rows,
+      [&](std::size_t first, std::span<T> values) {
+        for (std::size_t k = 0; k < values.size(); ++k) values[k] = static_cast<T>(c.get(hh, first + k));
+      },
+      std::string(c.unit), std::string(c.description));
 }
 
 void write_table(hid_t f, Table t, const HouseholdStore& hh) {
@@ -125,8 +139,10 @@ void write_table(hid_t f, Table t, const HouseholdStore& hh) {
     const std::string name(c.name);
     switch (c.storage) {
       case schema::Storage::u64:  // ids only
-        dataset(g, name.c_str(), H5T_NATIVE_UINT64, {rows}, written_ids(hh, t, c), std::string(c.unit),
-                std::string(c.description));
+        compressed_column<std::uint64_t>(
+            g, name.c_str(), H5T_NATIVE_UINT64, rows,
+            [&](std::size_t first, std::span<std::uint64_t> ids) { fill_ids(hh, t, c, first, ids); },
+            std::string(c.unit), std::string(c.description));
         break;
       case schema::Storage::u32:
         write_column<std::uint32_t>(g, c, H5T_NATIVE_UINT32, hh, rows);
@@ -222,7 +238,12 @@ Dataset open_dataset(hid_t f, const std::string& path, const H5Locator& where) {
   if (H5Oget_info_by_name2(f, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
     where.raise(where.file() + ": " + path + ": cannot be opened (a broken link or a damaged file)");
   if (info.type != H5O_TYPE_DATASET) where.raise(where.file() + ": " + path + ": expected a dataset, got a group or another object");
-  Handle ds = opened(H5Dopen2(f, path.c_str(), H5P_DEFAULT), H5Dclose, where, path + ": cannot open the dataset");
+  // No chunk cache: the reader takes each chunk once, whole (kColumnChunk rows at a time, the
+  // writer's chunk), and a table's datasets stay open together, so HDF5's default 1 MiB cache
+  // each would only hold on to chunks already read (about 25 MiB for the two tables).
+  Handle access = opened(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, where, path + ": cannot open the dataset");
+  H5Pset_chunk_cache(access, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
+  Handle ds = opened(H5Dopen2(f, path.c_str(), access), H5Dclose, where, path + ": cannot open the dataset");
   Handle space = opened(H5Dget_space(ds), H5Sclose, where, path + ": cannot read the dataset's shape");
   if (H5Sget_simple_extent_type(space) != H5S_SIMPLE)
     where.raise(where.file() + ": " + path + ": expected a one-dimensional dataset, got a scalar or empty one");
@@ -286,7 +307,8 @@ class ColumnReader {
  private:
   template <class T, class Value, class Id>
   void chunks(const Dataset& d, hid_t memory_type, Value& value, Id& id) const {
-    constexpr hsize_t kChunk = 1 << 16;  // values per read: bounded memory for any length
+    // Values per read: bounded memory for any length, and whole chunks of the files povsim writes.
+    constexpr hsize_t kChunk = kColumnChunk;
     const std::string path = column_path(table_, c_);
     Handle file_space = opened(H5Dget_space(d.ds), H5Sclose, where_, path + ": cannot read the dataset's shape");
     std::vector<T> buffer(std::min<hsize_t>(kChunk, d.length));
