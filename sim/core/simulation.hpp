@@ -10,6 +10,7 @@
 #include "sim/core/household_store.hpp"
 #include "sim/core/results.hpp"
 #include "sim/core/checkpoint.hpp"
+#include "sim/core/model_timing.hpp"
 #include "sim/core/scenario.hpp"
 
 namespace povsim {
@@ -43,6 +44,9 @@ struct RunOptions {
   const HouseholdStore* initial_population = nullptr;
   // Called after the last month of each replicate; tests inspect the store.
   std::function<void(std::uint32_t replicate, const HouseholdStore&)> on_replicate_end;
+  // When set, every model's prepare and step is timed and added here (sized to the scenario's
+  // models); the run benchmark's per-model table. Null in normal runs, which then read no clock.
+  ModelTiming* model_timing = nullptr;
 };
 
 // A run stopped by a signal after finishing a month; the checkpoint (if any) is written.
