@@ -60,6 +60,11 @@ void Run::start(tbb::task_arena& arena, const HouseholdStore* initial, const std
   block_tallies_.assign((hh_.size() + block_size_ - 1) / block_size_, YearTally{});
 }
 
+void Run::time_models(ModelTiming* timing) {
+  timing_ = timing;
+  if (timing_) timing_->resize(scenario_.models.size());
+}
+
 void Run::advance(tbb::task_arena& arena) {
   const RunSettings& run = scenario_.run;
   const auto& models = scenario_.models;
@@ -79,12 +84,19 @@ void Run::advance(tbb::task_arena& arena) {
   ctx.person_key_base = hh_.person_key_base;
   for (std::size_t m = 0; m < models.size(); ++m) models[m]->begin_month_with(ctx, *states_[m]);
   arena.execute([&] {
-    for (std::size_t m = 0; m < models.size(); ++m) models[m]->prepare_with(ctx, hh_, *states_[m]);
+    for (std::size_t m = 0; m < models.size(); ++m) {
+      const auto t0 = timing_ ? ModelTiming::Clock::now() : ModelTiming::Clock::time_point{};
+      models[m]->prepare_with(ctx, hh_, *states_[m]);
+      if (timing_) timing_->prepare_ns[m] += ModelTiming::since(t0);
+    }
   });
   const bool assess = ctx.month.month() == 12;
   const double line = ctx.poverty_line;
   const std::uint32_t n = static_cast<std::uint32_t>(hh_.size());
   const std::uint32_t blocks = static_cast<std::uint32_t>(block_tallies_.size());
+  // Timed: each block adds to its own slots (a block is one thread's at a time, so no locks),
+  // summed into timing_ after the month.
+  if (timing_) block_step_ns_.assign(std::size_t{blocks} * models.size(), 0);
 
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, blocks), [&](const tbb::blocked_range<std::uint32_t>& r) {
@@ -93,11 +105,22 @@ void Run::advance(tbb::task_arena& arena) {
         if (ctx.is_january() || ctx.first_month) block_tallies_[b] = YearTally{};
         MonthContext block_ctx = ctx;  // with the block's own tally, for fiscal accounting
         block_ctx.tally = &block_tallies_[b];
-        for (std::size_t m = 0; m < models.size(); ++m) models[m]->step_with(block_ctx, hh_, range, *states_[m]);
+        std::int64_t* step_ns = timing_ ? &block_step_ns_[std::size_t{b} * models.size()] : nullptr;
+        for (std::size_t m = 0; m < models.size(); ++m) {
+          const auto t0 = step_ns ? ModelTiming::Clock::now() : ModelTiming::Clock::time_point{};
+          models[m]->step_with(block_ctx, hh_, range, *states_[m]);
+          if (step_ns) step_ns[m] += ModelTiming::since(t0);
+        }
         if (assess) assess_households(hh_, range.begin, range.end, line, block_tallies_[b]);
       }
     });
   });
+  if (timing_) {
+    for (std::uint32_t b = 0; b < blocks; ++b)
+      for (std::size_t m = 0; m < models.size(); ++m)
+        timing_->step_ns[m] += block_step_ns_[std::size_t{b} * models.size() + m];
+    timing_->household_months += n;
+  }
   // Each policy's payments this month (fen times weight units), over every block and part.
   std::vector<Int128> month_fen(models.size(), 0);
   for (const auto& t : block_tallies_)

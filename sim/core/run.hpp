@@ -14,6 +14,7 @@
 #include "sim/core/byte_io.hpp"
 #include "sim/core/household_store.hpp"
 #include "sim/core/model.hpp"
+#include "sim/core/model_timing.hpp"
 #include "sim/core/reducer.hpp"
 #include "sim/core/results.hpp"
 #include "sim/core/scenario.hpp"
@@ -53,6 +54,8 @@ class Run {
   // Advances one month: every model's begin_month and prepare, then every block through every
   // model in step order, then (December) the annual assessment.
   void advance(tbb::task_arena& arena);
+  // Adds the time each model takes to `timing` from now on (null: stop timing, the default).
+  void time_models(ModelTiming* timing);
 
   bool done() const { return step_ >= months_; }
   int months_done() const { return step_; }
@@ -81,6 +84,8 @@ class Run {
   std::vector<YearTally> block_tallies_;  // the assessment year so far, by block
   std::vector<YearTally> tallies_;        // completed assessment years
   int step_ = 0;                          // months done
+  ModelTiming* timing_ = nullptr;         // null: untimed (every run but the benchmark's)
+  std::vector<std::int64_t> block_step_ns_;  // when timed: [block][model] step time this month, ns
 };
 
 }  // namespace povsim

@@ -173,6 +173,7 @@ RunResults simulate(const Scenario& scenario, const RunOptions& options) {
   }
   for (std::uint32_t rep = first + static_cast<std::uint32_t>(results.tallies.size()); rep < first + count; ++rep) {
     Run current(scenario, rep, options.block_size, reducer);
+    current.time_models(options.model_timing);
     if (restart && restart->in_progress == rep) {
       restart->load_run(current);
       const std::int64_t month = current.months_done();

@@ -13,6 +13,7 @@
 #include "sim/core/checkpoint.hpp"
 #include "sim/core/reducer.hpp"
 #include "sim/core/run.hpp"
+#include "sim/core/model_timing.hpp"
 #include "sim/core/scenario.hpp"
 
 namespace povsim {
@@ -52,6 +53,9 @@ struct RunOptions {
   // them after the same month, and each saves its own checkpoint (checkpoint_part_path).
   const Reducer* reducer = nullptr;
   std::optional<PopulationPart> part;
+  // When set, every model's prepare and step is timed and added here (sized to the scenario's
+  // models); the run benchmark's per-model table. Null in normal runs, which then read no clock.
+  ModelTiming* model_timing = nullptr;
 };
 
 // A run stopped by a signal after finishing a month; the checkpoint (if any) is written.

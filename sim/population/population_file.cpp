@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <type_traits>
 
 #include "sim/output/hdf5_file.hpp"
@@ -98,24 +99,37 @@ std::size_t rows_of(const HouseholdStore& hh, Table t) {
   return 0;
 }
 
-// The ids povsim writes: a household's and a person's position in the store (its canonical
-// order, so reading back gives the same order), and each person's household.
-std::vector<std::uint64_t> written_ids(const HouseholdStore& hh, Table t, const Column& c) {
-  std::vector<std::uint64_t> ids(rows_of(hh, t));
+// The ids povsim writes, for rows [first, first + ids.size()): a household's and a person's
+// position in the store (its canonical order, so reading back gives the same order), and each
+// person's household.
+void fill_ids(const HouseholdStore& hh, Table t, const Column& c, std::size_t first, std::span<std::uint64_t> ids) {
   if (t == Table::persons && c.name == "household_id") {
-    for (std::size_t h = 0; h < hh.size(); ++h)
-      for (std::uint32_t q = hh.first_person[h]; q < hh.first_person[h] + hh.persons[h]; ++q) ids[q] = h;
+    // Persons are contiguous by household in household order: the first row's household is the
+    // last one starting at or before it, and later rows walk on from there.
+    const auto starts = std::span<const std::uint32_t>(hh.first_person.data(), hh.size());
+    std::size_t h = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), first) - starts.begin());
+    h = h > 0 ? h - 1 : 0;
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      const std::size_t q = first + k;
+      while (h + 1 < hh.size() && hh.first_person[h + 1] <= q) ++h;
+      const bool member = hh.size() > 0 && q >= hh.first_person[h] && q < hh.first_person[h] + hh.persons[h];
+      ids[k] = member ? h : 0;
+    }
   } else {
-    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+    for (std::size_t k = 0; k < ids.size(); ++k) ids[k] = first + k;
   }
-  return ids;
 }
 
+// A table's columns are chunked and compressed (h5::compressed_column): shuffle and deflate take
+// a synthetic population's file to about a fifth of its contiguous size (docs/population.md).
 template <class T>
 void write_column(hid_t g, const Column& c, hid_t type, const HouseholdStore& hh, std::size_t rows) {
-  std::vector<T> values(rows);
-  for (std::size_t i = 0; i < rows; ++i) values[i] = static_cast<T>(c.get(hh, i));
-  dataset(g, std::string(c.name).c_str(), type, {rows}, values, std::string(c.unit), std::string(c.description));
+  compressed_column<T>(
+      g, std::string(c.name).c_str(), type, rows,
+      [&](std::size_t first, std::span<T> values) {
+        for (std::size_t k = 0; k < values.size(); ++k) values[k] = static_cast<T>(c.get(hh, first + k));
+      },
+      std::string(c.unit), std::string(c.description));
 }
 
 void write_table(hid_t f, Table t, const HouseholdStore& hh) {
@@ -125,8 +139,10 @@ void write_table(hid_t f, Table t, const HouseholdStore& hh) {
     const std::string name(c.name);
     switch (c.storage) {
       case schema::Storage::u64:  // ids only
-        dataset(g, name.c_str(), H5T_NATIVE_UINT64, {rows}, written_ids(hh, t, c), std::string(c.unit),
-                std::string(c.description));
+        compressed_column<std::uint64_t>(
+            g, name.c_str(), H5T_NATIVE_UINT64, rows,
+            [&](std::size_t first, std::span<std::uint64_t> ids) { fill_ids(hh, t, c, first, ids); },
+            std::string(c.unit), std::string(c.description));
         break;
       case schema::Storage::u32:
         write_column<std::uint32_t>(g, c, H5T_NATIVE_UINT32, hh, rows);
@@ -286,7 +302,8 @@ class ColumnReader {
  private:
   template <class T, class Value, class Id>
   void chunks(const Dataset& d, hid_t memory_type, Value& value, Id& id) const {
-    constexpr hsize_t kChunk = 1 << 16;  // values per read: bounded memory for any length
+    // Values per read: bounded memory for any length, and whole chunks of the files povsim writes.
+    constexpr hsize_t kChunk = kColumnChunk;
     const std::string path = column_path(table_, c_);
     Handle file_space = opened(H5Dget_space(d.ds), H5Sclose, where_, path + ": cannot read the dataset's shape");
     std::vector<T> buffer(std::min<hsize_t>(kChunk, d.length));
@@ -443,8 +460,9 @@ OpenTable open_table(hid_t f, Table t, const H5Locator& where) {
 }
 
 // Reads every column of a table into the staged store (defaults for absent optional columns),
-// then checks the schema's row rules.
-void read_table(const OpenTable& open, Table t, schema::StagedPopulation& staged, const H5Locator& where) {
+// then checks the schema's row rules. Each dataset is closed once read: a chunked dataset's chunk
+// cache (up to 1 MiB) holds on to chunks already read while it is open.
+void read_table(OpenTable& open, Table t, schema::StagedPopulation& staged, const H5Locator& where) {
   const std::span<const Column> columns = schema::columns(t);
   HouseholdStore& hh = staged.store;
   for (std::size_t k = 0; k < columns.size(); ++k) {
@@ -461,6 +479,7 @@ void read_table(const OpenTable& open, Table t, schema::StagedPopulation& staged
           .read(
               *open.datasets[k], [&](std::size_t i, double x) { c.set(hh, i, x); }, [](std::size_t, std::uint64_t) {});
     }
+    open.datasets[k].reset();
   }
   for (const schema::RowRule& rule : schema::row_rules()) {
     if (rule.table != t) continue;

@@ -20,11 +20,13 @@ struct Outcome {
   std::vector<float> savings, wage;
 };
 
-Outcome run(const std::string& file, std::vector<std::string> overrides, int threads, std::uint32_t block = 4096) {
+Outcome run(const std::string& file, std::vector<std::string> overrides, int threads, std::uint32_t block = 4096,
+            ModelTiming* timing = nullptr) {
   const Scenario s = load_scenario(file, overrides, make_default_registry());
   RunOptions options;
   options.threads = threads;
   options.block_size = block;
+  options.model_timing = timing;
   Outcome o;
   options.on_replicate_end = [&](std::uint32_t, const HouseholdStore& hh) {
     o.flags = hh.flags, o.person_flags = hh.person_flags, o.sick = testing::declared_column<std::uint16_t>(const_cast<HouseholdStore&>(hh), "sick_until"), o.health = hh.health;
@@ -194,6 +196,31 @@ TEST(Determinism, IndependentOfBlockSize) {
   const Outcome b = run(baseline(), small, 2, 777);
   EXPECT_EQ(a.tallies, b.tallies);
   EXPECT_EQ(a.savings, b.savings);
+}
+
+// Timing the models (the run benchmark's per-model table) reads the clock and nothing else: the
+// results and final state are bit for bit an untimed run's, and every model's time is recorded.
+TEST(Determinism, TimingModelsLeavesResultsUnchanged) {
+  const std::vector<std::string> small = {"population.households=20000", "horizon.end=2022-12"};
+  const Outcome plain = run(baseline(), small, 2);
+  ModelTiming timing;
+  const Outcome timed = run(baseline(), small, 2, 4096, &timing);
+  EXPECT_EQ(plain.tallies, timed.tallies);
+  EXPECT_EQ(plain.flags, timed.flags);
+  EXPECT_EQ(plain.person_flags, timed.person_flags);
+  EXPECT_EQ(plain.savings, timed.savings);
+  EXPECT_EQ(plain.wage, timed.wage);
+  const Scenario s = load_scenario(baseline(), small, make_default_registry());
+  ASSERT_EQ(timing.step_ns.size(), s.models.size());
+  ASSERT_EQ(timing.prepare_ns.size(), s.models.size());
+  EXPECT_EQ(timing.household_months, plain.flags.size() * static_cast<std::size_t>(s.run.months()));
+  std::int64_t total = 0;
+  for (std::size_t m = 0; m < s.models.size(); ++m) {
+    EXPECT_GE(timing.step_ns[m], 0) << s.model_paths[m];
+    EXPECT_GE(timing.prepare_ns[m], 0) << s.model_paths[m];
+    total += timing.step_ns[m] + timing.prepare_ns[m];
+  }
+  EXPECT_GT(total, 0);
 }
 
 TEST(Determinism, SeedChangesResults) {
