@@ -50,6 +50,14 @@ std::string error_of(const std::string& path) {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// The file at `path` reads back to `hh`: every column and every county, bit for bit.
+void expect_reads_back(const std::string& path, HouseholdStore& hh) {
+  HouseholdStore back;
+  read_population_file(path, back);
+  EXPECT_EQ(column_bytes(back), column_bytes(hh));
+  EXPECT_EQ(county_text(back), county_text(hh));
+}
+
 // Saving and reading back gives the same store, column for column and bit for bit (amounts go
 // through yuan/year and back exactly), counties with their industries included.
 TEST(PopulationFile, RoundTripIsExact) {
@@ -131,10 +139,7 @@ TEST(PopulationFile, ColumnsAreChunkedAndCompressed) {
       H5Dclose(ds);
     }
   H5Fclose(f);
-  HouseholdStore back;
-  read_population_file(path, back);
-  EXPECT_EQ(column_bytes(back), column_bytes(hh));
-  EXPECT_EQ(county_text(back), county_text(hh));
+  expect_reads_back(path, hh);
 }
 
 // Files written before the columns were compressed (contiguous, unfiltered datasets) read as
@@ -153,10 +158,7 @@ TEST(PopulationFile, ContiguousFilesAreStillRead) {
     H5Dclose(ds);
     H5Fclose(f);
   }
-  HouseholdStore back;
-  read_population_file(path, back);
-  EXPECT_EQ(column_bytes(back), column_bytes(hh));
-  EXPECT_EQ(county_text(back), county_text(hh));
+  expect_reads_back(path, hh);
 }
 
 // Canonical order: the same rows in any order (every table shuffled, ids kept) give the same store.
@@ -174,10 +176,7 @@ TEST(PopulationFile, SameDataInAnyRowOrderGivesTheSameStore) {
     reorder_rows(path, group, order);
   }
   ASSERT_NE(read_dataset(path, "/households/household_id")[0], 0.0);  // reordered indeed
-  HouseholdStore back;
-  read_population_file(path, back);
-  EXPECT_EQ(column_bytes(back), column_bytes(hh));
-  EXPECT_EQ(county_text(back), county_text(hh));
+  expect_reads_back(path, hh);
 }
 
 // Wider or other numeric types are read when every value converts exactly: int32 ages, float32

@@ -55,16 +55,26 @@ inline void remove_object(const std::string& file, const std::string& path) {
   H5Fclose(f);
 }
 
-// Rewrites every dataset of `group` contiguous and unfiltered, as povsim wrote population files
-// before their columns were compressed. Only the values are kept: the reader needs no attribute.
-inline void make_contiguous(const std::string& file, const std::string& group) {
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  const hid_t g = H5Gopen2(f, group.c_str(), H5P_DEFAULT);
+// Calls f(group, name) for every dataset of `group` (the file open read-write), by name order.
+template <class F>
+void for_each_dataset(const std::string& file, const std::string& group, F&& f) {
+  const hid_t fid = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  const hid_t g = H5Gopen2(fid, group.c_str(), H5P_DEFAULT);
   H5G_info_t info;
   H5Gget_info(g, &info);
   for (hsize_t i = 0; i < info.nlinks; ++i) {
     char name[256];
     H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
+    f(g, name);
+  }
+  H5Gclose(g);
+  H5Fclose(fid);
+}
+
+// Rewrites every dataset of `group` contiguous and unfiltered, as povsim wrote population files
+// before their columns were compressed. Only the values are kept: the reader needs no attribute.
+inline void make_contiguous(const std::string& file, const std::string& group) {
+  for_each_dataset(file, group, [](hid_t g, const char* name) {
     hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
     const hid_t type = H5Dget_type(ds);
     const hid_t space = H5Dget_space(ds);
@@ -77,20 +87,12 @@ inline void make_contiguous(const std::string& file, const std::string& group) {
     H5Dclose(ds);
     H5Sclose(space);
     H5Tclose(type);
-  }
-  H5Gclose(g);
-  H5Fclose(f);
+  });
 }
 
 // Rewrites every dataset of `group` with its rows reordered: row k becomes the old row order[k].
 inline void reorder_rows(const std::string& file, const std::string& group, const std::vector<std::size_t>& order) {
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  const hid_t g = H5Gopen2(f, group.c_str(), H5P_DEFAULT);
-  H5G_info_t info;
-  H5Gget_info(g, &info);
-  for (hsize_t i = 0; i < info.nlinks; ++i) {
-    char name[256];
-    H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
+  for_each_dataset(file, group, [&](hid_t g, const char* name) {
     const hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
     const hid_t type = H5Dget_type(ds);
     const std::size_t size = H5Tget_size(type);
@@ -100,9 +102,7 @@ inline void reorder_rows(const std::string& file, const std::string& group, cons
     H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data());
     H5Tclose(type);
     H5Dclose(ds);
-  }
-  H5Gclose(g);
-  H5Fclose(f);
+  });
 }
 
 }  // namespace povsim::testing
