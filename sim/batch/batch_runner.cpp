@@ -31,6 +31,17 @@ std::string population_key(const Scenario& scenario) {
   return "seed: " + std::to_string(scenario.run.seed) + "\n" + (population ? to_yaml(*population) : std::string());
 }
 
+// What an exception says, to pass it to other ranks.
+std::string message_of(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
 int resolved_threads(int threads) {
   return threads > 0 ? threads : static_cast<int>(tbb::this_task_arena::max_concurrency());
 }
@@ -150,15 +161,7 @@ std::vector<PointResults> BatchRunner::run_built(std::vector<Scenario> scenarios
   auto fail = [&](std::exception_ptr error) {
     if (failure) return;
     failure = error;
-    if (distributor) {
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        distributor->failed(e.what());
-      } catch (...) {
-        distributor->failed("unknown error");
-      }
-    }
+    if (distributor) distributor->failed(message_of(error));
   };
   // A finished job (under `lock`, on the coordinator): progress, and the point's results as soon
   // as all its replicates are in.
@@ -229,18 +232,9 @@ std::vector<PointResults> BatchRunner::run_built(std::vector<Scenario> scenarios
     // Every rank leaves with every job's results (or the batch's first failure).
     distributor->wait_for_ranks();
     std::vector<JobDistributor::Job> all(coordinator ? jobs : 0);
-    std::string message;
+    std::string message = coordinator && failure ? message_of(failure) : std::string();
     if (coordinator && !failure)
       for (std::size_t j = 0; j < jobs; ++j) all[j] = {job_results[j].tallies.front(), job_results[j].seconds};
-    if (coordinator && failure) {
-      try {
-        std::rethrow_exception(failure);
-      } catch (const std::exception& e) {
-        message = e.what();
-      } catch (...) {
-        message = "unknown error";
-      }
-    }
     distributor->share(all, message);
     if (!message.empty()) {
       if (failure) std::rethrow_exception(failure);
