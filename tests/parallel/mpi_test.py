@@ -10,6 +10,7 @@ sweep, compare and calibrate share their runs out over the ranks and write the s
 Run by ctest when the build has MPI (tests/CMakeLists.txt sets POVSIM_BINARY, POVSIM_SOURCE_DIR,
 MPIEXEC). As root (CI), mpirun needs --allow-run-as-root; --oversubscribe lets 3 ranks share 2 cores."""
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -204,6 +205,20 @@ class MpiEnsembles(unittest.TestCase):
         scen = os.path.join(SOURCE, "scenarios")
         self.check("compare", ["compare", os.path.join(scen, "baseline.yaml"), os.path.join(scen, "medical_assistance.yaml"),
                                "--households", "4000", "--set", "replicates=6", "--set", "horizon.end=2024-12"])
+
+    def test_optimise(self):
+        # The example search, made small: 2,000 households, 2 replicates, 8 candidates.
+        with open(os.path.join(SOURCE, "scenarios", "optimise", "cheapest_mix.yaml")) as f:
+            text = f.read()
+        small = os.path.join(self.tmp.name, "optimise.yaml")
+        with open(small, "w") as f:
+            f.write(re.sub(r"(?m)^households: .*$", "households: 2000",
+                    re.sub(r"(?m)^replicates: .*$", "replicates: 2",
+                    re.sub(r"(?m)^confirm_replicates: .*$", "confirm_replicates: 2",
+                    re.sub(r"(?m)^evaluations: .*$", "evaluations: 8",
+                    text.replace("scenario: ../baseline.yaml",
+                                 "scenario: " + os.path.abspath(os.path.join(SOURCE, "scenarios", "baseline.yaml"))))))))
+        self.check("optimise", ["optimise", small], ranks=(2,))
 
     def test_calibrate(self):
         self.check("calibrate", ["calibrate", os.path.join(SOURCE, "scenarios", "calibration", "toy_calibration.yaml")],
