@@ -76,9 +76,12 @@ TEST(RunSignals, ASecondSigintAbortsAtOnceAndLeavesNoTemporaryFile) {
   const std::string out = dir.file("out.h5"), checkpoint = dir.file("run.ckpt");
   auto args = run_args(out);
   args.insert(args.end(), {"--checkpoint", checkpoint, "--checkpoint-every", "1000"});
-  args[5] = "400000";  // long enough that the month in progress outlasts the second signal
+  // Both signals must arrive before the first month ends (else the run stops at it, exit 75). A
+  // month of 400,000 households lasts about 25 ms, too close to the signals' 20 ms gap; building
+  // 4 M households takes seconds, and the signals arrive while it goes on: the temporary output
+  // exists from before the population is built, and the signals follow it by 0.2 s.
+  args[5] = "4000000";
   const pid_t pid = spawn(args);
-  // The temporary output appears once the run has started.
   for (int i = 0; i < 6000 && files_in(dir.path) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   kill(pid, SIGINT);
